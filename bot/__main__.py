@@ -1,0 +1,113 @@
+"""`python -m bot` / `kambot`: settings → database → bot, dispatcher, scheduler → run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+from contextlib import suppress
+
+from pydantic import ValidationError
+
+from bot.config import Settings, token_problem
+
+log = logging.getLogger("kambot")
+STARTED = time.monotonic()
+
+TOKEN_HELP = {
+    "missing": "BOT_TOKEN is not set.",
+    "malformed": "BOT_TOKEN does not look like a Telegram bot token (123456789:AA...).",
+}
+HOW_TO_GET_TOKEN = """\
+How to get a token:
+  1. Open Telegram and talk to @BotFather (https://t.me/BotFather).
+  2. Send /newbot, choose a name and a username ending in "bot".
+  3. BotFather replies with a token like 123456789:AAH...; put it in .env as
+       BOT_TOKEN=123456789:AAH...
+     or run:  BOT_TOKEN=123456789:AAH... python -m bot"""
+
+
+def fail(message: str) -> int:
+    print(f"kambot: {message}", file=sys.stderr)
+    return 2
+
+
+def load_settings() -> Settings | str:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = [
+            f"  {'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        return "invalid configuration:\n" + "\n".join(lines) + "\nSee .env.example and README.md."
+
+
+async def _check_database(settings: Settings) -> str | None:
+    from sqlalchemy import text
+
+    from storage.db import create_engine
+
+    try:
+        engine = create_engine(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - any driver error becomes one clear line
+        return f"DATABASE_URL is not usable: {exc}"
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        return f"cannot reach the database at DATABASE_URL ({type(exc).__name__}: {exc})"
+    finally:
+        await engine.dispose()
+    return None
+
+
+async def migrate(settings: Settings) -> None:
+    from storage.db import create_engine
+    from storage.migrate import upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def run(settings: Settings) -> None:
+    from bot.runner import run_bot
+
+    await run_bot(settings, started=STARTED)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kambot", description="kambot, the account manager's bot")
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"])
+    args = parser.parse_args(argv)
+
+    settings = load_settings()
+    if isinstance(settings, str):
+        return fail(settings)
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level, [settings.token_value])
+
+    if args.command == "run":
+        problem = token_problem(settings.bot_token)
+        if problem is not None:
+            return fail(f"{TOKEN_HELP[problem]}\n{HOW_TO_GET_TOKEN}")
+    db_problem = asyncio.run(_check_database(settings))
+    if db_problem:
+        return fail(db_problem)
+    if args.command == "migrate":
+        asyncio.run(migrate(settings))
+        print("kambot: database is up to date")
+        return 0
+    with suppress(KeyboardInterrupt):
+        asyncio.run(run(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Factories: bot, dispatcher, commands menu. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import LANGUAGES, translator
+from bot.middlewares import InFlight, register_middlewares
+from bot.services.clock import Clock, SystemClock
+from handlers import get_routers
+
+MENU_COMMANDS = ("start", "help", "settings", "cancel")
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = None
+    if settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.token_value,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_fsm_storage(settings: Settings) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def create_dispatcher(
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    *,
+    clock: Clock | None = None,
+    storage: BaseStorage | None = None,
+    in_flight: InFlight | None = None,
+) -> Dispatcher:
+    clock = clock or SystemClock()
+    in_flight = in_flight or InFlight()
+    dp = Dispatcher(
+        storage=storage or create_fsm_storage(settings),
+        settings=settings,
+        session_pool=session_pool,
+        clock=clock,
+        in_flight=in_flight,
+    )
+    register_middlewares(
+        dp, settings=settings, session_pool=session_pool, clock=clock, in_flight=in_flight
+    )
+    dp.include_routers(*get_routers())
+    return dp
+
+
+async def set_commands(bot: Bot, default_language: str) -> None:
+    for lang in LANGUAGES:
+        t = translator(lang)
+        commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in MENU_COMMANDS]
+        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
+    t = translator(default_language)
+    await bot.set_my_commands(
+        [BotCommand(command=c, description=t(f"cmd-{c}")) for c in MENU_COMMANDS],
+        scope=BotCommandScopeDefault(),
+    )

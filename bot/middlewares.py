@@ -1,0 +1,277 @@
+"""Outer middlewares, in the order they wrap every update (see register_middlewares)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram.types import TelegramObject, Update, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import Translator, pick_language, translator
+from bot.services import managers as manager_service
+from bot.services.clock import Clock
+from storage import updates as update_store
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+def _user(data: dict[str, Any]) -> User | None:
+    user = data.get("event_from_user")
+    return user if isinstance(user, User) else None
+
+
+def _chat_id(data: dict[str, Any]) -> int | None:
+    chat = data.get("event_chat")
+    return chat.id if chat is not None else None
+
+
+async def _notify(event: Update, data: dict[str, Any], text: str) -> None:
+    """Best-effort short reply; never raises, because it runs when things already went wrong."""
+    bot: Bot = data["bot"]
+    try:
+        if event.callback_query is not None:
+            await bot.answer_callback_query(event.callback_query.id, text=text[:200])
+            return
+        chat_id = _chat_id(data)
+        if chat_id is not None:
+            await bot.send_message(chat_id, text)
+    except Exception:  # noqa: BLE001 - the apology itself must not crash the update loop
+        log.warning("could not notify chat about a failed update %s", event.update_id)
+
+
+def _translator_for(data: dict[str, Any], settings: Settings) -> Translator:
+    existing = data.get("t")
+    if isinstance(existing, Translator):
+        return existing
+    user = _user(data)
+    return translator(
+        pick_language(user.language_code if user else None, settings.default_language)
+    )
+
+
+class InFlight:
+    """Counts updates being handled, so shutdown can wait for them to finish."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def __enter__(self) -> None:
+        self._count += 1
+        self._idle.clear()
+
+    def __exit__(self, *_: object) -> None:
+        self._count -= 1
+        if self._count == 0:
+            self._idle.set()
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    async def wait_idle(self, seconds: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
+
+
+class ErrorBoundaryMiddleware(BaseMiddleware):
+    """Any exception becomes a short apology with a reference code; the trace goes to the log."""
+
+    def __init__(self, settings: Settings, in_flight: InFlight) -> None:
+        self.settings = settings
+        self.in_flight = in_flight
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        with self.in_flight:
+            try:
+                return await handler(event, data)
+            except Exception:
+                ref = secrets.token_hex(3).upper()
+                user = _user(data)
+                log.exception(
+                    "update %s from user %s failed, ref %s",
+                    event.update_id,
+                    user.id if user else None,
+                    ref,
+                )
+                t = _translator_for(data, self.settings)
+                await _notify(event, data, t("error-apology", ref=ref))
+                return None
+
+
+class ThrottlingMiddleware(BaseMiddleware):
+    """A token bucket per user, and one update at a time per user.
+
+    A flooding user is told to slow down once per burst; other users are not affected because
+    the buckets and locks are per user.
+    """
+
+    MAX_TRACKED = 10_000
+
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+        self.burst = float(settings.throttle_burst)
+        self.rate = settings.throttle_rate
+        self.settings = settings
+        self.clock = clock
+        self._buckets: dict[int, tuple[float, float, bool]] = {}
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    def _take(self, user_id: int) -> tuple[bool, bool]:
+        """Returns (allowed, warn): warn is True for the first refusal of a burst."""
+        now = self.clock()
+        tokens, last, warned = self._buckets.get(user_id, (self.burst, now, False))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            self._buckets[user_id] = (tokens - 1, now, False)
+            return True, False
+        self._buckets[user_id] = (tokens, now, True)
+        return False, not warned
+
+    def _prune(self) -> None:
+        if len(self._buckets) > self.MAX_TRACKED:
+            now = self.clock()
+            self._buckets = {
+                uid: b
+                for uid, b in self._buckets.items()
+                if b[0] + (now - b[1]) * self.rate < self.burst
+            }
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = _user(data)
+        if user is None:
+            return await handler(event, data)
+        allowed, warn = self._take(user.id)
+        self._prune()
+        if not allowed:
+            log.info("throttled user %s, update %s", user.id, getattr(event, "update_id", None))
+            if warn and isinstance(event, Update):
+                t = _translator_for(data, self.settings)
+                await _notify(event, data, t("throttled"))
+            return None
+        lock, users = self._locks.get(user.id, (asyncio.Lock(), 0))
+        self._locks[user.id] = (lock, users + 1)
+        try:
+            async with lock:
+                return await handler(event, data)
+        finally:
+            lock, users = self._locks[user.id]
+            if users <= 1:
+                del self._locks[user.id]
+            else:
+                self._locks[user.id] = (lock, users - 1)
+
+
+class AccessMiddleware(BaseMiddleware):
+    """The optional allowlist. A stranger gets a polite refusal and nothing is stored."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = _user(data)
+        if user is None or user.is_bot:
+            return None  # channel posts, other bots: nobody to serve
+        allowed = self.settings.allowed_user_ids
+        if allowed and user.id not in allowed:
+            log.info("refused user %s: not in ALLOWED_USER_IDS", user.id)
+            if isinstance(event, Update):
+                await _notify(event, data, _translator_for(data, self.settings)("not-allowed"))
+            return None
+        return await handler(event, data)
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    def __init__(self, session_pool: async_sessionmaker[AsyncSession]) -> None:
+        self.session_pool = session_pool
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.session_pool() as session:
+            data["session"] = session
+            return await handler(event, data)
+
+
+class CurrentManagerMiddleware(BaseMiddleware):
+    """Registers a manager on first contact, with defaults, so every command works at once."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = _user(data)
+        assert user is not None  # AccessMiddleware let only updates with a user through
+        data["manager"] = await manager_service.get_or_register(
+            data["session"],
+            manager_service.TelegramUser(
+                id=user.id,
+                language_code=user.language_code,
+                full_name=user.full_name,
+                username=user.username,
+            ),
+            defaults=manager_service.Defaults(
+                language=self.settings.default_language,
+                timezone=self.settings.default_timezone,
+                digest_time=self.settings.default_digest_time,
+            ),
+            now=self.clock.now(),
+        )
+        return await handler(event, data)
+
+
+class IdempotencyMiddleware(BaseMiddleware):
+    """Marks the update as processed in the same transaction as whatever the handler commits.
+
+    A redelivered update (polling after a crash, a webhook retry) finds its id and does nothing.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        session: AsyncSession = data["session"]
+        if await update_store.is_processed(session, event.update_id):
+            log.info("update %s already processed, skipped", event.update_id)
+            return None
+        update_store.mark_processed(session, event.update_id, self.clock.now())
+        return await handler(event, data)
+
+
+class I18nMiddleware(BaseMiddleware):
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        manager = data["manager"]
+        data["t"] = translator(manager.language)
+        return await handler(event, data)
+
+
+def register_middlewares(
+    dp: Dispatcher,
+    *,
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    in_flight: InFlight,
+) -> None:
+    for middleware in (
+        ErrorBoundaryMiddleware(settings, in_flight),
+        ThrottlingMiddleware(settings),
+        AccessMiddleware(settings),
+        DbSessionMiddleware(session_pool),
+        CurrentManagerMiddleware(settings, clock),
+        IdempotencyMiddleware(clock),
+        I18nMiddleware(),
+    ):
+        dp.update.outer_middleware(middleware)

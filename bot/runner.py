@@ -1,0 +1,134 @@
+"""Runs the bot: polling by default, webhook when WEBHOOK_URL is set; stops gracefully."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from contextlib import suppress
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+
+from bot.app import create_bot, create_dispatcher, set_commands
+from bot.config import Settings
+from bot.middlewares import InFlight
+from bot.scheduler import create_scheduler
+from bot.services.clock import SystemClock
+from bot.services.timezones import warm_up
+from storage.db import create_engine, create_session_pool
+from storage.migrate import upgrade
+
+log = logging.getLogger("kambot")
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with suppress(NotImplementedError):  # not available on Windows event loops
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def run_bot(settings: Settings, *, started: float) -> None:
+    engine = create_engine(settings.database_url)
+    await upgrade(engine)
+    session_pool = create_session_pool(engine)
+    warm_up()
+    clock = SystemClock()
+    in_flight = InFlight()
+    bot = create_bot(settings)
+    dp = create_dispatcher(settings, session_pool, clock=clock, in_flight=in_flight)
+    scheduler = create_scheduler(session_pool, clock)
+    stop = _stop_event()
+    try:
+        me = await bot.get_me()
+        await set_commands(bot, settings.default_language)
+        scheduler.start()
+        if settings.webhook_url:
+            await _run_webhook(settings, bot, dp, stop, started)
+        else:
+            await _run_polling(settings, bot, dp, stop, in_flight, started, me.username or "")
+    finally:
+        scheduler.shutdown(wait=False)
+        await bot.session.close()
+        await engine.dispose()
+        log.info("stopped cleanly")
+
+
+async def _run_polling(
+    settings: Settings,
+    bot: Bot,
+    dp: Dispatcher,
+    stop: asyncio.Event,
+    in_flight: InFlight,
+    started: float,
+    username: str,
+) -> None:
+    await bot.delete_webhook(drop_pending_updates=False)
+    log.info("polling as @%s, ready in %.2f s", username, time.monotonic() - started)
+    # handle_as_tasks=False: an update is confirmed to Telegram only after its handler finished,
+    # so a crash mid-update means redelivery (made harmless by the idempotency middleware),
+    # never a lost update.
+    polling = asyncio.create_task(
+        dp.start_polling(
+            bot,
+            handle_as_tasks=False,
+            handle_signals=False,
+            close_bot_session=False,
+            polling_timeout=settings.polling_timeout,
+            allowed_updates=dp.resolve_used_update_types(),
+        )
+    )
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    if not polling.done():
+        log.info(
+            "stopping: waiting up to %.0f s for %d update(s) in flight",
+            settings.shutdown_timeout,
+            in_flight.count,
+        )
+        await in_flight.wait_idle(settings.shutdown_timeout)
+        with suppress(RuntimeError):
+            await dp.stop_polling()
+        with suppress(asyncio.CancelledError):
+            await polling
+    stopper.cancel()
+    polling.result()
+
+
+async def _run_webhook(
+    settings: Settings, bot: Bot, dp: Dispatcher, stop: asyncio.Event, started: float
+) -> None:
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    app = web.Application()
+    # handle_in_background=False: Telegram gets 200 only after the update is handled, and
+    # retries otherwise; the idempotency middleware makes the retry harmless.
+    SimpleRequestHandler(
+        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
+    ).register(app, path=settings.webhook_path)
+    setup_application(app, dp, bot=bot)
+    runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_timeout)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    await bot.set_webhook(
+        url=settings.webhook_url or "",
+        secret_token=secret,
+        allowed_updates=dp.resolve_used_update_types(),
+    )
+    log.info(
+        "webhook on %s:%s%s, ready in %.2f s",
+        settings.webhook_host,
+        settings.webhook_port,
+        settings.webhook_path,
+        time.monotonic() - started,
+    )
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,44 @@
+"""APScheduler wiring: the clock only. Jobs are plain async functions of (now)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.clock import Clock
+from storage import updates as update_store
+
+log = logging.getLogger(__name__)
+PROCESSED_UPDATES_TTL = timedelta(days=7)
+
+
+async def housekeeping(session_pool: async_sessionmaker[AsyncSession], clock: Clock) -> int:
+    """Forgets processed update ids old enough that Telegram can no longer redeliver them."""
+    async with session_pool() as session:
+        removed = await update_store.prune(session, clock.now() - PROCESSED_UPDATES_TTL)
+        await session.commit()
+    if removed:
+        log.info("housekeeping: pruned %d processed update ids", removed)
+    return removed
+
+
+def create_scheduler(
+    session_pool: async_sessionmaker[AsyncSession], clock: Clock
+) -> AsyncIOScheduler:
+    """Must be started inside the running loop (APScheduler 3.x)."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        housekeeping,
+        "interval",
+        hours=1,
+        args=(session_pool, clock),
+        id="housekeeping",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+    )
+    return scheduler

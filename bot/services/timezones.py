@@ -1,0 +1,894 @@
+"""Turn what a manager types about their whereabouts into an IANA time zone.
+
+Used by onboarding and /settings. Everything here is pure and synchronous: the
+indexes are built lazily on first use (``functools.cache``) so importing the
+module stays cheap; the bot calls :func:`warm_up` at start so that the first
+user does not pay for the build.
+
+Resolution order (first hit wins): IANA name typed directly, UTC offset
+("+3", "UTC+5", "мск+2", "+5:30"), place name (city or country, Russian or
+English, exact first, then fuzzy).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+from itertools import product
+from pathlib import Path
+from zoneinfo import TZPATH, ZoneInfo, available_timezones
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone_location
+from rapidfuzz import fuzz, process
+from unidecode import unidecode
+
+__all__ = [
+    "TimezoneResolution",
+    "describe_timezone",
+    "is_valid_timezone",
+    "resolve_timezone",
+    "timezone_from_location",
+    "warm_up",
+]
+
+# Longer input is certainly not a place name or an offset; cutting it keeps the
+# fuzzy pass O(1) even for a 4096-character Telegram message.
+_MAX_RAW_CHARS = 200
+_MAX_KEY_CHARS = 48
+
+# Fuzzy thresholds, tuned on tests/unit/test_timezones.py.
+# ``fuzz.ratio`` (whole-string Indel similarity) decides confidence: one typo in
+# a 6+ letter name stays >= 83 ("екатеринбур" 95.7, "Моска" 90.9, "москве" 83.3),
+# while fragments fall below ("Новосиб" 77.8, "Yekat" 55.6), so they become
+# suggestions instead of silently saving a guess. A 5-letter name with one
+# substituted letter scores exactly 80 and is offered as a suggestion, which is
+# the cheap failure (one tap) compared with a wrong silent zone.
+_CONFIDENT_RATIO = 82.0
+# A different zone this close behind means we cannot tell which one was meant.
+_CONFIDENT_MARGIN = 8.0
+# ``fuzz.WRatio`` decides what is worth suggesting: it also rewards fragments
+# ("Yekat" -> "yekaterinburg" scores 90 via partial matching).
+_SUGGEST_WRATIO = 80.0
+# Partial matching on 1-3 letters matches half the world.
+_MIN_FUZZY_CHARS = 3
+_MAX_SUGGESTIONS = 3
+_FUZZY_CANDIDATES = 25
+
+# Offsets that real zones use, -12:00 .. +14:00 (Etc/GMT+12 .. Etc/GMT-14).
+_MIN_OFFSET_MINUTES = -12 * 60
+_MAX_OFFSET_MINUTES = 14 * 60
+_HALF_YEAR = timedelta(days=182)
+
+_UTC_ZONE = "Etc/UTC"
+_MOSCOW = "Europe/Moscow"
+_GEO_REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+# Names in available_timezones() that are not zones anyone lives in.
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules", "posix", "right"})
+_ZERO_OFFSET_ALIASES = frozenset(
+    {"UTC", "GMT", "UCT", "Universal", "Zulu", "Greenwich", "GMT0", "GMT+0", "GMT-0"}
+)
+
+# When a fractional offset is shared by several zones, prefer the zone most
+# people mean by it. Zones without DST go first anyway (see _zone_for_offset).
+_FRACTIONAL_PREFERENCE = (
+    "Asia/Kolkata",
+    "Asia/Tehran",
+    "Asia/Kabul",
+    "Asia/Kathmandu",
+    "Asia/Yangon",
+    "America/St_Johns",
+    "Australia/Adelaide",
+    "Australia/Darwin",
+    "Pacific/Marquesas",
+    "Australia/Eucla",
+    "Pacific/Chatham",
+    "Australia/Lord_Howe",
+)
+
+# Big cities that are not CLDR exemplar cities of any zone (Babel only names
+# one city per zone: "Санкт-Петербург" is not a zone, it lives in Europe/Moscow).
+# Colloquial names and frequent misspellings go here too ("Питер", "Екб").
+_CITY_ALIASES: dict[str, tuple[str, ...]] = {
+    "Europe/Moscow": (
+        "Санкт-Петербург",
+        "Петербург",
+        "Питер",
+        "Питербург",
+        "СПб",
+        "Ленинград",
+        "Saint Petersburg",
+        "St Petersburg",
+        "Petersburg",
+        "Нижний Новгород",
+        "Нижний",
+        "Nizhny Novgorod",
+        "Казань",
+        "Kazan",
+        "Ростов-на-Дону",
+        "Ростов",
+        "Rostov-on-Don",
+        "Rostov",
+        "Краснодар",
+        "Krasnodar",
+        "Сочи",
+        "Sochi",
+        "Воронеж",
+        "Voronezh",
+        "Тула",
+        "Tula",
+        "Ярославль",
+        "Yaroslavl",
+        "Мурманск",
+        "Murmansk",
+        "Архангельск",
+        "Arkhangelsk",
+        "Ставрополь",
+        "Махачкала",
+        "Рязань",
+        "Тверь",
+        "Калуга",
+        "Смоленск",
+        "Брянск",
+        "Курск",
+        "Белгород",
+        "Липецк",
+        "Иваново",
+        "Владимир",
+        "Пенза",
+        "Чебоксары",
+        "Набережные Челны",
+        "Великий Новгород",
+        "Псков",
+        "Петрозаводск",
+        "Вологда",
+        "Сыктывкар",
+    ),
+    "Asia/Yekaterinburg": (
+        "Екб",
+        "Уфа",
+        "Ufa",
+        "Пермь",
+        "Perm",
+        "Челябинск",
+        "Chelyabinsk",
+        "Тюмень",
+        "Tyumen",
+        "Оренбург",
+        "Orenburg",
+        "Курган",
+        "Сургут",
+        "Surgut",
+        "Ханты-Мансийск",
+        "Магнитогорск",
+        "Нижний Тагил",
+    ),
+    "Europe/Samara": ("Ижевск", "Izhevsk", "Тольятти", "Togliatti", "Tolyatti"),
+    "Asia/Novokuznetsk": ("Кемерово", "Kemerovo"),
+    "Asia/Krasnoyarsk": ("Норильск", "Абакан"),
+    "Asia/Irkutsk": ("Улан-Удэ", "Ulan-Ude", "Братск"),
+    "Asia/Vladivostok": ("Хабаровск", "Khabarovsk", "Находка"),
+    "Asia/Yakutsk": ("Благовещенск", "Blagoveshchensk"),
+    "Asia/Sakhalin": ("Сахалин", "Южно-Сахалинск", "Yuzhno-Sakhalinsk"),
+    "Asia/Kamchatka": ("Камчатка", "Petropavlovsk-Kamchatsky"),
+    # Kazakhstan moved to a single UTC+5 in 2024; Astana is in the Almaty zone.
+    "Asia/Almaty": (
+        "Астана",
+        "Astana",
+        "Нур-Султан",
+        "Nur-Sultan",
+        "Шымкент",
+        "Shymkent",
+        "Караганда",
+        "Karaganda",
+    ),
+    "Asia/Tbilisi": ("Батуми", "Batumi", "Кутаиси", "Kutaisi"),
+    "Europe/Minsk": ("Гомель", "Гродно", "Витебск", "Могилев"),
+    "Europe/Kyiv": (
+        "Харьков",
+        "Kharkiv",
+        "Одесса",
+        "Odesa",
+        "Odessa",
+        "Днепр",
+        "Dnipro",
+        "Львов",
+        "Lviv",
+    ),
+    "Asia/Samarkand": ("Бухара", "Bukhara"),
+    "Asia/Shanghai": (
+        "Пекин",
+        "Beijing",
+        "Peking",
+        "Гуанчжоу",
+        "Guangzhou",
+        "Шэньчжэнь",
+        "Shenzhen",
+    ),
+    "Asia/Kolkata": (
+        "Дели",
+        "Delhi",
+        "Нью-Дели",
+        "New Delhi",
+        "Мумбаи",
+        "Mumbai",
+        "Бомбей",
+        "Bombay",
+        "Бангалор",
+        "Bangalore",
+        "Bengaluru",
+        "Ченнаи",
+        "Chennai",
+        "Гоа",
+        "Goa",
+    ),
+    "America/Los_Angeles": (
+        "Сан-Франциско",
+        "San Francisco",
+        "Сиэтл",
+        "Seattle",
+        "Лас-Вегас",
+        "Las Vegas",
+        "Сан-Диего",
+        "San Diego",
+    ),
+    "America/New_York": (
+        "Вашингтон",
+        "Washington",
+        "Бостон",
+        "Boston",
+        "Майами",
+        "Miami",
+        "Атланта",
+        "Atlanta",
+        "Филадельфия",
+        "Philadelphia",
+        "NYC",
+    ),
+    "America/Chicago": ("Даллас", "Dallas", "Хьюстон", "Houston", "Остин", "Austin"),
+    "America/Toronto": ("Монреаль", "Montreal", "Оттава", "Ottawa"),
+    "Asia/Dubai": ("Абу-Даби", "Abu Dhabi", "Шарджа", "Sharjah"),
+    "Asia/Qatar": ("Доха", "Doha"),
+    "Asia/Jerusalem": ("Тель-Авив", "Tel Aviv", "Хайфа", "Haifa"),
+    "Europe/Istanbul": ("Анкара", "Ankara", "Анталья", "Antalya", "Аланья", "Alanya"),
+    "Europe/Madrid": ("Барселона", "Barcelona"),
+    "Europe/Rome": ("Милан", "Milan", "Milano"),
+    "Europe/Berlin": ("Мюнхен", "Munich", "Франкфурт", "Frankfurt", "Гамбург", "Hamburg"),
+    "Europe/Zurich": ("Женева", "Geneva"),
+    "Europe/London": ("Манчестер", "Manchester", "Эдинбург", "Edinburgh"),
+    "Europe/Podgorica": ("Будва", "Budva"),
+    "Asia/Nicosia": ("Лимасол", "Limassol", "Ларнака", "Larnaca"),
+    "Asia/Bangkok": ("Пхукет", "Phuket", "Паттайя", "Pattaya"),
+    "Asia/Makassar": ("Бали", "Bali", "Денпасар", "Denpasar"),
+    "Asia/Tokyo": ("Осака", "Osaka"),
+    "Asia/Ho_Chi_Minh": ("Ханой", "Hanoi", "Нячанг", "Nha Trang", "Сайгон", "Saigon"),
+    "Atlantic/Canary": ("Канары", "Тенерифе", "Tenerife"),
+}
+
+# Everyday country names CLDR does not use ("США" vs "Соединенные Штаты").
+_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("США", "USA", "US", "Штаты", "Америка", "America"),
+    "GB": (
+        "UK",
+        "Britain",
+        "Great Britain",
+        "England",
+        "Англия",
+        "Британия",
+        "Scotland",
+        "Шотландия",
+    ),
+    "AE": ("UAE", "Эмираты", "Emirates", "Объединенные Арабские Эмираты"),
+    "RU": ("РФ", "Российская Федерация", "Russian Federation"),
+    "BY": ("Белоруссия",),
+    "KG": ("Кыргызстан",),
+    "MD": ("Молдавия",),
+    "CZ": ("Czech Republic", "Чешская Республика"),
+    "KR": ("Корея", "Южная Корея", "Korea"),
+    "TR": ("Turkey",),
+    "TH": ("Тайланд",),
+    "NL": ("Голландия", "Holland"),
+    "TM": ("Туркмения",),
+    "CN": ("КНР",),
+}
+
+# Countries whose zone.tab list is wrong to offer as is. A single zone means
+# "confident": the zone where the clear majority lives. Decision: "Россия" /
+# "Russia" is Europe/Moscow, because a Russian speaker who names only the
+# country almost always means Moscow time, and the label shows the offset so a
+# manager elsewhere sees it and corrects it in /settings. Several zones mean
+# "ask", best first, one per distinct rule.
+_COUNTRY_ZONES: dict[str, tuple[str, ...]] = {
+    "RU": (_MOSCOW,),
+    "UA": ("Europe/Kyiv",),
+    "ES": ("Europe/Madrid",),
+    "PT": ("Europe/Lisbon",),
+    "EC": ("America/Guayaquil",),
+    "CL": ("America/Santiago",),
+    "NZ": ("Pacific/Auckland",),
+    "US": ("America/New_York", "America/Chicago", "America/Los_Angeles"),
+    "CA": ("America/Toronto", "America/Vancouver", "America/Edmonton"),
+    "AU": ("Australia/Sydney", "Australia/Brisbane", "Australia/Perth"),
+    "BR": ("America/Sao_Paulo", "America/Manaus", "America/Rio_Branco"),
+    "MX": ("America/Mexico_City", "America/Cancun", "America/Tijuana"),
+    "ID": ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"),
+}
+
+# Zone-id fragments that read as ordinary words or as another place:
+# "Australia/North" is not what someone typing "North" means.
+_MISLEADING_ZONE_IDS = frozenset(
+    {"North", "South", "West", "East", "Center", "Victoria", "Virgin", "Samoa"}
+)
+
+# Words people put before a place: "в Москве", "г. Казань", "город Сочи".
+_PREFIX_WORDS = frozenset({"в", "во", "из", "г", "город", "in", "from", "city"})
+# Russian prepositional case back to the dictionary form, for short names that
+# fuzzy matching cannot carry ("Уфе" vs "Уфа" is only 66.7): (ending, replacement).
+_CASE_ENDINGS = (
+    ("ии", "ия"),
+    ("е", "а"),
+    ("е", ""),
+    ("е", "й"),
+    ("и", "ь"),
+    ("ем", "ий"),
+    ("ом", ""),
+)
+
+_DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-"})
+_NON_WORD = re.compile(r"[\W_]+")
+_CYRILLIC = re.compile(r"[а-я]")
+_PART_SEPARATORS = re.compile(r"[,;()\[\]]")
+_OFFSET_RE = re.compile(
+    r"(?P<base>utc|gmt|msk|мск|гмт)?"
+    r"(?:(?P<sign>[+-])?(?P<digits>\d{1,2}[:.]\d{2}|\d{1,4}))?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimezoneResolution:
+    """What we understood: a zone when confident, else up to 3 suggestions."""
+
+    zone: str | None
+    suggestions: list[str] = field(default_factory=list)
+
+
+_NOTHING = TimezoneResolution(zone=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _TzMeta:
+    available: frozenset[str]
+    canonical: frozenset[str]
+    links: dict[str, str]
+    country_zones: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceIndex:
+    # normalized key -> zones, best first; several zones = a name to ask about
+    places: dict[str, tuple[str, ...]]
+    keys: list[str]
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def warm_up() -> None:
+    """Build every lazy index now, so the first user does not wait for it."""
+    _place_index()
+    _iana_lookup()
+    _zone_info(_MOSCOW)
+    _tzfpy_get_tz(37.62, 55.75)  # tzfpy loads its polygons on the first call
+
+
+def is_valid_timezone(zone: str) -> bool:
+    """True when ``zone`` is an IANA name zoneinfo can load (exact spelling)."""
+    return isinstance(zone, str) and zone in _tz_meta().available
+
+
+def resolve_timezone(text: str, now: datetime) -> TimezoneResolution:
+    """Understand a typed location or offset; never raises on user text."""
+    _require_aware(now)
+    raw = (text or "")[:_MAX_RAW_CHARS].strip()
+    if not raw:
+        return _NOTHING
+    whole = _resolve_part(raw, now)
+    if whole.zone is not None:
+        return whole
+    parts = [p.strip() for p in _PART_SEPARATORS.split(raw) if p.strip()]
+    if len(parts) < 2:
+        return whole
+    # "Москва, Россия" or a pasted label "Москва (UTC+3)": the first part that
+    # is understood confidently wins; otherwise keep the best suggestions.
+    results = [_resolve_part(part, now) for part in parts]
+    for result in results:
+        if result.zone is not None:
+            return result
+    return next((r for r in [whole, *results] if r.suggestions), _NOTHING)
+
+
+def timezone_from_location(latitude: float, longitude: float) -> str | None:
+    """IANA zone for a Telegram location, or None when it is not a usable place.
+
+    Rejected: invalid coordinates, and tzfpy's "Etc/GMT±N" answers for open
+    sea. A shared location in the ocean is almost always a broken GPS fix such
+    as (0, 0), and a nautical offset zone would silently drift from the
+    manager's real clock, so we ask them to type the city instead.
+    """
+    if not _valid_coordinates(latitude, longitude):
+        return None
+    zone = _tzfpy_get_tz(float(longitude), float(latitude))  # tzfpy wants (lng, lat)
+    if not zone or zone.startswith("Etc/"):
+        return None
+    zone = _canonical(zone)
+    return zone if is_valid_timezone(zone) else None
+
+
+def describe_timezone(zone: str, locale: str, now: datetime) -> str:
+    """Short label: "Москва (UTC+3)", "Kolkata (UTC+5:30)", "UTC+5" for Etc zones.
+
+    Unknown zones come back as given: this is display text, not validation.
+    """
+    _require_aware(now)
+    if not is_valid_timezone(zone):
+        return zone
+    offset = _format_offset(_offset_minutes(zone, now))
+    if zone.startswith("Etc/") or zone in _ZERO_OFFSET_ALIASES:
+        return offset
+    city = get_timezone_location(zone, locale=_babel_locale(locale), return_city=True)
+    return f"{city} ({offset})"
+
+
+# --------------------------------------------------------------------------
+# Resolution steps
+# --------------------------------------------------------------------------
+
+
+def _resolve_part(raw: str, now: datetime) -> TimezoneResolution:
+    iana = _iana_lookup().get(_iana_key(raw))
+    if iana is not None:
+        return TimezoneResolution(zone=iana)
+    compact = _compact(raw)
+    if _OFFSET_RE.fullmatch(compact) and any(c.isalnum() for c in compact):
+        # Offset-shaped input is never a place: "+15" is simply not understood.
+        zone = _parse_offset(compact, now)
+        return TimezoneResolution(zone=zone) if zone else _NOTHING
+    return _resolve_place(raw, now)
+
+
+def _resolve_place(raw: str, now: datetime) -> TimezoneResolution:
+    native = _normalize(_strip_prefix_words(raw))[:_MAX_KEY_CHARS]
+    if not native:
+        return _NOTHING
+    latin = _normalize(unidecode(native))[:_MAX_KEY_CHARS]
+    index = _place_index()
+    for query in _unique((native, latin)):
+        exact = index.places.get(query)
+        if exact is not None:
+            return _from_zones(exact, now)
+    declined = _declension_hits(raw, index)
+    if declined:
+        return _from_zones(declined, now)
+    return _fuzzy(_unique((native, latin)), index, now)
+
+
+def _from_zones(zones: tuple[str, ...], now: datetime) -> TimezoneResolution:
+    collapsed = _collapse_same_rules(zones, now)
+    if len(collapsed) == 1:
+        return TimezoneResolution(zone=collapsed[0])
+    return TimezoneResolution(zone=None, suggestions=list(collapsed[:_MAX_SUGGESTIONS]))
+
+
+def _collapse_same_rules(zones: tuple[str, ...], now: datetime) -> tuple[str, ...]:
+    """A country whose zones all keep the same clock (Germany, Kazakhstan) is one zone."""
+    if len(zones) < 2:
+        return zones
+    later = now + _HALF_YEAR  # the other DST phase
+    first = zones[0]
+    same = all(
+        _offset_minutes(z, now) == _offset_minutes(first, now)
+        and _offset_minutes(z, later) == _offset_minutes(first, later)
+        for z in zones[1:]
+    )
+    return (first,) if same else zones
+
+
+def _declension_hits(raw: str, index: _PlaceIndex) -> tuple[str, ...]:
+    words = _words(_strip_prefix_words(raw))
+    if not words or len(words) > 3 or not _CYRILLIC.search(words[-1]):
+        return ()
+    found: list[str] = []
+    for variant in product(*(_case_variants(w) for w in words)):
+        zones = index.places.get("".join(variant))
+        if zones:
+            found.extend(zones)
+    return tuple(_unique(found))
+
+
+def _case_variants(word: str) -> list[str]:
+    variants = [word]
+    for ending, replacement in _CASE_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            variants.append(word[: -len(ending)] + replacement)
+    return variants
+
+
+@dataclass(slots=True)
+class _Candidate:
+    zones: tuple[str, ...]
+    ratio: float
+    wratio: float
+
+
+def _fuzzy(queries: Iterable[str], index: _PlaceIndex, now: datetime) -> TimezoneResolution:
+    candidates = _fuzzy_candidates(queries, index)
+    if not candidates:
+        return _NOTHING
+    ranked = sorted(candidates.values(), key=lambda c: (c.ratio, c.wratio), reverse=True)
+    best = ranked[0]
+    best_zones = _collapse_same_rules(best.zones, now)
+    rivals = [c for c in ranked[1:] if set(c.zones) != set(best.zones)]
+    runner_up = rivals[0].ratio if rivals else 0.0
+    if (
+        len(best_zones) == 1
+        and best.ratio >= _CONFIDENT_RATIO
+        and best.ratio - runner_up >= _CONFIDENT_MARGIN
+    ):
+        return TimezoneResolution(zone=best_zones[0])
+    by_recall = sorted(candidates.values(), key=lambda c: (c.wratio, c.ratio), reverse=True)
+    zones = _unique(z for c in by_recall if c.wratio >= _SUGGEST_WRATIO for z in c.zones)
+    return TimezoneResolution(zone=None, suggestions=zones[:_MAX_SUGGESTIONS])
+
+
+def _fuzzy_candidates(
+    queries: Iterable[str], index: _PlaceIndex
+) -> dict[tuple[str, ...], _Candidate]:
+    """Best (ratio, WRatio) per place, over both the typed and the transliterated query."""
+    candidates: dict[tuple[str, ...], _Candidate] = {}
+    for query in queries:
+        if len(query) < _MIN_FUZZY_CHARS:
+            continue
+        hits = process.extract(
+            query,
+            index.keys,
+            scorer=fuzz.WRatio,
+            limit=_FUZZY_CANDIDATES,
+            score_cutoff=_SUGGEST_WRATIO * 0.75,
+        )
+        for key, wratio, _ in hits:
+            zones = index.places[key]
+            ratio = fuzz.ratio(query, key)
+            known = candidates.get(zones)
+            if known is None:
+                candidates[zones] = _Candidate(zones, ratio, wratio)
+            else:
+                known.ratio = max(known.ratio, ratio)
+                known.wratio = max(known.wratio, wratio)
+    return candidates
+
+
+# --------------------------------------------------------------------------
+# Offsets
+# --------------------------------------------------------------------------
+
+
+def _parse_offset(compact: str, now: datetime) -> str | None:
+    match = _OFFSET_RE.fullmatch(compact)
+    if match is None:
+        return None
+    base, sign, digits = match.group("base"), match.group("sign"), match.group("digits")
+    if digits is None:
+        if base is None:
+            return None
+        # "МСК" names Moscow time itself, not a bare +3.
+        return _MOSCOW if base in {"msk", "мск"} else _UTC_ZONE
+    minutes = _digits_to_minutes(digits)
+    if minutes is None:
+        return None
+    total = -minutes if sign == "-" else minutes
+    if base in {"msk", "мск"}:
+        total += _offset_minutes(_MOSCOW, now)
+    if not _MIN_OFFSET_MINUTES <= total <= _MAX_OFFSET_MINUTES:
+        return None
+    if total % 60 == 0:
+        return _etc_zone(total // 60)
+    return _zone_for_offset(total, now)
+
+
+def _digits_to_minutes(digits: str) -> int | None:
+    if ":" in digits or "." in digits:
+        hours, minutes = re.split(r"[:.]", digits)
+    elif len(digits) <= 2:
+        hours, minutes = digits, "0"
+    else:  # "0545", "530"
+        hours, minutes = digits[:-2], digits[-2:]
+    if int(minutes) >= 60:
+        return None
+    return int(hours) * 60 + int(minutes)
+
+
+def _etc_zone(hours: int) -> str:
+    # POSIX-style inverted sign: Etc/GMT-5 is UTC+5.
+    if hours == 0:
+        return _UTC_ZONE
+    return f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+
+
+def _zone_for_offset(total_minutes: int, now: datetime) -> str | None:
+    """A real zone with this (fractional) offset right now; there is no Etc zone for it."""
+    matching = [z for z in _tz_meta().canonical if _offset_minutes(z, now) == total_minutes]
+    if not matching:
+        return None
+
+    def rank(zone: str) -> tuple[bool, int, str]:
+        # A typed "+5:30" means that offset all year: prefer zones without DST.
+        has_dst = _offset_minutes(zone, now + _HALF_YEAR) != total_minutes
+        preference = (
+            _FRACTIONAL_PREFERENCE.index(zone)
+            if zone in _FRACTIONAL_PREFERENCE
+            else len(_FRACTIONAL_PREFERENCE)
+        )
+        return has_dst, preference, zone
+
+    return min(matching, key=rank)
+
+
+def _offset_minutes(zone: str, moment: datetime) -> int:
+    offset = moment.astimezone(_zone_info(zone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+def _format_offset(total_minutes: int) -> str:
+    sign = "-" if total_minutes < 0 else "+"
+    hours, minutes = divmod(abs(total_minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+# --------------------------------------------------------------------------
+# Text normalization
+# --------------------------------------------------------------------------
+
+
+def _normalize(text: str) -> str:
+    """Comparison key: casefolded, ё -> е, without spaces, hyphens and punctuation."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    return _NON_WORD.sub("", folded)
+
+
+def _compact(text: str) -> str:
+    """Offset-shaped key: keeps signs, colons and dots, drops spaces."""
+    folded = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
+    return "".join(folded.split())
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (_normalize(part) for part in re.split(r"[\s\-]+", text)) if w]
+
+
+def _strip_prefix_words(text: str) -> str:
+    words = text.split()
+    while len(words) > 1 and _normalize(words[0]) in _PREFIX_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _iana_key(text: str) -> str:
+    return "_".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _require_aware(now: datetime) -> None:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+
+
+def _valid_coordinates(latitude: float, longitude: float) -> bool:
+    try:
+        lat, lng = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180
+
+
+# --------------------------------------------------------------------------
+# Lazily built data
+# --------------------------------------------------------------------------
+
+
+@cache
+def _zone_info(zone: str) -> ZoneInfo:
+    return ZoneInfo(zone)
+
+
+@cache
+def _babel_locale(locale: str) -> Locale:
+    try:
+        return Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale("en")
+
+
+def _tzfpy_get_tz(lng: float, lat: float) -> str:
+    import tzfpy  # imported here: the module is cheap, its first lookup is not
+
+    return str(tzfpy.get_tz(lng, lat))
+
+
+@cache
+def _tz_meta() -> _TzMeta:
+    available = frozenset(available_timezones()) - _NOT_ZONES
+    links = _parse_links(_read_tzdata_file("tzdata.zi"))
+    country_zones = _parse_zone_tab(_read_tzdata_file("zone.tab"), available)
+    canonical = frozenset(z for zones in country_zones.values() for z in zones)
+    if not canonical:  # no zone.tab anywhere: fall back to geographic names
+        canonical = frozenset(
+            z for z in available if z.split("/")[0] in _GEO_REGIONS and z not in links
+        )
+    return _TzMeta(available, canonical, links, country_zones)
+
+
+def _read_tzdata_file(name: str) -> str:
+    """zone.tab / tzdata.zi from the tzdata package (a dependency), else the system."""
+    try:
+        return (resources.files("tzdata") / "zoneinfo" / name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        pass
+    for directory in TZPATH:
+        path = Path(directory) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return ""
+
+
+def _parse_links(text: str) -> dict[str, str]:
+    links: dict[str, str] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "L":
+            links[parts[2]] = parts[1]
+    return links
+
+
+def _parse_zone_tab(text: str, available: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Country code -> zones in zone.tab order (its first zone is the main one)."""
+    zones: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[2] in available:
+            zones.setdefault(parts[0], []).append(parts[2])
+    return {code: tuple(found) for code, found in zones.items()}
+
+
+def _canonical(zone: str) -> str:
+    """Current IANA spelling: Europe/Kiev -> Europe/Kyiv, but Europe/Oslo stays Oslo.
+
+    zone.tab lists one zone per country with its modern name, so anything
+    there is canonical even if tzdata implements it as a link (Oslo -> Berlin).
+    """
+    meta = _tz_meta()
+    if zone in meta.canonical:
+        return zone
+    return meta.links.get(zone, zone)
+
+
+@cache
+def _iana_lookup() -> dict[str, str]:
+    """Casefolded IANA name -> canonical zone, for "asia/yekaterinburg"."""
+    lookup: dict[str, str] = {}
+    for zone in _tz_meta().available:
+        # "Japan", "EST", "GB": legacy names without a region are not what
+        # people mean ("EST" is Panama in tzdata); countries are handled by name.
+        if "/" in zone:
+            lookup[zone.casefold()] = _canonical(zone)
+    return lookup
+
+
+@cache
+def _place_index() -> _PlaceIndex:
+    """Every searchable name, by priority: curated aliases, CLDR cities, countries."""
+    builder = _IndexBuilder()
+    for zone, names in _CITY_ALIASES.items():
+        builder.add(names, (zone,), priority=0)
+    meta = _tz_meta()
+    for zone in sorted(meta.canonical):
+        builder.add(_cldr_city_names(zone), (zone,), priority=1)
+        builder.add(_zone_id_names(zone), (zone,), priority=3)
+    for alias in meta.links:
+        # Old spellings kept as links: "Calcutta", "Saigon", "Kiev".
+        if alias not in meta.canonical and alias.split("/")[0] in _GEO_REGIONS:
+            builder.add(_zone_id_names(alias), (_canonical(alias),), priority=4)
+    for code, names in _country_names(meta).items():
+        zones = _COUNTRY_ZONES.get(code) or meta.country_zones.get(code, ())
+        if zones:
+            builder.add(names, zones, priority=2)
+    return builder.build()
+
+
+class _IndexBuilder:
+    def __init__(self) -> None:
+        self._places: dict[str, tuple[str, ...]] = {}
+        self._priority: dict[str, int] = {}
+
+    def add(self, names: Iterable[str], zones: tuple[str, ...], priority: int) -> None:
+        for name in names:
+            for key in _name_keys(name):
+                self._put(key, zones, priority)
+
+    def _put(self, key: str, zones: tuple[str, ...], priority: int) -> None:
+        known = self._priority.get(key)
+        if known is None or priority < known:
+            self._places[key], self._priority[key] = zones, priority
+        elif priority == known and zones != self._places[key]:
+            # Same name, same trust, different places: keep both and ask.
+            self._places[key] = tuple(_unique([*self._places[key], *zones]))
+
+    def build(self) -> _PlaceIndex:
+        return _PlaceIndex(places=self._places, keys=list(self._places))
+
+
+def _name_keys(name: str) -> Iterator[str]:
+    """The typed form and its Latin transliteration ("Москва" -> "moskva")."""
+    for variant in _island_variants(name):
+        native = _normalize(variant)
+        if native:
+            yield native[:_MAX_KEY_CHARS]
+            yield _normalize(unidecode(native))[:_MAX_KEY_CHARS]
+
+
+def _island_variants(name: str) -> list[str]:
+    # CLDR abbreviates islands in Russian ("о-в Сахалин", "Канарские о-ва").
+    if "о-в" not in name:
+        return [name]
+    full = name.replace("о-ва", "острова").replace("о-в", "остров")
+    bare = name.replace("о-ва", "").replace("о-в", "").strip()
+    return [name, full, bare]
+
+
+def _cldr_city_names(zone: str) -> set[str]:
+    return {get_timezone_location(zone, locale=loc, return_city=True) for loc in ("ru", "en")}
+
+
+def _zone_id_names(zone: str) -> list[str]:
+    # "Asia/Ho_Chi_Minh" -> "Ho Chi Minh"; also catches old spellings from
+    # links ("Calcutta", "Saigon"). Short all-caps ids ("Australia/NSW") are
+    # abbreviations nobody types as a city.
+    last = zone.rsplit("/", 1)[-1]
+    if last.isupper() or len(last) < 4 or last in _MISLEADING_ZONE_IDS:
+        return []
+    return [last.replace("_", " ")]
+
+
+def _country_names(meta: _TzMeta) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    territories = [Locale("ru").territories, Locale("en").territories]
+    for code in meta.country_zones:
+        names[code] = {t[code] for t in territories if code in t}
+    for code, aliases in _COUNTRY_ALIASES.items():
+        names.setdefault(code, set()).update(aliases)
+    return names

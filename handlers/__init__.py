@@ -1,0 +1,14 @@
+"""One Router per feature, built fresh for each Dispatcher (a Router can have one parent only).
+
+Order matters: commands that work mid-dialog first, the fallback last.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def get_routers() -> list[Router]:
+    from handlers import common, fallback, preferences, settings, start
+
+    return [m.build_router() for m in (common, start, settings, preferences, fallback)]

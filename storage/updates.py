@@ -1,0 +1,28 @@
+"""Processed Telegram update ids (idempotency)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ProcessedUpdate
+
+
+async def is_processed(session: AsyncSession, update_id: int) -> bool:
+    found = await session.scalar(
+        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
+    )
+    return found is not None
+
+
+def mark_processed(session: AsyncSession, update_id: int, at: datetime) -> None:
+    session.add(ProcessedUpdate(update_id=update_id, processed_at=at))
+
+
+async def prune(session: AsyncSession, older_than: datetime) -> int:
+    result = await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < older_than)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
