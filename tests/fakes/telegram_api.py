@@ -633,6 +633,7 @@ class FakeTelegramAPI:
     def _reset_state(self) -> None:
         with self._cond:
             self._calls: list[Call] = []
+            self._undelivered: set[int] = set()  # id() of calls whose answer is being sent
             self._errors: list[BaseException] = []
             self._updates: list[dict[str, Any]] = []
             self._next_update_id = self._first_update_id
@@ -1064,7 +1065,7 @@ class FakeTelegramAPI:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                for call in self._calls[after:]:
+                for call in self._delivered_calls(after):
                     if _method_matches(call, method) and (predicate is None or predicate(call)):
                         return call
                 remaining = deadline - time.monotonic()
@@ -1079,7 +1080,7 @@ class FakeTelegramAPI:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                found = [call for call in self._calls[after:] if _method_matches(call, method)]
+                found = [c for c in self._delivered_calls(after) if _method_matches(c, method)]
                 if len(found) >= n:
                     return found
                 remaining = deadline - time.monotonic()
@@ -1154,9 +1155,21 @@ class FakeTelegramAPI:
             with self._cond:
                 self._errors.append(error)
             response = FakeAPIError(500, f"Internal Server Error: {error!r}").to_response()
-        self._record(Call(canonical, params, _call_files(params, uploads), arrived, response))
         status = 200 if response["ok"] else response["error_code"]
-        return web.json_response(response, status=status)
+        answer = web.json_response(response, status=status)
+        call = Call(canonical, params, _call_files(params, uploads), arrived, response)
+        # calls() shows the call before the bot has its answer, so a test that awaited the
+        # request finds it; wait_for only sees it once sent, so a test woken by it that stops
+        # the server at once does not cut the bot off from the answer it is waiting for.
+        self._record(call)
+        try:
+            await answer.prepare(request)
+            await answer.write_eof()
+        except ConnectionResetError:
+            pass  # the client gave up on this call (a cancelled long poll, a closed session)
+        finally:
+            self._mark_delivered(call)
+        return answer
 
     def _authorize(self, token: str) -> dict[str, Any]:
         well_formed = TOKEN_RE.fullmatch(token) is not None
@@ -1213,7 +1226,15 @@ class FakeTelegramAPI:
     def _record(self, call: Call) -> None:
         with self._cond:
             self._calls.append(call)
+            self._undelivered.add(id(call))
+
+    def _mark_delivered(self, call: Call) -> None:
+        with self._cond:
+            self._undelivered.discard(id(call))
             self._cond.notify_all()
+
+    def _delivered_calls(self, after: int) -> list[Call]:
+        return [call for call in self._calls[after:] if id(call) not in self._undelivered]
 
     def _wake_pollers_threadsafe(self) -> None:
         loop = self._loop

@@ -136,7 +136,8 @@ async def test_quiet_hours_and_reminder_defaults(
     assert (manager.quiet_start, manager.quiet_end) == (time(22, 0), time(7, 0))
     assert manager.birthday_lead_days == 7
     assert (manager.cadence_key_days, manager.cadence_regular_days) == (14, 60)
-    assert "14" in client.last_text and "60" in client.last_text
+    assert "14" in client.last_text
+    assert "60" in client.last_text
 
 
 async def test_forged_and_unknown_callbacks_get_a_clear_answer(
@@ -160,7 +161,8 @@ async def test_stray_text_unknown_command_and_sticker_get_hints(client: BotClien
     assert "/help" in client.texts(await client.send("привет"))[0]
     assert "/frobnicate" in client.texts(await client.send("/frobnicate now"))[0]
     replies = client.texts(await client.send("<b>unclosed & tags"))
-    assert replies and "/help" in replies[0]
+    assert replies
+    assert "/help" in replies[0]
 
 
 async def test_redelivered_update_is_handled_once(
@@ -174,7 +176,9 @@ async def test_redelivered_update_is_handled_once(
     assert again == []
     async with session_pool() as session:
         count = await session.scalar(
-            select(func.count()).select_from(ProcessedUpdate).where(ProcessedUpdate.update_id == 777_001)
+            select(func.count())
+            .select_from(ProcessedUpdate)
+            .where(ProcessedUpdate.update_id == 777_001)
         )
     assert count == 1
 

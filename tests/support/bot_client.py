@@ -97,7 +97,9 @@ class BotClient:
     async def send_update(self, **fields: Any) -> list[TelegramMethod[Any]]:
         return await self.feed(Update(update_id=next(_update_ids), message=self._message(**fields)))
 
-    async def click(self, button: str, *, message_id: int | None = None) -> list[TelegramMethod[Any]]:
+    async def click(
+        self, button: str, *, message_id: int | None = None
+    ) -> list[TelegramMethod[Any]]:
         """Presses the newest inline button whose text equals (or else contains) `button`."""
         reply, data = self._find_button(button, message_id)
         return await self.press(data, message_id=reply.message_id)
@@ -126,18 +128,34 @@ class BotClient:
         for request, result in zip(requests, results, strict=True):
             if isinstance(request, SendMessage) and isinstance(result, Message):
                 mid = result.message_id
-                markup = request.reply_markup if isinstance(request.reply_markup, InlineKeyboardMarkup) else None
+                markup = (
+                    request.reply_markup
+                    if isinstance(request.reply_markup, InlineKeyboardMarkup)
+                    else None
+                )
                 self.messages[mid] = Reply(mid, request.text, markup, request.reply_markup)
             elif isinstance(request, EditMessageText) and request.message_id in self.messages:
                 old = self.messages[request.message_id]
-                markup = request.reply_markup if isinstance(request.reply_markup, InlineKeyboardMarkup) else None
-                self.messages[request.message_id] = Reply(old.message_id, request.text, markup, request.reply_markup)
-            elif isinstance(request, EditMessageReplyMarkup) and request.message_id in self.messages:
+                markup = (
+                    request.reply_markup
+                    if isinstance(request.reply_markup, InlineKeyboardMarkup)
+                    else None
+                )
+                self.messages[request.message_id] = Reply(
+                    old.message_id, request.text, markup, request.reply_markup
+                )
+            elif (
+                isinstance(request, EditMessageReplyMarkup) and request.message_id in self.messages
+            ):
                 old = self.messages[request.message_id]
-                self.messages[request.message_id] = Reply(old.message_id, old.text, request.reply_markup, request.reply_markup)
+                self.messages[request.message_id] = Reply(
+                    old.message_id, old.text, request.reply_markup, request.reply_markup
+                )
 
     def _find_button(self, button: str, message_id: int | None) -> tuple[Reply, str]:
-        candidates = [self.messages[message_id]] if message_id else list(reversed(self.messages.values()))
+        candidates = (
+            [self.messages[message_id]] if message_id else list(reversed(self.messages.values()))
+        )
         for exact in (True, False):
             for reply in candidates:
                 if reply.markup is None:
@@ -146,17 +164,19 @@ class BotClient:
                     for b in row:
                         if b.callback_data and (b.text == button if exact else button in b.text):
                             return reply, b.callback_data
-        shown = [b.text for r in candidates if r.markup for row in r.markup.inline_keyboard for b in row]
+        shown = [
+            b.text for r in candidates if r.markup for row in r.markup.inline_keyboard for b in row
+        ]
         raise AssertionError(f"no button {button!r}; buttons shown: {shown}")
 
     @staticmethod
     def texts(requests: list[TelegramMethod[Any]]) -> list[str]:
         out: list[str] = []
         for r in requests:
-            if isinstance(r, SendMessage | EditMessageText):
-                out.append(r.text)
-            elif isinstance(r, AnswerCallbackQuery) and r.text:
-                out.append(r.text)
+            if isinstance(r, SendMessage | EditMessageText) or (
+                isinstance(r, AnswerCallbackQuery) and r.text
+            ):
+                out.append(str(r.text))
         return out
 
     @property

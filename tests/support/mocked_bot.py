@@ -19,7 +19,7 @@ from aiogram.enums import ParseMode
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 
-BOT_ID = 4242
+BOT_ID = 4242424
 BOT_TOKEN = f"{BOT_ID}:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ"
 MESSAGE_RESULT_METHODS = {
     "sendMessage",
@@ -47,8 +47,9 @@ class RecordingSession(BaseSession):
         self._errors: dict[str, deque[QueuedError]] = defaultdict(deque)
         self._message_ids: dict[int, int] = defaultdict(lambda: 100)
 
-    def fail_next(self, api_method: str, status: int, description: str, *,
-                  retry_after: int | None = None) -> None:
+    def fail_next(
+        self, api_method: str, status: int, description: str, *, retry_after: int | None = None
+    ) -> None:
         self._errors[api_method].append(QueuedError(status, description, retry_after))
 
     async def close(self) -> None:
@@ -81,13 +82,21 @@ class RecordingSession(BaseSession):
         if name in MESSAGE_RESULT_METHODS:
             return self._message(bot, method)
         if name == "getMe":
-            return {"id": BOT_ID, "is_bot": True, "first_name": "KamBot", "username": "kam_test_bot"}
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "KamBot",
+                "username": "kam_test_bot",
+            }
         if name in {"getMyCommands", "getUpdates"}:
             return []
         return True
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - BaseSession's signature
     ) -> TelegramType:
         self.requests.append(method)
         self.results.append(None)
@@ -95,7 +104,9 @@ class RecordingSession(BaseSession):
         if queued:
             error = queued.popleft()
             body: dict[str, Any] = {
-                "ok": False, "error_code": error.status, "description": error.description
+                "ok": False,
+                "error_code": error.status,
+                "description": error.description,
             }
             if error.retry_after is not None:
                 body["parameters"] = {"retry_after": error.retry_after}
