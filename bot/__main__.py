@@ -104,8 +104,16 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate(settings))
         print("kambot: database is up to date")
         return 0
-    with suppress(KeyboardInterrupt):
-        asyncio.run(run(settings))
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    try:
+        with suppress(KeyboardInterrupt):
+            asyncio.run(run(settings))
+    except TelegramUnauthorizedError:
+        return fail(f"Telegram rejected BOT_TOKEN (Unauthorized).\n{HOW_TO_GET_TOKEN}")
+    except TelegramNetworkError as exc:
+        where = settings.telegram_api_url or "api.telegram.org"
+        return fail(f"cannot reach the Telegram Bot API at {where}: {exc}")
     return 0
 
 

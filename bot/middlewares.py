@@ -232,9 +232,11 @@ class CurrentManagerMiddleware(BaseMiddleware):
 
 
 class IdempotencyMiddleware(BaseMiddleware):
-    """Marks the update as processed in the same transaction as whatever the handler commits.
+    """Makes every update count once.
 
-    A redelivered update (polling after a crash, a webhook retry) finds its id and does nothing.
+    The id is recorded in the same transaction as whatever the handler commits, so a crash
+    after the commit cannot repeat the write; a redelivered update (polling after a crash, a
+    webhook retry) finds its id and does nothing.
     """
 
     def __init__(self, clock: Clock) -> None:
@@ -246,8 +248,15 @@ class IdempotencyMiddleware(BaseMiddleware):
         if await update_store.is_processed(session, event.update_id):
             log.info("update %s already processed, skipped", event.update_id)
             return None
+        # Pending in the session: it commits atomically with whatever the handler commits.
         update_store.mark_processed(session, event.update_id, self.clock.now())
-        return await handler(event, data)
+        result = await handler(event, data)
+        # Read-only handlers commit nothing; record the update anyway so a retry stays silent.
+        # Anything the handler left uncommitted was not meant to be kept: roll it back first.
+        await session.rollback()
+        await update_store.ensure_processed(session, event.update_id, self.clock.now())
+        await session.commit()
+        return result
 
 
 class I18nMiddleware(BaseMiddleware):

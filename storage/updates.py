@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedUpdate
@@ -19,6 +21,17 @@ async def is_processed(session: AsyncSession, update_id: int) -> bool:
 
 def mark_processed(session: AsyncSession, update_id: int, at: datetime) -> None:
     session.add(ProcessedUpdate(update_id=update_id, processed_at=at))
+
+
+async def ensure_processed(session: AsyncSession, update_id: int, at: datetime) -> None:
+    """Records the id if the handler's own commit did not; a no-op when it did."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, processed_at=at)
+        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+    )
 
 
 async def prune(session: AsyncSession, older_than: datetime) -> int:

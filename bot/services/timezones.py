@@ -41,7 +41,10 @@ __all__ = [
 # Longer input is certainly not a place name or an offset; cutting it keeps
 # every step O(1) even for a 4096-character Telegram message.
 _MAX_RAW_CHARS = 200
-_MAX_KEY_CHARS = 48
+# Longer than any indexed name (normalized): not a place, and fuzzy matching
+# it would only burn time. Transliteration may lengthen a name ("щ" -> "shch").
+_MAX_PLACE_CHARS = 48
+_MAX_LATIN_CHARS = 2 * _MAX_PLACE_CHARS
 _MAX_PARTS = 4
 
 # Fuzzy thresholds, measured on every CLDR and alias name of 4+ letters with
@@ -216,6 +219,10 @@ _COUNTRY_ZONES: dict[str, tuple[str, ...]] = {
     "EC": ("America/Guayaquil",),
     "CL": ("America/Santiago",),
     "NZ": ("Pacific/Auckland",),
+    # All of China keeps Beijing time officially; Urumqi is the unofficial one.
+    "CN": ("Asia/Shanghai",),
+    # Same clock either way, but zone.tab lists Samarkand before the capital.
+    "UZ": ("Asia/Tashkent",),
     "US": ("America/New_York", "America/Chicago", "America/Los_Angeles"),
     "CA": ("America/Toronto", "America/Vancouver", "America/Edmonton"),
     "AU": ("Australia/Sydney", "Australia/Brisbane", "Australia/Perth"),
@@ -387,10 +394,10 @@ def _resolve_part(raw: str, now: datetime) -> TimezoneResolution:
 
 
 def _resolve_place(text: str, now: datetime) -> TimezoneResolution:
-    native = _normalize(text)[:_MAX_KEY_CHARS]
-    if not native:
+    native = _normalize(text)
+    if not native or len(native) > _MAX_PLACE_CHARS:
         return _nothing()
-    latin = _normalize(unidecode(native))[:_MAX_KEY_CHARS]
+    latin = _normalize(unidecode(native))[:_MAX_LATIN_CHARS]
     queries = _unique((native, latin))
     index = _place_index()
     for query in queries:
@@ -705,13 +712,13 @@ def _place_index() -> _PlaceIndex:
     """Every searchable name; on a clash the more trusted source wins (lower priority)."""
     meta = _tz_meta()
     builder = _IndexBuilder()
-    for zone, names in _parse_alias_table(_CITY_ALIASES):
-        builder.add(names, (zone,), priority=0)
+    for zone, aliases in _parse_alias_table(_CITY_ALIASES):
+        builder.add(aliases, (zone,), priority=0)
     for zone in sorted(meta.canonical):
         builder.add(_cldr_city_names(zone), (zone,), priority=1)
-    for code, names in _country_names(meta).items():
+    for code, countries in _country_names(meta).items():
         zones = _COUNTRY_ZONES.get(code) or meta.country_zones.get(code, ())
-        builder.add(names, zones, priority=2)
+        builder.add(countries, zones, priority=2)
     for zone in sorted(meta.canonical):
         builder.add(_zone_id_names(zone), (zone,), priority=3)
     for alias in sorted(meta.links):
@@ -750,10 +757,10 @@ class _IndexBuilder:
 def _name_keys(name: str) -> Iterator[str]:
     """The name as typed and its Latin transliteration ("Москва" -> "moskva")."""
     for variant in _island_variants(name):
-        native = _normalize(variant)[:_MAX_KEY_CHARS]
+        native = _normalize(variant)
         if native:
             yield native
-            yield _normalize(unidecode(native))[:_MAX_KEY_CHARS]
+            yield _normalize(unidecode(native))
 
 
 def _island_variants(name: str) -> list[str]:
