@@ -19,6 +19,7 @@ from bot.services.timezones import describe_timezone, resolve_timezone, timezone
 from handlers import keyboards as kb
 from handlers.callbacks import Flow, PrefCb
 from handlers.prefs_flow import after, confirm
+from handlers.replies import edit_or_send
 from handlers.states import PrefInput
 from handlers.views import quiet_label, reminders_text, timezone_label
 from storage.models import Manager
@@ -101,24 +102,18 @@ async def on_pref_button(
             return
     t = translator(manager.language)
     await query.answer()
+    message_id = query.message.message_id if query.message is not None else None
     if field in {"lead", "ck", "cr"}:
-        if query.message is not None:
-            await bot.edit_message_text(
-                reminders_text(t, manager),
-                chat_id=query.from_user.id,
-                message_id=query.message.message_id,
-                reply_markup=kb.reminders_kb(t),
-            )
+        await edit_or_send(
+            bot, query.from_user.id, message_id, reminders_text(t, manager), kb.reminders_kb(t)
+        )
         return
     done = (
         t("step-skipped")
         if value == "skip"
         else _confirmation(t, manager, field, _value_label(t, manager, field, clock))
     )
-    if query.message is not None:
-        await bot.edit_message_text(
-            done, chat_id=query.from_user.id, message_id=query.message.message_id
-        )
+    await edit_or_send(bot, query.from_user.id, message_id, done)
     await after(
         field,
         flow,

@@ -12,6 +12,7 @@ from bot.services.clock import Clock
 from handlers import keyboards as kb
 from handlers.callbacks import Flow, SettingsCb
 from handlers.prefs_flow import ask, show_settings
+from handlers.replies import edit_or_send
 from handlers.views import settings_text
 from storage.models import Manager
 
@@ -37,24 +38,16 @@ async def on_settings_item(
     item = callback_data.item
     await query.answer()
     chat_id = query.from_user.id
+    message_id = query.message.message_id if query.message is not None else None
     if item == "close":
-        if query.message is not None:
-            await bot.edit_message_text(
-                settings_text(t, manager, clock.now()),
-                chat_id=chat_id,
-                message_id=query.message.message_id,
-            )
+        await edit_or_send(bot, chat_id, message_id, settings_text(t, manager, clock.now()))
         await state.clear()
         return
     if item == "menu":
         await state.clear()
-        if query.message is not None:
-            await bot.edit_message_text(
-                settings_text(t, manager, clock.now()),
-                chat_id=chat_id,
-                message_id=query.message.message_id,
-                reply_markup=kb.settings_menu_kb(t),
-            )
+        await edit_or_send(
+            bot, chat_id, message_id, settings_text(t, manager, clock.now()), kb.settings_menu_kb(t)
+        )
         return
     if item not in ITEMS:
         await bot.send_message(chat_id, t("callback-outdated"))

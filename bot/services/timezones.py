@@ -139,7 +139,7 @@ Europe/Moscow: Воронеж; Voronezh; Тула; Tula; Ярославль; Yar
 Europe/Moscow: Архангельск; Arkhangelsk; Ставрополь; Махачкала; Рязань; Тверь; Калуга
 Europe/Moscow: Смоленск; Брянск; Курск; Белгород; Липецк; Иваново; Владимир; Пенза
 Europe/Moscow: Чебоксары; Набережные Челны; Великий Новгород; Псков; Петрозаводск
-Europe/Moscow: Вологда; Сыктывкар
+Europe/Moscow: Вологда; Сыктывкар; Орёл; Oryol; Королёв
 Asia/Yekaterinburg: Екб; Уфа; Ufa; Пермь; Perm; Челябинск; Chelyabinsk; Тюмень; Tyumen
 Asia/Yekaterinburg: Оренбург; Orenburg; Курган; Сургут; Surgut; Ханты-Мансийск
 Asia/Yekaterinburg: Магнитогорск; Нижний Тагил
@@ -172,7 +172,7 @@ Asia/Jerusalem: Тель-Авив; Tel Aviv; Хайфа; Haifa
 Europe/Istanbul: Анкара; Ankara; Анталья; Antalya; Аланья; Alanya
 Europe/Madrid: Барселона; Barcelona
 Europe/Rome: Милан; Milan; Milano
-Europe/Berlin: Мюнхен; Munich; Франкфурт; Frankfurt; Гамбург; Hamburg
+Europe/Berlin: Мюнхен; Munich; Франкфурт; Frankfurt; Гамбург; Hamburg; Кёльн; Köln; Cologne
 Europe/Zurich: Женева; Geneva
 Europe/London: Манчестер; Manchester; Эдинбург; Edinburgh
 Europe/Podgorica: Будва; Budva
@@ -308,6 +308,7 @@ class _Candidate:
 def warm_up() -> None:
     """Build every lazy index now, so that the first user does not wait."""
     _place_index()
+    _popular_zones()
     _iana_lookup()
     for zone in _tz_meta().canonical:
         _zone_info(zone)  # offset searches read every zone file once
@@ -464,7 +465,14 @@ def _fuzzy(queries: list[str], index: _PlaceIndex, now: datetime) -> TimezoneRes
         and best.ratio - runner_up >= _CONFIDENT_MARGIN
     ):
         return TimezoneResolution(zone=best_zones[0])
-    by_recall = sorted(candidates, key=lambda c: (c.wratio, c.ratio), reverse=True)
+    # On equal scores the places our managers live in come first ("Масква" is
+    # as close to Muscat as to Moscow).
+    popular = _popular_zones()
+    by_recall = sorted(
+        candidates,
+        key=lambda c: (c.wratio, c.ratio, any(z in popular for z in c.zones)),
+        reverse=True,
+    )
     worth = [c for c in by_recall if c.wratio >= _SUGGEST_WRATIO or c.ratio >= _SUGGEST_RATIO]
     zones = _unique(z for c in worth for z in c.zones)
     return TimezoneResolution(zone=None, suggestions=zones[:_MAX_SUGGESTIONS])
@@ -696,6 +704,14 @@ def _canonical(zone: str) -> str:
     if zone in meta.canonical:
         return zone
     return meta.links.get(zone, zone)
+
+
+@cache
+def _popular_zones() -> frozenset[str]:
+    """Zones of the curated tables: where the bot's users actually are."""
+    aliased = (zone for zone, _ in _parse_alias_table(_CITY_ALIASES))
+    countries = (zone for zones in _COUNTRY_ZONES.values() for zone in zones)
+    return frozenset([*aliased, *countries])
 
 
 @cache

@@ -615,7 +615,6 @@ class FakeTelegramAPI:
     ) -> None:
         """allowed_tokens limits the accepted tokens; by default any well-formed one works."""
         self._allowed_tokens = frozenset(allowed_tokens) if allowed_tokens is not None else None
-        self._first_update_id = first_update_id
         self._shutdown_timeout = shutdown_timeout
         # One re-entrant lock guards all state: handlers on the server loop and test threads
         # both touch it, and predicates passed to wait_for may call back into the API.
@@ -628,6 +627,15 @@ class FakeTelegramAPI:
         self._port: int | None = None
         # Only touched on the server loop, so asyncio primitives are safe here.
         self._poll_waiters: set[asyncio.Event] = set()
+        self._closing = False
+        # These survive reset(): update_ids never go back, or a bot still polling with a
+        # higher offset would silently confirm every update pushed after the reset; nor do
+        # file and query ids, which a bot may still hold.
+        self._next_update_id = first_update_id
+        self._confirmed_offset = 0
+        self._poll_generation = 0
+        self._file_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -636,22 +644,16 @@ class FakeTelegramAPI:
             self._undelivered: set[int] = set()  # id() of calls whose answer is being sent
             self._errors: list[BaseException] = []
             self._updates: list[dict[str, Any]] = []
-            self._next_update_id = self._first_update_id
-            self._confirmed_offset = 0
-            self._poll_generation = 0
             self._messages: dict[int, dict[int, dict[str, Any]]] = {}
             self._last_message_id: dict[int, int] = {}
             self._chats: dict[int, dict[str, Any]] = {}
             self._files: dict[str, _StoredFile] = {}
-            self._file_ids = itertools.count(1)
-            self._callback_ids = itertools.count(1)
             self._callback_queries: dict[str, bool] = {}
             self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
             self._webhook: dict[str, Any] = {"url": ""}
             self._failures: list[_Failure] = []
             self._limiter: _SlidingWindowLimiter | None = None
             self._throttled = 0
-            self._closing = False
 
     # ------------------------------------------------------------ lifecycle
 
@@ -754,7 +756,11 @@ class FakeTelegramAPI:
     # ------------------------------------------------------------ state for tests
 
     def reset(self) -> None:
-        """Forget everything: calls, updates, messages, files, failures and limits."""
+        """Forget calls, pending updates, messages, files, failures and limits.
+
+        update_ids keep counting up, so a bot that keeps polling across the reset still
+        receives what is pushed after it.
+        """
         self._reset_state()
 
     def clear(self) -> None:
@@ -945,7 +951,7 @@ class FakeTelegramAPI:
     ) -> int:
         """The user presses a button with `data` under the bot's message `message_id`."""
         chat = chat_id if chat_id is not None else user_id
-        user = self._user(user_id, "Test", language_code)
+        user = self._user(user_id, self._first_name(user_id), language_code)
         with self._cond:
             found = self._messages.get(chat, {}).get(message_id)
             query_id = str(4_000_000_000 + next(self._callback_ids))
@@ -968,7 +974,8 @@ class FakeTelegramAPI:
         self, user_id: int, latitude: float, longitude: float, language_code: str = "ru"
     ) -> int:
         location = {"latitude": latitude, "longitude": longitude}
-        return self._push_user_message(user_id, language_code, "Test", {"location": location})
+        first_name = self._first_name(user_id)
+        return self._push_user_message(user_id, language_code, first_name, {"location": location})
 
     def push_document(
         self,
@@ -984,7 +991,7 @@ class FakeTelegramAPI:
         message: dict[str, Any] = {"document": self._document_object(stored)}
         if caption is not None:
             message["caption"] = caption
-        return self._push_user_message(user_id, language_code, "Test", message)
+        return self._push_user_message(user_id, language_code, self._first_name(user_id), message)
 
     def push_photo(
         self,
@@ -997,7 +1004,7 @@ class FakeTelegramAPI:
         message: dict[str, Any] = {"photo": self._photo_sizes(stored)}
         if caption is not None:
             message["caption"] = caption
-        return self._push_user_message(user_id, language_code, "Test", message)
+        return self._push_user_message(user_id, language_code, self._first_name(user_id), message)
 
     def pending_updates(self) -> int:
         """Updates pushed but not yet confirmed by a getUpdates offset."""
@@ -1026,6 +1033,11 @@ class FakeTelegramAPI:
             }
             self._messages.setdefault(user_id, {})[message["message_id"]] = message
         return self.push_update({"message": message})
+
+    def _first_name(self, user_id: int) -> str:
+        """The name the user last wrote under, so every update from them agrees."""
+        with self._cond:
+            return str(self._chats.get(user_id, {}).get("first_name", "Test"))
 
     @staticmethod
     def _user(user_id: int, first_name: str, language_code: str) -> dict[str, Any]:

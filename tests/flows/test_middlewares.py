@@ -78,7 +78,8 @@ async def test_allowlist_refuses_strangers_and_stores_nothing(
     stranger = BotClient(dp, bot, user_id=1001, language_code="en")
     texts = stranger.texts(await stranger.send("/start"))
     assert texts == [
-        "🔒 This is a private bot. Ask the administrator to add your Telegram ID to the access list."
+        "🔒 This is a private bot. Ask the administrator to add your Telegram ID "
+        "to the access list."
     ]
     requests = await stranger.press("p:lang:ru:o")
     assert isinstance(requests[0], AnswerCallbackQuery)

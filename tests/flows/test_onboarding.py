@@ -193,3 +193,22 @@ async def test_settings_survive_in_database(
     assert (await _manager(session_pool)).language == "en"
     assert "Settings" in client.last_text
     assert not any(isinstance(r, SetMyCommands) for r in client.bot.session.requests)
+
+
+async def test_pressing_the_same_choice_twice_is_harmless(client: BotClient) -> None:
+    await client.send("/settings")
+    await client.click("🔔 Напоминания")
+    await client.click("🎂 7 дн.")
+    client.bot.session.fail_next(
+        "editMessageText", 400, "Bad Request: message is not modified: same content"
+    )
+    replies = client.texts(await client.click("🎂 7 дн."))
+    assert not any("Что-то пошло не так" in r for r in replies)
+
+
+async def test_a_button_on_a_message_that_cannot_be_edited_still_answers(client: BotClient) -> None:
+    await client.send("/settings")
+    await client.click("🌙 Тихие часы")
+    client.bot.session.fail_next("editMessageText", 400, "Bad Request: message to edit not found")
+    replies = client.texts(await client.click("Без тихих часов"))
+    assert any("Тихие часы: нет" in r for r in replies)
