@@ -18,7 +18,17 @@ from bot.middlewares import InFlight, register_middlewares
 from bot.services.clock import Clock, SystemClock
 from handlers import get_routers
 
-MENU_COMMANDS = ("start", "help", "settings", "cancel")
+MENU_COMMANDS = (
+    "client",
+    "clients",
+    "contact",
+    "import",
+    "export",
+    "settings",
+    "help",
+    "cancel",
+    "start",
+)
 
 
 def create_bot(settings: Settings) -> Bot:

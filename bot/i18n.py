@@ -62,7 +62,7 @@ class Translator:
     def __init__(self, lang: str) -> None:
         self.lang = lang if lang in LANGUAGES else FALLBACK
 
-    def __call__(self, key: str, **kwargs: Any) -> str:
+    def __call__(self, key: str, /, **kwargs: Any) -> str:
         args = {k: _prepare(v) for k, v in kwargs.items()}
         for lang in (self.lang, FALLBACK):
             bundle = _bundle(lang)

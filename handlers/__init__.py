@@ -9,6 +9,16 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from handlers import common, fallback, preferences, settings, start
+    from handlers import (
+        client_list,
+        clients,
+        common,
+        contacts,
+        fallback,
+        preferences,
+        settings,
+        start,
+    )
 
-    return [m.build_router() for m in (common, start, settings, preferences, fallback)]
+    modules = (common, start, settings, contacts, clients, client_list, preferences, fallback)
+    return [m.build_router() for m in modules]

@@ -22,3 +22,30 @@ class SettingsCb(CallbackData, prefix="sm"):
     """Opens one item of the /settings menu."""
 
     item: str
+
+
+class ClientCb(CallbackData, prefix="c"):
+    """An action on one client card. `id` is always re-checked against the asking manager."""
+
+    a: str  # open | edit | set | ask | archive | restore | delete | purge | contacts
+    id: int = 0
+    f: str = ""
+    v: str = ""
+
+
+class NewClientCb(CallbackData, prefix="nc"):
+    """Create the client whose name waits in the dialog data; `dup` creates a namesake."""
+
+    dup: bool = False
+
+
+class ListCb(CallbackData, prefix="l"):
+    f: str = "all"  # all | overdue | key | archived | tag
+    p: int = 0
+    t: int = -1  # index into the tag list shown with the page
+
+
+class ContactCb(CallbackData, prefix="ct"):
+    a: str  # open | ask | del | purge
+    id: int
+    f: str = ""

@@ -7,3 +7,13 @@ class PrefInput(StatesGroup):
     timezone = State()
     digest = State()
     quiet = State()
+
+
+class ClientInput(StatesGroup):
+    field = State()  # a typed value for one client field; data: client_id, field
+
+
+class ContactInput(StatesGroup):
+    details = State()  # "/contact" details after choosing the client; data: client_id
+    birthday = State()  # a birthday that did not parse, re-asked; data: draft
+    field = State()  # a typed value for one contact field; data: contact_id, field

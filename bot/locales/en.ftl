@@ -19,10 +19,23 @@ cmd-start = Get started
 cmd-help = All commands
 cmd-settings = Language, timezone, mode, digest
 cmd-cancel = Leave the current dialog
+cmd-client = A client's card: /client Acme
+cmd-clients = The client list, with filters
+cmd-contact = Add a decision-maker: /contact Acme: John, CFO, March 12
+cmd-import = Upload clients from CSV or Excel
+cmd-export = Download the whole base as Excel and CSV
 
 help =
     <b>kambot</b> — your pocket account-manager assistant.
 
+    <b>Clients</b>
+    /client Acme — a client's card (typos are fine); offers to create it when not found
+    /clients — the list: all, ⚠️ due, 🔑 key, archive, by tag (/clients #vip)
+    /contact Acme: John Smith, CFO, March 12 — add a decision-maker
+    /import — upload clients from CSV or Excel
+    /export — download the whole base as Excel and CSV
+
+    <b>Settings</b>
     /start — get started: language, timezone, work mode, digest time
     /settings — change language, timezone, mode, digest, quiet hours, reminders
     /cancel — leave any dialog
@@ -113,3 +126,166 @@ cadence-key-button = 🔑 { $days } d
 cadence-regular-button = 👤 { $days } d
 settings-invalid-value = No such value. Please pick one of the buttons.
 settings-cadence-range = The interval must be 1 to 365 days.
+
+## Clients
+client-usage =
+    Type the client's name: <code>/client Acme</code>. Typos are fine.
+    The whole list: /clients
+lookup-found-as = 🔎 Found: <b>{ $name }</b>
+lookup-ambiguous = 🔎 Several match "{ $query }". Which one?
+lookup-none = 🔎 No client "{ $query }" yet. Create it?
+lookup-btn-create = ➕ Create a new client
+duplicate-found = "{ $name }" is already in your base. Open it, or create another one with the same name?
+duplicate-open = 📂 Open the existing one
+duplicate-create = ➕ Create another
+client-created-toast = ✅ Client created
+client-created = ✅ Client <b>{ $name }</b> created.
+saved-toast = ✅ Saved
+saved = ✅ Saved.
+archived-toast = 📦 Archived
+restored-toast = ♻️ Restored
+delete-confirm =
+    🗑 Delete <b>{ $name }</b> for good — with its contacts, touches, notes and sales?
+    This cannot be undone. If the client is simply no longer active, 📦 archive it instead.
+delete-confirm-yes = 🗑 Yes, delete for good
+delete-confirm-no = ← No, keep it
+client-deleted = 🗑 Client "{ $name }" deleted.
+client-not-found = Client not found — it may have been deleted. Search: /client name
+try-again-or-cancel = Try again, or /cancel.
+edit-what = ✏️ What to change for <b>{ $name }</b>?
+ask-choice-segment = Segment of <b>{ $name }</b>:
+ask-choice-tier = Tier of <b>{ $name }</b>:
+ask-choice-status = Status of <b>{ $name }</b>:
+ask-choice-cadence = How often to get in touch with <b>{ $name }</b>?
+ask-choice-channel = How does <b>{ $name }</b> prefer to talk?
+ask-field-name = New name for <b>{ $name }</b>:
+ask-field-tags = Tags for <b>{ $name }</b>, space-separated, e.g. <code>#vip #wholesale</code>. "-" removes all.
+ask-field-tax_id = Tax id (INN) of <b>{ $name }</b>, 10 or 12 digits. "-" removes it.
+ask-field-phone = Phone of <b>{ $name }</b>, e.g. <code>+7 999 123-45-67</code>. "-" removes it.
+client-invalid-value = No such value. Please pick one of the buttons.
+client-tax-id-invalid = That doesn't look like an INN: it needs 10 or 12 digits with a valid checksum.
+client-phone-invalid = I didn't get the number. Example: <code>+7 999 123-45-67</code> or <code>+44 20 7946 0958</code>.
+name-empty = The name is empty. Try e.g. <code>/client Acme</code>
+name-too-long = That name is too long — 200 characters at most.
+name-no-letters = A name needs letters or digits; emoji alone won't do 🙂
+
+card-title = 🏢 <b>{ $name }</b>{ $tier ->
+        [key] {" "}🔑
+       *[other] {""}
+    } · { $segment } · { $status }{ $archived ->
+        [yes] {" "}· 📦 archived
+       *[other] {""}
+    }
+card-tax-id = INN { $value }
+card-channel = prefers: { $channel }
+card-contacts-title = 👥 Contacts ({ $count }):
+card-contacts-more = …and { $count } more
+card-no-contacts = 👥 No contacts yet — add one: 👥 Contacts → ➕
+card-birthday = 🎂 { $date }{ $days ->
+        [0] {" "}— <b>today!</b> 🎉
+        [1] {" "}— tomorrow
+       *[other] {" "}— in { $days } days
+    }{ $turns ->
+        [none] {""}
+       *[other] {" "}(turns { $turns })
+    }
+card-last-touch = 📞 Last touch: { $date } ({ $days ->
+        [0] today
+        [1] yesterday
+       *[other] { $days } days ago
+    })
+card-never-touched = 📞 No touches yet
+card-checkin-overdue = ⏰ ⚠️ Time to get in touch: { $days } days overdue (every { $cadence } days)
+card-checkin-due = ⏰ Next touch { $days ->
+        [0] today
+        [1] tomorrow
+       *[other] in { $days } days
+    } (every { $cadence } days)
+card-checkin-off = ⏰ Check-in reminders are off (archived or paused)
+card-notes-title = 📝 Latest notes:
+card-sales-month = 💰 Sales this month: { $amount }
+card-owner = 👤 Owner: { $name }
+card-btn-edit = ✏️ Edit
+card-btn-contacts = 👥 Contacts
+card-btn-archive = 📦 Archive
+card-btn-restore = ♻️ Restore
+card-btn-delete = 🗑 Delete
+
+field-name = Name
+field-tags = Tags
+field-tax_id = INN
+field-phone = Phone
+field-segment = Segment
+field-tier = Tier
+field-status = Status
+field-cadence = Cadence
+field-channel = Channel
+tier-key = 🔑 Key account
+tier-regular = Regular
+status-active = active
+status-paused = paused
+status-lost = lost
+channel-call = 📞 call
+channel-message = 💬 message
+channel-email = ✉️ e-mail
+channel-visit = 🚗 visit
+channel-meeting = 🤝 meeting
+channel-none = no preference
+cadence-default = default
+cadence-days = every { $days } d
+contacts-title = 👥 Contacts of <b>{ $name }</b>: { $count }
+contacts-btn-add = ➕ Add a contact
+
+## Client list
+list-title = 📋 Clients: <b>{ $all }</b> · ⚠️ due: { $overdue } · 🔑 key: { $key } · 📦 archived: { $archived }
+list-empty = { $filter ->
+        [overdue] 🎉 Nobody is overdue — everyone is in touch.
+        [key] No key accounts yet. Mark one: card → ✏️ → Tier.
+        [archived] The archive is empty.
+        [tag] No clients with this tag.
+       *[other] No clients yet. Add the first: <code>/client Acme</code> — or upload a spreadsheet: /import
+    }
+list-filter-all = All
+list-filter-overdue = ⚠️ Due for a touch
+list-filter-key = 🔑 Key accounts
+list-filter-archived = 📦 Archive
+list-filter-tag = 🏷 #{ $tag }
+list-page = page { $page } of { $pages } ({ $total })
+list-btn-all = All
+list-btn-overdue = ⚠️ Overdue
+list-btn-key = 🔑 Key
+list-btn-archived = 📦 Archive
+
+## Contacts (decision-makers)
+contact-usage =
+    Add a decision-maker in one message:
+    <code>/contact Acme: John Smith, CFO, March 12</code>
+    Phone and e-mail too: <code>/contact Acme: Mary Jones, purchasing, 12.03.1985, +44 20 7946 0958, mary@acme.com</code>
+contact-added = ✅ <b>{ $name }</b> added to <b>{ $client }</b>.
+contact-problem-birthday-invalid = ⚠️ I didn't get the birthday "{ $part }" — saved the contact without it.
+contact-problem-phone-invalid = ⚠️ "{ $part }" doesn't look like a phone — not saved. Fix it: 👤 Contact → Phone.
+contact-problem-email-invalid = ⚠️ "{ $part }" doesn't look like an e-mail — not saved. Fix it: 👤 Contact → E-mail.
+contact-ask-birthday = 🎂 When is { $name }'s birthday? E.g. <code>12.03</code>, <code>March 12</code>, <code>12.03.1980</code>. Or /cancel.
+contact-birthday-invalid = I didn't get the date. Examples: <code>12.03</code>, <code>March 12</code>, <code>12/03/1980</code>, <code>12 марта</code>.
+contact-email-invalid = That doesn't look like an e-mail. Example: <code>john@acme.com</code>
+contact-which-client = Add <b>{ $name }</b> to whom? Several match "{ $query }":
+contact-client-not-found = No client "{ $query }" yet. Create it and add <b>{ $name }</b>?
+contact-not-found = Contact not found — it may have been deleted.
+contact-btn-open = 👤 Contact
+contact-btn-client = 🏢 Client card
+btn-undo = ↩️ Undo
+contact-field-name = Name
+contact-field-role = Role
+contact-field-phone = Phone
+contact-field-email = E-mail
+contact-field-birthday = 🎂 Birthday
+contact-ask-name = New name for { $name }:
+contact-ask-role = { $name }'s role (e.g. "CFO", "purchasing"). "-" removes it.
+contact-ask-phone = { $name }'s phone. "-" removes it.
+contact-ask-email = { $name }'s e-mail. "-" removes it.
+contact-ask-details =
+    Who should be added to <b>{ $name }</b>? In one message:
+    <code>John Smith, CFO, March 12</code>
+contact-delete-confirm = 🗑 Delete the contact <b>{ $name }</b>? Notes about them go too.
+contact-deleted-toast = 🗑 Deleted
+contact-deleted = 🗑 Contact "{ $name }" deleted.

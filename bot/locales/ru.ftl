@@ -19,10 +19,23 @@ cmd-start = Начало работы и знакомство
 cmd-help = Все команды
 cmd-settings = Язык, часовой пояс, режим, дайджест
 cmd-cancel = Выйти из текущего диалога
+cmd-client = Карточка клиента: /client Ромашка
+cmd-clients = Список клиентов и фильтры
+cmd-contact = Добавить ЛПР: /contact Ромашка: Иван, закупки, др 12.03
+cmd-import = Загрузить клиентов из CSV или Excel
+cmd-export = Выгрузить всю базу в Excel и CSV
 
 help =
     <b>kambot</b> — ваш карманный помощник аккаунт-менеджера.
 
+    <b>Клиенты</b>
+    /client Ромашка — карточка клиента (опечатки не страшны); нет такого — предложу создать
+    /clients — список: все, ⚠️ пора связаться, 🔑 ключевые, архив, по тегу (/clients #vip)
+    /contact Ромашка: Иван Петров, закупки, др 12 марта — добавить ЛПР
+    /import — загрузить клиентов из CSV или Excel
+    /export — выгрузить всю базу в Excel и CSV
+
+    <b>Настройки</b>
     /start — знакомство: язык, часовой пояс, режим работы, время дайджеста
     /settings — изменить язык, часовой пояс, режим, дайджест, тихие часы, напоминания
     /cancel — выйти из любого диалога
@@ -115,3 +128,166 @@ cadence-key-button = 🔑 { $days } дн.
 cadence-regular-button = 👤 { $days } дн.
 settings-invalid-value = Такого значения нет. Выберите из кнопок.
 settings-cadence-range = Интервал — от 1 до 365 дней.
+
+## Клиенты
+client-usage =
+    Напишите название клиента: <code>/client Ромашка</code>. Опечатки не страшны.
+    Весь список — /clients
+lookup-found-as = 🔎 Нашёл: <b>{ $name }</b>
+lookup-ambiguous = 🔎 По «{ $query }» нашлось несколько. Кого открыть?
+lookup-none = 🔎 Клиента «{ $query }» нет. Создать?
+lookup-btn-create = ➕ Создать нового клиента
+duplicate-found = «{ $name }» уже есть в базе. Открыть его или создать ещё одного с таким же названием?
+duplicate-open = 📂 Открыть существующего
+duplicate-create = ➕ Создать ещё одного
+client-created-toast = ✅ Клиент создан
+client-created = ✅ Клиент <b>{ $name }</b> создан.
+saved-toast = ✅ Сохранено
+saved = ✅ Сохранено.
+archived-toast = 📦 В архиве
+restored-toast = ♻️ Восстановлен
+delete-confirm =
+    🗑 Удалить <b>{ $name }</b> навсегда — вместе с контактами, касаниями, заметками и продажами?
+    Это нельзя отменить. Если клиент просто больше не актуален — лучше 📦 в архив.
+delete-confirm-yes = 🗑 Да, удалить навсегда
+delete-confirm-no = ← Нет, оставить
+client-deleted = 🗑 Клиент «{ $name }» удалён.
+client-not-found = Клиент не найден — возможно, он удалён. Поиск: /client название
+try-again-or-cancel = Попробуйте ещё раз или /cancel.
+edit-what = ✏️ Что изменить у <b>{ $name }</b>?
+ask-choice-segment = Сегмент клиента <b>{ $name }</b>:
+ask-choice-tier = Уровень клиента <b>{ $name }</b>:
+ask-choice-status = Статус клиента <b>{ $name }</b>:
+ask-choice-cadence = Как часто связываться с <b>{ $name }</b>?
+ask-choice-channel = Как <b>{ $name }</b> предпочитает общаться?
+ask-field-name = Новое название для <b>{ $name }</b>:
+ask-field-tags = Теги для <b>{ $name }</b> через пробел, например: <code>#vip #опт</code>. «-» — убрать все.
+ask-field-tax_id = ИНН <b>{ $name }</b> (10 или 12 цифр). «-» — убрать.
+ask-field-phone = Телефон <b>{ $name }</b>, например <code>+7 999 123-45-67</code>. «-» — убрать.
+client-invalid-value = Такого значения нет. Выберите из кнопок.
+client-tax-id-invalid = Это не похоже на ИНН: нужно 10 или 12 цифр с верной контрольной суммой.
+client-phone-invalid = Не понял номер. Пример: <code>+7 999 123-45-67</code> или <code>8 999 1234567</code>.
+name-empty = Название пустое. Напишите, например: <code>/client Ромашка</code>
+name-too-long = Слишком длинное название — до 200 символов.
+name-no-letters = В названии нужны буквы или цифры, одних эмодзи мало 🙂
+
+card-title = 🏢 <b>{ $name }</b>{ $tier ->
+        [key] {" "}🔑
+       *[other] {""}
+    } · { $segment } · { $status }{ $archived ->
+        [yes] {" "}· 📦 в архиве
+       *[other] {""}
+    }
+card-tax-id = ИНН { $value }
+card-channel = предпочитает: { $channel }
+card-contacts-title = 👥 Контакты ({ $count }):
+card-contacts-more = …и ещё { $count }
+card-no-contacts = 👥 Контактов пока нет — добавьте: 👥 Контакты → ➕
+card-birthday = 🎂 { $date }{ $days ->
+        [0] {" "}— <b>сегодня!</b> 🎉
+        [1] {" "}— завтра
+       *[other] {" "}— через { $days } дн.
+    }{ $turns ->
+        [none] {""}
+       *[other] {" "}({ $turns })
+    }
+card-last-touch = 📞 Последний контакт: { $date } ({ $days ->
+        [0] сегодня
+        [1] вчера
+       *[other] { $days } дн. назад
+    })
+card-never-touched = 📞 Контактов ещё не было
+card-checkin-overdue = ⏰ ⚠️ Пора связаться: просрочено на { $days } дн. (раз в { $cadence } дн.)
+card-checkin-due = ⏰ Следующий контакт { $days ->
+        [0] сегодня
+        [1] завтра
+       *[other] через { $days } дн.
+    } (раз в { $cadence } дн.)
+card-checkin-off = ⏰ Напоминания о контакте выключены (архив или пауза)
+card-notes-title = 📝 Последние заметки:
+card-sales-month = 💰 Продажи в этом месяце: { $amount }
+card-owner = 👤 Ответственный: { $name }
+card-btn-edit = ✏️ Изменить
+card-btn-contacts = 👥 Контакты
+card-btn-archive = 📦 В архив
+card-btn-restore = ♻️ Из архива
+card-btn-delete = 🗑 Удалить
+
+field-name = Название
+field-tags = Теги
+field-tax_id = ИНН
+field-phone = Телефон
+field-segment = Сегмент
+field-tier = Уровень
+field-status = Статус
+field-cadence = Частота
+field-channel = Канал
+tier-key = 🔑 Ключевой
+tier-regular = Обычный
+status-active = активный
+status-paused = пауза
+status-lost = потерян
+channel-call = 📞 звонок
+channel-message = 💬 сообщение
+channel-email = ✉️ e-mail
+channel-visit = 🚗 визит
+channel-meeting = 🤝 встреча
+channel-none = не важно
+cadence-default = по умолчанию
+cadence-days = раз в { $days } дн.
+contacts-title = 👥 Контакты <b>{ $name }</b>: { $count }
+contacts-btn-add = ➕ Добавить контакт
+
+## Список клиентов
+list-title = 📋 Клиентов: <b>{ $all }</b> · ⚠️ пора связаться: { $overdue } · 🔑 ключевых: { $key } · 📦 в архиве: { $archived }
+list-empty = { $filter ->
+        [overdue] 🎉 Просроченных нет — все на связи.
+        [key] Ключевых клиентов пока нет. Отметьте: карточка → ✏️ → Уровень.
+        [archived] Архив пуст.
+        [tag] С этим тегом клиентов нет.
+       *[other] Клиентов пока нет. Добавьте первого: <code>/client Ромашка</code> — или загрузите таблицу: /import
+    }
+list-filter-all = Все
+list-filter-overdue = ⚠️ Пора связаться
+list-filter-key = 🔑 Ключевые
+list-filter-archived = 📦 Архив
+list-filter-tag = 🏷 #{ $tag }
+list-page = стр. { $page } из { $pages } ({ $total })
+list-btn-all = Все
+list-btn-overdue = ⚠️ Просрочено
+list-btn-key = 🔑 Ключевые
+list-btn-archived = 📦 Архив
+
+## Контакты (ЛПР)
+contact-usage =
+    Добавить ЛПР одним сообщением:
+    <code>/contact Ромашка: Иван Петров, закупки, др 12 марта</code>
+    Можно добавить телефон и почту: <code>/contact Ромашка: Мария, финдиректор, 12.03.1985, +7 999 123-45-67, maria@romashka.ru</code>
+contact-added = ✅ <b>{ $name }</b> добавлен(а) к клиенту <b>{ $client }</b>.
+contact-problem-birthday-invalid = ⚠️ Не понял дату рождения «{ $part }» — контакт сохранён без неё.
+contact-problem-phone-invalid = ⚠️ «{ $part }» не похоже на телефон — не сохранил. Исправить: 👤 Контакт → Телефон.
+contact-problem-email-invalid = ⚠️ «{ $part }» не похоже на e-mail — не сохранил. Исправить: 👤 Контакт → E-mail.
+contact-ask-birthday = 🎂 Когда день рождения у { $name }? Например: <code>12.03</code>, <code>12 марта</code>, <code>12.03.1980</code>, <code>March 12</code>. Или /cancel.
+contact-birthday-invalid = Не понял дату. Примеры: <code>12.03</code>, <code>12 марта</code>, <code>12/03/1980</code>, <code>March 12</code>.
+contact-email-invalid = Это не похоже на e-mail. Пример: <code>ivan@romashka.ru</code>
+contact-which-client = Кому добавить <b>{ $name }</b>? По «{ $query }» нашлось несколько:
+contact-client-not-found = Клиента «{ $query }» нет. Создать его и добавить <b>{ $name }</b>?
+contact-not-found = Контакт не найден — возможно, он удалён.
+contact-btn-open = 👤 Контакт
+contact-btn-client = 🏢 Карточка клиента
+btn-undo = ↩️ Отменить
+contact-field-name = Имя
+contact-field-role = Должность
+contact-field-phone = Телефон
+contact-field-email = E-mail
+contact-field-birthday = 🎂 ДР
+contact-ask-name = Новое имя для { $name }:
+contact-ask-role = Должность { $name } (например, «закупки», «финдиректор»). «-» — убрать.
+contact-ask-phone = Телефон { $name }. «-» — убрать.
+contact-ask-email = E-mail { $name }. «-» — убрать.
+contact-ask-details =
+    Кого добавить к <b>{ $name }</b>? Одним сообщением:
+    <code>Иван Петров, закупки, др 12 марта</code>
+contact-delete-confirm = 🗑 Удалить контакт <b>{ $name }</b>? Заметки о нём тоже удалятся.
+contact-deleted-toast = 🗑 Удалён
+contact-deleted = 🗑 Контакт «{ $name }» удалён.

@@ -1,0 +1,213 @@
+"""The argument of ``/contact <client>: <name>, <role>, <birthday>, <phone>, <email>``.
+
+Parsing is forgiving about order but never silent: a part that is clearly meant as a birthday,
+phone or e-mail and cannot be read becomes a problem key the caller turns into a question with
+examples, and free text that is not the role is kept in ``notes`` rather than dropped.
+
+Decisions where the product brief was silent:
+- The client is what precedes the first ":" only when that prefix has no comma and is not a
+  field label, so "Иван Петров, ДР: 12.03" is a person without a client, not a client called
+  "Иван Петров, ДР".
+- A bare four-digit year right after a year-less birthday is that birthday's year, because
+  commas split "Mar 12, 1980" into two parts.
+- The name is the first free-text part, so "Ромашка: 12.03, Иван" still finds Иван; an empty
+  first part (": , закупки") or no free text at all is "name-empty".
+- A second birthday, phone or e-mail goes to ``notes`` (still shown, never lost); the first wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum, auto
+
+from bot.services.birthdays import Birthday, looks_like_birthday, parse_birthday
+from bot.services.names import NameProblem, validate_display_name
+from bot.services.phones import normalize_phone
+
+__all__ = ["PROBLEM_KEYS", "ContactDraft", "parse_contact_line"]
+
+PROBLEM_KEYS = frozenset(
+    {
+        "client-empty",
+        "client-too-long",
+        "client-no-letters",
+        "name-empty",
+        "name-too-long",
+        "name-no-letters",
+        "birthday-invalid",
+        "phone-invalid",
+        "email-invalid",
+    }
+)
+
+_PARTS = re.compile(r"[,;\n]")
+_PHONE_LABEL = re.compile(
+    r"^(?:тел(?:ефон)?|моб(?:ильный)?|сот(?:овый)?|phone|tel|mobile|mob|cell)\.?\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_EMAIL_LABEL = re.compile(
+    r"^(?:e-?mail|почта|эл\.?\s*почта|mail(?:to)?)\s*[:\-–—]?\s*", re.IGNORECASE
+)
+_FIELD_LABELS = frozenset(
+    {"тел", "телефон", "моб", "phone", "tel", "mobile", "email", "e-mail", "почта", "mail"}
+)
+# Digits and phone punctuation only, with enough digits to be a number and not a count.
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-–—/]*\d{2}[\d\s().\-–—/]*$")
+_MIN_PHONE_DIGITS = 5
+_EMAIL = re.compile(r"^[^\s@<>(),;:\"]+@(?:[^\s@<>(),;:\".]+\.)+[^\s@<>(),;:\".\d]{2,}$")
+_MAX_EMAIL = 254
+_YEAR_ONLY = re.compile(r"^\d{4}\s*(?:г\.?|года?)?$")
+
+
+class _Kind(Enum):
+    TEXT = auto()
+    BIRTHDAY = auto()
+    BAD_BIRTHDAY = auto()
+    PHONE = auto()
+    BAD_PHONE = auto()
+    EMAIL = auto()
+    BAD_EMAIL = auto()
+
+
+@dataclass(slots=True)
+class ContactDraft:
+    client: str | None
+    name: str
+    role: str | None = None
+    birthday: Birthday | None = None
+    phone: str | None = None  # normalized, "+79991234567"
+    email: str | None = None  # lower-cased
+    notes: list[str] = field(default_factory=list)
+    # Keys from PROBLEM_KEYS, in the order found; empty means the draft can be saved.
+    problems: list[str] = field(default_factory=list)
+    # The text that caused each problem, so the reply can quote it ("не понял «31 февраля»").
+    problem_parts: dict[str, str] = field(default_factory=dict)
+
+    def add_problem(self, key: str, part: str) -> None:
+        if key not in self.problems:
+            self.problems.append(key)
+            self.problem_parts[key] = part
+
+
+def _email(part: str) -> str | None:
+    candidate = _EMAIL_LABEL.sub("", part, count=1).strip().strip("<>")
+    if len(candidate) <= _MAX_EMAIL and _EMAIL.match(candidate):
+        return candidate.lower()
+    return None
+
+
+def _phone_attempt(part: str) -> tuple[bool, str | None]:
+    """(meant as a phone, the normalized number or None)."""
+    unlabelled = _PHONE_LABEL.sub("", part, count=1)
+    labelled = unlabelled != part
+    phone = normalize_phone(unlabelled)
+    if phone is not None:
+        return True, phone
+    digits = sum(ch.isdigit() for ch in unlabelled)
+    shaped = _PHONE_LIKE.match(unlabelled) is not None and digits >= _MIN_PHONE_DIGITS
+    return labelled or shaped, None
+
+
+def _classify(part: str, today: date) -> tuple[_Kind, Birthday | str | None]:
+    if "@" in part:
+        email = _email(part)
+        return (_Kind.EMAIL, email) if email else (_Kind.BAD_EMAIL, None)
+    birthday = parse_birthday(part, today)
+    if birthday is not None:
+        return _Kind.BIRTHDAY, birthday
+    if looks_like_birthday(part):
+        return _Kind.BAD_BIRTHDAY, None
+    meant, phone = _phone_attempt(part)
+    if phone is not None:
+        return _Kind.PHONE, phone
+    if meant:
+        return _Kind.BAD_PHONE, None
+    return _Kind.TEXT, None
+
+
+def _split_client(text: str) -> tuple[str | None, str]:
+    head, colon, rest = text.partition(":")
+    if not colon or _PARTS.search(head):
+        return None, text
+    label = " ".join(head.split()).casefold()
+    if label in _FIELD_LABELS or looks_like_birthday(head):
+        return None, text
+    return head, rest
+
+
+def _set_client(draft: ContactDraft, raw: str) -> None:
+    try:
+        draft.client = validate_display_name(raw)
+    except NameProblem as problem:
+        draft.client = None
+        draft.add_problem(problem.key.replace("name-", "client-"), raw.strip())
+
+
+def _set_name(draft: ContactDraft, raw: str) -> None:
+    try:
+        draft.name = validate_display_name(raw)
+    except NameProblem as problem:
+        draft.name = " ".join(raw.split())
+        draft.add_problem(problem.key, raw.strip())
+
+
+def _merge_year(draft: ContactDraft, previous: str, part: str, today: date) -> None:
+    with_year = parse_birthday(f"{previous} {part}", today)
+    if with_year is None:
+        draft.birthday = None
+        draft.add_problem("birthday-invalid", f"{previous}, {part}")
+    else:
+        draft.birthday = with_year
+
+
+def _apply(draft: ContactDraft, part: str, kind: _Kind, value: Birthday | str | None) -> None:
+    if kind is _Kind.BIRTHDAY and isinstance(value, Birthday) and draft.birthday is None:
+        draft.birthday = value
+    elif kind is _Kind.PHONE and isinstance(value, str) and draft.phone is None:
+        draft.phone = value
+    elif kind is _Kind.EMAIL and isinstance(value, str) and draft.email is None:
+        draft.email = value
+    elif kind is _Kind.BAD_BIRTHDAY:
+        draft.add_problem("birthday-invalid", part)
+    elif kind is _Kind.BAD_PHONE:
+        draft.add_problem("phone-invalid", part)
+    elif kind is _Kind.BAD_EMAIL:
+        draft.add_problem("email-invalid", part)
+    elif kind is _Kind.TEXT and draft.role is None:
+        draft.role = " ".join(part.split())
+    else:
+        draft.notes.append(" ".join(part.split()))
+
+
+def parse_contact_line(text: str, today: date) -> ContactDraft:
+    """Split "Client: Name, role, birthday, phone, e-mail" into a draft; never raises."""
+    client_raw, person = _split_client(text)
+    draft = ContactDraft(client=None, name="")
+    if client_raw is not None:
+        _set_client(draft, client_raw)
+    first, *others = (p.strip() for p in _PARTS.split(person))
+    # An empty first part (": , закупки") means the name is missing, not that the role is it.
+    name_wanted = bool(first)
+    previous_birthday: str | None = None
+    for part in (p for p in (first, *others) if p):
+        if previous_birthday is not None and _YEAR_ONLY.match(part):
+            _merge_year(draft, previous_birthday, part, today)
+            previous_birthday = None
+            continue
+        kind, value = _classify(part, today)
+        if kind is _Kind.TEXT and name_wanted:
+            _set_name(draft, part)
+            name_wanted = False
+            continue
+        first_birthday = kind is _Kind.BIRTHDAY and draft.birthday is None
+        yearless = isinstance(value, Birthday) and value.year is None
+        previous_birthday = part if first_birthday and yearless else None
+        _apply(draft, part, kind, value)
+    if not draft.name and "name-empty" not in draft.problems:
+        # Right after any client problem: the caller asks in the order of the command.
+        at = sum(key.startswith("client-") for key in draft.problems)
+        draft.problems.insert(at, "name-empty")
+        draft.problem_parts["name-empty"] = ""
+    return draft

@@ -1,0 +1,262 @@
+"""The client card, its keyboards and the client list. Texts come from the locale files."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
+
+from bot.i18n import Translator
+from bot.services.birthdays import format_birthday
+from bot.services.clients import CADENCE_CHOICES, ClientCard, ClientPage, ClientRef, ContactView
+from bot.services.money import format_money
+from handlers.callbacks import ClientCb, ContactCb, ListCb, NewClientCb
+from storage.enums import Channel, ClientStatus, Segment, Tier
+
+MAX_NOTE_PREVIEW = 120
+TEXT_FIELDS = ("name", "tags", "tax_id", "phone")
+CHOICE_FIELDS = ("segment", "tier", "status", "cadence", "channel")
+CHOICES: dict[str, tuple[str, ...]] = {
+    "segment": tuple(s.value for s in Segment),
+    "tier": tuple(t.value for t in Tier),
+    "status": tuple(s.value for s in ClientStatus),
+    "cadence": (*(str(d) for d in CADENCE_CHOICES), "0"),
+    "channel": (*(c.value for c in Channel), "none"),
+}
+
+
+def _btn(text: str, cb: ClientCb | ContactCb | ListCb | NewClientCb) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=cb.pack())
+
+
+def short_date(moment: datetime, lang: str, zone: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone)).date()
+    return format_date(local, "d MMM" if lang == "ru" else "MMM d", locale=lang)
+
+
+def contact_line(t: Translator, c: ContactView, lang: str) -> str:
+    parts = [f"<b>{esc(c.name)}</b>"]
+    if c.role:
+        parts.append(esc(c.role))
+    line = " — ".join(parts)
+    if c.birthday is not None and c.days_to_birthday is not None:
+        line += " · " + t(
+            "card-birthday",
+            date=format_birthday(c.birthday, lang),
+            days=c.days_to_birthday,
+            turns=c.turns if c.turns is not None else "none",
+        )
+    return "• " + line
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def card_text(t: Translator, card: ClientCard, lang: str, zone: str) -> str:
+    lines = [
+        t(
+            "card-title",
+            name=card.name,
+            tier=card.tier.value,
+            segment=card.segment.value.upper(),
+            status=t(f"status-{card.status.value}"),
+            archived="yes" if card.archived else "no",
+        )
+    ]
+    if card.tags:
+        lines.append("🏷 " + " ".join(f"#{esc(tag)}" for tag in card.tags))
+    details = []
+    if card.tax_id:
+        details.append(t("card-tax-id", value=card.tax_id))
+    if card.phone:
+        details.append(f"☎️ {esc(card.phone)}")
+    if card.channel:
+        details.append(t("card-channel", channel=t(f"channel-{card.channel.value}")))
+    if details:
+        lines.append(" · ".join(details))
+    lines.append("")
+    if card.contacts:
+        lines.append(t("card-contacts-title", count=len(card.contacts)))
+        lines.extend(contact_line(t, c, lang) for c in card.contacts[:6])
+        if len(card.contacts) > 6:
+            lines.append(t("card-contacts-more", count=len(card.contacts) - 6))
+    else:
+        lines.append(t("card-no-contacts"))
+    lines.append("")
+    if card.last_touch_at is not None:
+        lines.append(
+            t(
+                "card-last-touch",
+                date=short_date(card.last_touch_at, lang, zone),
+                days=card.days_since_touch or 0,
+            )
+        )
+    else:
+        lines.append(t("card-never-touched"))
+    if card.checkin_in_days is not None:
+        key = "card-checkin-overdue" if card.overdue else "card-checkin-due"
+        lines.append(t(key, days=abs(card.checkin_in_days), cadence=card.cadence_days))
+    elif card.archived or card.status != ClientStatus.ACTIVE:
+        lines.append(t("card-checkin-off"))
+    if card.notes:
+        lines.append(t("card-notes-title"))
+        for note in card.notes:
+            text = (
+                note.text
+                if len(note.text) <= MAX_NOTE_PREVIEW
+                else note.text[:MAX_NOTE_PREVIEW] + "…"
+            )
+            lock = "🔒 " if note.private else ""
+            lines.append(f"• {lock}{esc(text)}")
+    lines.append(
+        t(
+            "card-sales-month",
+            amount=format_money(card.sales_this_month_minor, card.currency, lang),
+        )
+    )
+    lines.append(t("card-owner", name=card.owner_name or "—"))
+    return "\n".join(lines)
+
+
+def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
+    b = InlineKeyboardBuilder()
+    b.row(
+        _btn(t("card-btn-edit"), ClientCb(a="edit", id=card.id)),
+        _btn(t("card-btn-contacts"), ClientCb(a="contacts", id=card.id)),
+    )
+    if card.archived:
+        b.row(
+            _btn(t("card-btn-restore"), ClientCb(a="restore", id=card.id)),
+            _btn(t("card-btn-delete"), ClientCb(a="delete", id=card.id)),
+        )
+    else:
+        b.row(
+            _btn(t("card-btn-archive"), ClientCb(a="archive", id=card.id)),
+            _btn(t("card-btn-delete"), ClientCb(a="delete", id=card.id)),
+        )
+    return b.as_markup()
+
+
+def edit_kb(t: Translator, client_id: int) -> InlineKeyboardMarkup:
+    b = InlineKeyboardBuilder()
+    buttons = [_btn(t(f"field-{f}"), ClientCb(a="ask", id=client_id, f=f)) for f in TEXT_FIELDS]
+    buttons += [_btn(t(f"field-{f}"), ClientCb(a="edit", id=client_id, f=f)) for f in CHOICE_FIELDS]
+    for i in range(0, len(buttons), 3):
+        b.row(*buttons[i : i + 3])
+    b.row(_btn(t("btn-back"), ClientCb(a="open", id=client_id)))
+    return b.as_markup()
+
+
+def choice_label(t: Translator, field: str, value: str) -> str:
+    if field == "cadence":
+        return t("cadence-default") if value == "0" else t("cadence-days", days=int(value))
+    if field == "segment":
+        return value.upper()
+    return t(f"{field}-{value}")
+
+
+def choice_kb(t: Translator, client_id: int, field: str) -> InlineKeyboardMarkup:
+    b = InlineKeyboardBuilder()
+    buttons = [
+        _btn(choice_label(t, field, v), ClientCb(a="set", id=client_id, f=field, v=v))
+        for v in CHOICES[field]
+    ]
+    for i in range(0, len(buttons), 3):
+        b.row(*buttons[i : i + 3])
+    b.row(_btn(t("btn-back"), ClientCb(a="edit", id=client_id)))
+    return b.as_markup()
+
+
+def delete_confirm_kb(t: Translator, client_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_btn(t("delete-confirm-yes"), ClientCb(a="purge", id=client_id))],
+            [_btn(t("delete-confirm-no"), ClientCb(a="open", id=client_id))],
+        ]
+    )
+
+
+def lookup_kb(
+    t: Translator, matches: list[ClientRef], *, offer_create: bool, action: str = "open"
+) -> InlineKeyboardMarkup:
+    """Found clients as buttons; `action` is what a tap does (open the card, add a contact…)."""
+    b = InlineKeyboardBuilder()
+    for ref in matches:
+        label = ref.name if ref.via_contact is None else f"{ref.name} ({ref.via_contact})"
+        if ref.archived:
+            label = "📦 " + label
+        b.row(_btn(label[:60], ClientCb(a=action, id=ref.id)))
+    if offer_create:
+        b.row(_btn(t("lookup-btn-create"), NewClientCb()))
+    return b.as_markup()
+
+
+def duplicate_kb(t: Translator, existing: ClientRef) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_btn(t("duplicate-open"), ClientCb(a="open", id=existing.id))],
+            [_btn(t("duplicate-create"), NewClientCb(dup=True))],
+        ]
+    )
+
+
+def list_text(t: Translator, page: ClientPage, kind: str, tag: str | None) -> str:
+    header = t(
+        "list-title",
+        all=page.counts["all"],
+        overdue=page.counts["overdue"],
+        key=page.counts["key"],
+        archived=page.counts["archived"],
+    )
+    if page.total == 0:
+        return header + "\n\n" + t("list-empty", filter=kind)
+    filter_line = t(f"list-filter-{kind}", tag=tag or "")
+    return f"{header}\n\n{filter_line} · " + t(
+        "list-page", page=page.page + 1, pages=page.pages, total=page.total
+    )
+
+
+def list_kb(t: Translator, page: ClientPage, kind: str, tag_index: int) -> InlineKeyboardMarkup:
+    b = InlineKeyboardBuilder()
+    for item in page.items:
+        mark = "⚠️ " if item.overdue else ("🔑 " if item.tier == Tier.KEY else "")
+        if item.archived:
+            mark = "📦 "
+        b.row(_btn((mark + item.name)[:60], ClientCb(a="open", id=item.id)))
+    nav = []
+    if page.page > 0:
+        nav.append(_btn("◀️", ListCb(f=kind, p=page.page - 1, t=tag_index)))
+    if page.page + 1 < page.pages:
+        nav.append(_btn("▶️", ListCb(f=kind, p=page.page + 1, t=tag_index)))
+    if nav:
+        b.row(*nav)
+    filters = [
+        _btn(("• " if kind == f else "") + t(f"list-btn-{f}"), ListCb(f=f))
+        for f in ("all", "overdue", "key", "archived")
+    ]
+    b.row(*filters[:2])
+    b.row(*filters[2:])
+    tags = [
+        _btn(
+            ("• " if kind == "tag" and tag_index == i else "") + f"#{tag}"[:30],
+            ListCb(f="tag", t=i),
+        )
+        for i, (tag, _) in enumerate(page.tags[:6])
+    ]
+    for i in range(0, len(tags), 3):
+        b.row(*tags[i : i + 3])
+    return b.as_markup()
+
+
+def contacts_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
+    b = InlineKeyboardBuilder()
+    for c in card.contacts[:20]:
+        b.row(_btn(("👤 " + c.name)[:60], ContactCb(a="open", id=c.id)))
+    b.row(_btn(t("contacts-btn-add"), ClientCb(a="ask", id=card.id, f="contact")))
+    b.row(_btn(t("btn-back"), ClientCb(a="open", id=card.id)))
+    return b.as_markup()

@@ -1,0 +1,402 @@
+"""/contact: add a decision-maker in one message; the contact card with its field edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import clients as client_service
+from bot.services import contacts as contact_service
+from bot.services.birthdays import Birthday, days_until, format_birthday, parse_birthday
+from bot.services.clients import ClientNotFound, ClientProblem, local_today
+from bot.services.clock import Clock
+from bot.services.contact_parse import ContactDraft, parse_contact_line
+from bot.services.contacts import ContactNotFound, NewContact
+from handlers import client_views as views
+from handlers.callbacks import ClientCb, ContactCb
+from handlers.replies import edit_or_send
+from handlers.states import ContactInput
+from storage.models import Contact, Manager
+
+NOT_A_COMMAND = ~F.text.startswith("/")
+CONTACT_FIELDS = ("name", "role", "phone", "email", "birthday")
+BLOCKING = {
+    "client-empty",
+    "client-too-long",
+    "client-no-letters",
+    "name-empty",
+    "name-too-long",
+    "name-no-letters",
+}
+
+
+def _draft_data(draft: ContactDraft) -> dict[str, Any]:
+    b = draft.birthday
+    return {
+        "name": draft.name,
+        "role": draft.role,
+        "phone": draft.phone,
+        "email": draft.email,
+        "bday": [b.day, b.month, b.year] if b else None,
+        "problems": draft.problems,
+        "problem_parts": draft.problem_parts,
+    }
+
+
+def _new_contact(data: dict[str, Any]) -> NewContact:
+    bday = data.get("bday")
+    return NewContact(
+        name=str(data["name"]),
+        role=data.get("role"),
+        phone=data.get("phone"),
+        email=data.get("email"),
+        birthday=Birthday(*bday) if bday else None,
+    )
+
+
+def contact_text(t: Translator, contact: Contact, lang: str, today_days: int | None) -> str:
+    lines = [f"👤 <b>{views.esc(contact.name)}</b>"]
+    if contact.role:
+        lines.append(views.esc(contact.role))
+    if contact.phone:
+        lines.append(f"☎️ {views.esc(contact.phone)}")
+    if contact.email:
+        lines.append(f"✉️ {views.esc(contact.email)}")
+    if contact.birth_day and contact.birth_month:
+        b = Birthday(contact.birth_day, contact.birth_month, contact.birth_year)
+        lines.append(
+            t("card-birthday", date=format_birthday(b, lang), days=today_days or 0, turns="none")
+        )
+    return "\n".join(lines)
+
+
+def contact_kb(t: Translator, contact: Contact) -> InlineKeyboardMarkup:
+    edit = [
+        InlineKeyboardButton(
+            text=t(f"contact-field-{f}"),
+            callback_data=ContactCb(a="ask", id=contact.id, f=f).pack(),
+        )
+        for f in CONTACT_FIELDS
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            edit[:3],
+            edit[3:],
+            [
+                InlineKeyboardButton(
+                    text=t("card-btn-delete"),
+                    callback_data=ContactCb(a="del", id=contact.id).pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=t("contact-btn-client"),
+                    callback_data=ClientCb(a="open", id=contact.client_id).pack(),
+                )
+            ],
+        ]
+    )
+
+
+async def save_contact(
+    bot: Bot,
+    chat_id: int,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+    client_id: int,
+    data: dict[str, Any],
+) -> None:
+    """Saves first, then reports what could not be understood, with a way to fix it."""
+    contact = await contact_service.add(
+        session, manager, client_id, _new_contact(data), clock.now()
+    )
+    client = await client_service.get(session, manager, client_id)
+    text = t("contact-added", name=contact.name, client=client.name)
+    if contact.birth_day and contact.birth_month:
+        b = Birthday(contact.birth_day, contact.birth_month, contact.birth_year)
+        days = days_until(b, local_today(manager, clock.now()))
+        text += "\n" + t(
+            "card-birthday", date=format_birthday(b, manager.language), days=days, turns="none"
+        )
+    problems = [p for p in data.get("problems", []) if p not in BLOCKING]
+    parts = data.get("problem_parts", {})
+    for problem in problems:
+        text += "\n" + t(f"contact-problem-{problem}", part=str(parts.get(problem, ""))[:100])
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("contact-btn-open"),
+                    callback_data=ContactCb(a="open", id=contact.id).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("contact-btn-client"),
+                    callback_data=ClientCb(a="open", id=client_id).pack(),
+                ),
+            ],
+            [
+                InlineKeyboardButton(
+                    text=t("btn-undo"), callback_data=ContactCb(a="purge", id=contact.id).pack()
+                )
+            ],
+        ]
+    )
+    await state.set_state(None)
+    await state.update_data(contact_draft=None)
+    await bot.send_message(chat_id, text, reply_markup=markup)
+    if "birthday-invalid" in problems:
+        await state.set_state(ContactInput.birthday)
+        await state.update_data(contact_id=contact.id)
+        await bot.send_message(chat_id, t("contact-ask-birthday", name=contact.name))
+
+
+async def on_contact(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    args = (command.args or "").strip()
+    if not args:
+        await message.answer(t("contact-usage"))
+        return
+    draft = parse_contact_line(args, local_today(manager, clock.now()))
+    blocking = [p for p in draft.problems if p in BLOCKING]
+    if draft.client is None or blocking:
+        reason = t(blocking[0].replace("client-", "name-")) + "\n\n" if blocking else ""
+        await message.answer(reason + t("contact-usage"))
+        return
+    found = await client_service.lookup(session, manager, draft.client)
+    data = _draft_data(draft)
+    if found.kind in ("exact", "confident") and found.best is not None:
+        await save_contact(
+            bot, message.chat.id, t, session, manager, state, clock, found.best.id, data
+        )
+        return
+    await state.update_data(contact_draft=data, pending_client=draft.client)
+    key = "contact-which-client" if found.kind == "ambiguous" else "contact-client-not-found"
+    markup = views.lookup_kb(t, found.matches, offer_create=True, action="addc")
+    await message.answer(t(key, query=draft.client[:100], name=draft.name), reply_markup=markup)
+
+
+async def on_pick_client(
+    query: CallbackQuery,
+    callback_data: ClientCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = (await state.get_data()).get("contact_draft")
+    if not isinstance(data, dict):
+        await query.answer(t("callback-outdated"), show_alert=True)
+        return
+    try:
+        await save_contact(
+            bot, query.from_user.id, t, session, manager, state, clock, callback_data.id, data
+        )
+    except ClientNotFound:
+        await query.answer(t("client-not-found"), show_alert=True)
+        return
+    await query.answer()
+
+
+async def on_details_text(
+    message: Message,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    """The details typed after ➕ on a card: the client is already known."""
+    assert message.text is not None
+    client_id = int((await state.get_data()).get("client_id", 0))
+    # The client is known: a placeholder client part keeps a ":" in the text inside the person.
+    draft = parse_contact_line("x: " + message.text, local_today(manager, clock.now()))
+    blocking = [p for p in draft.problems if p in BLOCKING]
+    if blocking:
+        await message.answer(t(blocking[0]) + "\n" + t("try-again-or-cancel"))
+        return
+    try:
+        await save_contact(
+            bot, message.chat.id, t, session, manager, state, clock, client_id, _draft_data(draft)
+        )
+    except ClientNotFound:
+        await state.set_state(None)
+        await message.answer(t("client-not-found"))
+
+
+async def on_birthday_text(
+    message: Message,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    assert message.text is not None
+    contact_id = int((await state.get_data()).get("contact_id", 0))
+    if parse_birthday(message.text, local_today(manager, clock.now())) is None:
+        await message.answer(t("contact-birthday-invalid") + "\n" + t("try-again-or-cancel"))
+        return
+    try:
+        contact = await contact_service.set_text(
+            session, manager, contact_id, "birthday", message.text, clock.now()
+        )
+    except ContactNotFound:
+        await state.set_state(None)
+        await message.answer(t("contact-not-found"))
+        return
+    await state.set_state(None)
+    await message.answer(
+        t("saved")
+        + "\n\n"
+        + contact_text(t, contact, manager.language, _days(contact, manager, clock)),
+        reply_markup=contact_kb(t, contact),
+    )
+
+
+def _days(contact: Contact, manager: Manager, clock: Clock) -> int | None:
+    if not (contact.birth_day and contact.birth_month):
+        return None
+    b = Birthday(contact.birth_day, contact.birth_month, contact.birth_year)
+    return days_until(b, local_today(manager, clock.now()))
+
+
+async def on_contact_action(
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    chat_id = query.from_user.id
+    message_id = query.message.message_id if query.message is not None else None
+    try:
+        if callback_data.a == "open":
+            contact = await contact_service.get(session, manager, callback_data.id)
+            await query.answer()
+            await edit_or_send(
+                bot,
+                chat_id,
+                message_id,
+                contact_text(t, contact, manager.language, _days(contact, manager, clock)),
+                contact_kb(t, contact),
+            )
+        elif callback_data.a == "ask" and callback_data.f in CONTACT_FIELDS:
+            contact = await contact_service.get(session, manager, callback_data.id)
+            await query.answer()
+            await state.set_state(ContactInput.field)
+            await state.update_data(contact_id=contact.id, contact_field=callback_data.f)
+            await bot.send_message(chat_id, t(f"contact-ask-{callback_data.f}", name=contact.name))
+        elif callback_data.a == "del":
+            contact = await contact_service.get(session, manager, callback_data.id)
+            await query.answer()
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [
+                        InlineKeyboardButton(
+                            text=t("delete-confirm-yes"),
+                            callback_data=ContactCb(a="purge", id=contact.id).pack(),
+                        )
+                    ],
+                    [
+                        InlineKeyboardButton(
+                            text=t("delete-confirm-no"),
+                            callback_data=ContactCb(a="open", id=contact.id).pack(),
+                        )
+                    ],
+                ]
+            )
+            await edit_or_send(
+                bot, chat_id, message_id, t("contact-delete-confirm", name=contact.name), markup
+            )
+        elif callback_data.a == "purge":
+            client_id, name = await contact_service.delete(session, manager, callback_data.id)
+            await query.answer(t("contact-deleted-toast"))
+            await edit_or_send(
+                bot,
+                chat_id,
+                message_id,
+                t("contact-deleted", name=name),
+                InlineKeyboardMarkup(
+                    inline_keyboard=[
+                        [
+                            InlineKeyboardButton(
+                                text=t("contact-btn-client"),
+                                callback_data=ClientCb(a="open", id=client_id).pack(),
+                            )
+                        ]
+                    ]
+                ),
+            )
+        else:
+            await query.answer(t("callback-outdated"), show_alert=True)
+    except ContactNotFound:
+        await query.answer(t("contact-not-found"), show_alert=True)
+
+
+async def on_contact_field_text(
+    message: Message,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    assert message.text is not None
+    data = await state.get_data()
+    try:
+        contact = await contact_service.set_text(
+            session,
+            manager,
+            int(data.get("contact_id", 0)),
+            str(data.get("contact_field", "")),
+            message.text,
+            clock.now(),
+        )
+    except ContactNotFound:
+        await state.set_state(None)
+        await message.answer(t("contact-not-found"))
+        return
+    except ClientProblem as exc:
+        await message.answer(t(exc.key) + "\n" + t("try-again-or-cancel"))
+        return
+    await state.set_state(None)
+    await message.answer(
+        t("saved")
+        + "\n\n"
+        + contact_text(t, contact, manager.language, _days(contact, manager, clock)),
+        reply_markup=contact_kb(t, contact),
+    )
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_contact, Command("contact"))
+    router.callback_query.register(on_pick_client, ClientCb.filter(F.a == "addc"))
+    router.callback_query.register(on_contact_action, ContactCb.filter())
+    router.message.register(on_details_text, ContactInput.details, F.text, NOT_A_COMMAND)
+    router.message.register(on_birthday_text, ContactInput.birthday, F.text, NOT_A_COMMAND)
+    router.message.register(on_contact_field_text, ContactInput.field, F.text, NOT_A_COMMAND)
+    return router

@@ -1,0 +1,173 @@
+"""Queries on clients, contacts and tags. Every query is scoped to an owner: isolation is here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.enums import Tier
+from storage.models import Client, ClientTag, Contact, Interaction, Note, Sale
+
+
+async def owned(session: AsyncSession, owner_id: int, client_id: int) -> Client | None:
+    """The client if this manager owns it; None for someone else's or a missing id alike."""
+    return await session.scalar(
+        select(Client)
+        .where(Client.id == client_id, Client.owner_id == owner_id)
+        .options(selectinload(Client.contacts))
+    )
+
+
+async def owned_contact(session: AsyncSession, owner_id: int, contact_id: int) -> Contact | None:
+    return await session.scalar(
+        select(Contact)
+        .join(Client, Client.id == Contact.client_id)
+        .where(Contact.id == contact_id, Client.owner_id == owner_id)
+    )
+
+
+async def by_norm(session: AsyncSession, owner_id: int, name_norm: str) -> list[Client]:
+    rows = await session.scalars(
+        select(Client)
+        .where(Client.owner_id == owner_id, Client.name_norm == name_norm)
+        .order_by(Client.archived_at.is_not(None), Client.id)
+    )
+    return list(rows)
+
+
+async def names(session: AsyncSession, owner_id: int) -> list[tuple[int, str, bool]]:
+    """(id, name, archived) of every client of the owner, for fuzzy lookup."""
+    rows = await session.execute(
+        select(Client.id, Client.name, Client.archived_at.is_not(None)).where(
+            Client.owner_id == owner_id
+        )
+    )
+    return [(r[0], r[1], bool(r[2])) for r in rows]
+
+
+async def contact_names(session: AsyncSession, owner_id: int) -> list[tuple[int, str, int]]:
+    """(contact id, person name, client id) for looking clients up by a person's name."""
+    rows = await session.execute(
+        select(Contact.id, Contact.name, Contact.client_id)
+        .join(Client, Client.id == Contact.client_id)
+        .where(Client.owner_id == owner_id)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def find_duplicate(
+    session: AsyncSession,
+    owner_id: int,
+    *,
+    name_norm: str,
+    tax_id: str | None = None,
+    phone_norm: str | None = None,
+) -> Client | None:
+    """An existing client that is the same company: same normalized name, tax id or phone."""
+    conditions = [Client.name_norm == name_norm]
+    if tax_id:
+        conditions.append(Client.tax_id == tax_id)
+    if phone_norm:
+        conditions.append(Client.phone_norm == phone_norm)
+    return await session.scalar(
+        select(Client).where(Client.owner_id == owner_id, or_(*conditions)).limit(1)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    kind: str = "all"  # all | overdue | key | tag | archived
+    tag: str | None = None
+
+
+def _filtered(owner_id: int, flt: ListFilter, now: datetime) -> Select[Any]:
+    query = select(Client).where(Client.owner_id == owner_id)
+    if flt.kind == "archived":
+        return query.where(Client.archived_at.is_not(None))
+    query = query.where(Client.archived_at.is_(None))
+    if flt.kind == "overdue":
+        query = query.where(Client.next_checkin_at <= now)
+    elif flt.kind == "key":
+        query = query.where(Client.tier == Tier.KEY)
+    elif flt.kind == "tag" and flt.tag:
+        query = query.where(
+            Client.id.in_(select(ClientTag.client_id).where(ClientTag.tag == flt.tag))
+        )
+    return query
+
+
+async def page(
+    session: AsyncSession, owner_id: int, flt: ListFilter, now: datetime, offset: int, limit: int
+) -> tuple[list[Client], int]:
+    query = _filtered(owner_id, flt, now)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = (
+        (Client.next_checkin_at.asc(), Client.name_norm)
+        if flt.kind == "overdue"
+        else (Client.name_norm, Client.id)
+    )
+    rows = await session.scalars(query.order_by(*order).offset(offset).limit(limit))
+    return list(rows), int(total)
+
+
+async def counts(session: AsyncSession, owner_id: int, now: datetime) -> dict[str, int]:
+    active = and_(Client.owner_id == owner_id, Client.archived_at.is_(None))
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count().filter(Client.next_checkin_at <= now),
+                func.count().filter(Client.tier == Tier.KEY),
+            ).where(active)
+        )
+    ).one()
+    archived = await session.scalar(
+        select(func.count()).where(Client.owner_id == owner_id, Client.archived_at.is_not(None))
+    )
+    return {"all": row[0], "overdue": row[1], "key": row[2], "archived": int(archived or 0)}
+
+
+async def top_tags(session: AsyncSession, owner_id: int, limit: int = 8) -> list[tuple[str, int]]:
+    rows = await session.execute(
+        select(ClientTag.tag, func.count())
+        .join(Client, Client.id == ClientTag.client_id)
+        .where(Client.owner_id == owner_id, Client.archived_at.is_(None))
+        .group_by(ClientTag.tag)
+        .order_by(func.count().desc(), ClientTag.tag)
+        .limit(limit)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def recent_notes(session: AsyncSession, client_id: int, limit: int = 3) -> list[Note]:
+    contact_ids = select(Contact.id).where(Contact.client_id == client_id)
+    rows = await session.scalars(
+        select(Note)
+        .where(or_(Note.client_id == client_id, Note.contact_id.in_(contact_ids)))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def last_touch(session: AsyncSession, client_id: int) -> Interaction | None:
+    return await session.scalar(
+        select(Interaction)
+        .where(Interaction.client_id == client_id)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(1)
+    )
+
+
+async def sales_total(session: AsyncSession, client_id: int, start: datetime, end: datetime) -> int:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(
+            Sale.client_id == client_id, Sale.sold_at >= start, Sale.sold_at < end
+        )
+    )
+    return int(total or 0)
