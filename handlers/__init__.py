@@ -18,7 +18,18 @@ def get_routers() -> list[Router]:
         preferences,
         settings,
         start,
+        transfer,
     )
 
-    modules = (common, start, settings, contacts, clients, client_list, preferences, fallback)
+    modules = (
+        common,
+        start,
+        settings,
+        contacts,
+        clients,
+        client_list,
+        transfer,
+        preferences,
+        fallback,
+    )
     return [m.build_router() for m in modules]

@@ -49,3 +49,7 @@ class ContactCb(CallbackData, prefix="ct"):
     a: str  # open | ask | del | purge
     id: int
     f: str = ""
+
+
+class ImportCb(CallbackData, prefix="im"):
+    a: str  # go | cancel

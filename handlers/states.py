@@ -17,3 +17,8 @@ class ContactInput(StatesGroup):
     details = State()  # "/contact" details after choosing the client; data: client_id
     birthday = State()  # a birthday that did not parse, re-asked; data: draft
     field = State()  # a typed value for one contact field; data: contact_id, field
+
+
+class ImportInput(StatesGroup):
+    file = State()  # waiting for a CSV/XLSX document
+    confirm = State()  # preview shown; data: file_id, file_name

@@ -289,3 +289,72 @@ contact-ask-details =
 contact-delete-confirm = 🗑 Delete the contact <b>{ $name }</b>? Notes about them go too.
 contact-deleted-toast = 🗑 Deleted
 contact-deleted = 🗑 Contact "{ $name }" deleted.
+
+## Import and export
+import-intro =
+    📥 Send a <b>CSV</b> or <b>Excel (XLSX)</b> file with your clients — as a document, not a photo.
+    I recognise the columns: Client/Company, INN, Phone, Contact/Decision maker, Role, E-mail, Birthday, Tags, Segment, Tier, Status, Cadence, Channel. One row per contact; rows of one client are merged.
+    I show what I understood first and import only after you confirm. If any row has an error, nothing is imported and you get the list of rows.
+    Up to { $limit_mb } MB and { $max_rows } rows. Leave: /cancel.
+import-photo = 📷 That's a photo; I need the file. Send the spreadsheet as a document: 📎 → File → CSV or XLSX.
+import-waiting-file = Waiting for a CSV or XLSX file (📎 → File). Or /cancel.
+import-file-too-large = 📦 The file is over { $limit_mb } MB — too big. Split it or drop unneeded columns.
+import-file-empty = The file is empty — no rows with data.
+import-file-no-header = No header row found. The first row must name the columns: Client, INN, Phone…
+import-file-no-client-column =
+    No column with the client's name. Call it "Client" or "Company".
+    Columns in the file: { $headers }
+import-file-too-many-rows = Too many rows: more than { $limit }. Split the file.
+import-file-unsupported = I can't read this format. Send CSV or XLSX (save an old .xls as .xlsx in Excel).
+import-file-encoding = I couldn't read the text: the file seems to mix encodings. Save it again as "CSV UTF-8" or XLSX.
+import-file-macros = The file has macros — I don't open those. Save it as a plain .xlsx.
+import-file-corrupt = The file is damaged or not a spreadsheet. Open it in Excel and save it again.
+import-note-formulas = 🧮 The file has formulas — I take their calculated values.
+import-note-sheet = 🗂 Sheet: "{ $sheet }"
+import-note-macros = ⚠️ The workbook has macros — I never run them and read values only.
+import-note-columns = ⚠️ Columns past the hundredth are not read.
+import-error-name-empty = empty client name
+import-error-name-no-letters = the name has no letters or digits
+import-error-birthday = date not understood
+import-error-tax-id = invalid INN
+import-error-phone = phone not understood
+import-error-email = invalid e-mail
+import-error-too-long = value too long
+import-error-formula = a formula instead of a value
+import-error-value = value not understood
+import-error-conflict = contradicts an earlier row of the same client
+import-error-line = Row { $row }, "{ $column }": { $reason } — "{ $value }"
+import-rejected = ❌ Nothing imported: { $rows } row(s) with errors, { $errors } in all. Fix them and send the file again.
+import-more-errors = …and { $count } more. The full list is in the file below.
+import-report-row = Row
+import-report-column = Column
+import-report-reason = Reason
+import-report-value = Value
+import-preview-title = 📄 { $rows } rows in the file: <b>{ $clients }</b> clients and { $contacts } contacts.
+import-preview-mapping = Columns:
+import-preview-ignored = Skipping columns: { $columns }
+import-preview-first = First clients:
+import-field-client = client
+import-field-tax_id = INN
+import-field-phone = phone
+import-field-segment = segment
+import-field-tier = tier
+import-field-status = status
+import-field-cadence = cadence
+import-field-channel = channel
+import-field-tags = tags
+import-field-contact_name = contact (decision-maker)
+import-field-contact_role = role
+import-field-contact_phone = contact's phone
+import-field-contact_email = contact's e-mail
+import-field-birthday = birthday
+import-btn-go = ✅ Import ({ $clients })
+import-btn-cancel = ✖️ Cancel
+import-cancelled = Import cancelled — nothing changed.
+import-progress = ⏳ Importing… { $done } of { $total }
+import-done =
+    ✅ Import finished.
+    New clients: <b>{ $created }</b>; already in your base: { $existing }.
+    Contacts added: { $contacts }; already there: { $contacts_existing }.
+    The list: /clients
+export-caption = 📤 Your whole base: { $clients } clients, { $touches } touches, { $notes } notes, { $sales } sales. The "Clients" sheet can be uploaded back with /import.

@@ -291,3 +291,72 @@ contact-ask-details =
 contact-delete-confirm = 🗑 Удалить контакт <b>{ $name }</b>? Заметки о нём тоже удалятся.
 contact-deleted-toast = 🗑 Удалён
 contact-deleted = 🗑 Контакт «{ $name }» удалён.
+
+## Импорт и экспорт
+import-intro =
+    📥 Пришлите файл <b>CSV</b> или <b>Excel (XLSX)</b> со списком клиентов — документом, не фото.
+    Узнаю колонки: Клиент/Компания, ИНН, Телефон, Контакт/ЛПР, Должность, E-mail, День рождения, Теги, Сегмент, Уровень, Статус, Частота, Канал. Одна строка — один контакт; строки одного клиента объединю.
+    Сначала покажу, что понял, и импортирую только после подтверждения. Если в файле есть ошибки — не импортирую ничего и пришлю список строк.
+    До { $limit_mb } МБ и { $max_rows } строк. Выйти — /cancel.
+import-photo = 📷 Это фото, а нужен файл. Пришлите таблицу как документ: 📎 → Файл → CSV или XLSX.
+import-waiting-file = Жду файл CSV или XLSX (📎 → Файл). Или /cancel.
+import-file-too-large = 📦 Файл больше { $limit_mb } МБ — такой не возьму. Разбейте его на части или уберите лишние колонки.
+import-file-empty = Файл пустой — в нём нет ни одной строки с данными.
+import-file-no-header = Не нашёл строку заголовков. Первая строка должна называть колонки: Клиент, ИНН, Телефон…
+import-file-no-client-column =
+    Не нашёл колонку с названием клиента. Назовите её «Клиент» или «Компания».
+    Колонки в файле: { $headers }
+import-file-too-many-rows = Слишком много строк: больше { $limit }. Разбейте файл на части.
+import-file-unsupported = Такой формат я не читаю. Нужен CSV или XLSX (старый .xls сохраните в Excel как .xlsx).
+import-file-encoding = Не смог прочитать текст: похоже, в файле смешаны кодировки. Сохраните его заново как «CSV UTF-8» или XLSX.
+import-file-macros = В файле макросы — такой не открываю. Сохраните как обычный .xlsx.
+import-file-corrupt = Файл повреждён или это не таблица. Откройте его в Excel и сохраните заново.
+import-note-formulas = 🧮 В файле есть формулы — беру их посчитанные значения.
+import-note-sheet = 🗂 Лист: «{ $sheet }»
+import-note-macros = ⚠️ В книге есть макросы — я их не запускаю, беру только значения.
+import-note-columns = ⚠️ Колонки дальше сотой не читаю.
+import-error-name-empty = пустое название клиента
+import-error-name-no-letters = в названии нет букв и цифр
+import-error-birthday = не понял дату
+import-error-tax-id = неверный ИНН
+import-error-phone = не понял телефон
+import-error-email = неверный e-mail
+import-error-too-long = слишком длинное значение
+import-error-formula = формула вместо значения
+import-error-value = непонятное значение
+import-error-conflict = противоречит предыдущей строке этого клиента
+import-error-line = Строка { $row }, «{ $column }»: { $reason } — «{ $value }»
+import-rejected = ❌ Ничего не импортировал: ошибки в { $rows } строк(ах), всего { $errors }. Исправьте и пришлите файл снова.
+import-more-errors = …и ещё { $count }. Полный список — в файле ниже.
+import-report-row = Строка
+import-report-column = Колонка
+import-report-reason = Причина
+import-report-value = Значение
+import-preview-title = 📄 В файле { $rows } строк: <b>{ $clients }</b> клиентов и { $contacts } контактов.
+import-preview-mapping = Колонки:
+import-preview-ignored = Пропускаю колонки: { $columns }
+import-preview-first = Первые клиенты:
+import-field-client = клиент
+import-field-tax_id = ИНН
+import-field-phone = телефон
+import-field-segment = сегмент
+import-field-tier = уровень
+import-field-status = статус
+import-field-cadence = частота контакта
+import-field-channel = канал
+import-field-tags = теги
+import-field-contact_name = контакт (ЛПР)
+import-field-contact_role = должность
+import-field-contact_phone = телефон контакта
+import-field-contact_email = e-mail контакта
+import-field-birthday = день рождения
+import-btn-go = ✅ Импортировать ({ $clients })
+import-btn-cancel = ✖️ Отмена
+import-cancelled = Импорт отменён — ничего не изменилось.
+import-progress = ⏳ Импортирую… { $done } из { $total }
+import-done =
+    ✅ Импорт завершён.
+    Новых клиентов: <b>{ $created }</b>; уже были в базе: { $existing }.
+    Контактов добавлено: { $contacts }; уже были: { $contacts_existing }.
+    Список — /clients
+export-caption = 📤 Вся ваша база: клиентов { $clients }, касаний { $touches }, заметок { $notes }, продаж { $sales }. Лист «Клиенты» можно загрузить обратно через /import.

@@ -83,25 +83,36 @@ def _ru_case_forms(nominative: str) -> set[str]:
 
 
 @cache
-def _month_words() -> dict[str, int]:
-    """Every spelling of a month we accept, from Babel's ru and en data, built on first use."""
-    forms: dict[int, set[str]] = {m: set() for m in range(1, 13)}
+def _full_spellings() -> dict[str, int]:
+    """Whole month names from Babel's ru and en data, Russian in every case; built on first use."""
+    spellings: dict[str, int] = {}
     for code in ("ru", "en"):
         months = Locale.parse(code).months
         for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                for month, name in months[context][width].items():
-                    forms[month].add(_fold(name).rstrip("."))
-    ru_nominative = Locale.parse("ru").months["stand-alone"]["wide"]
-    for month, name in ru_nominative.items():
-        forms[month].update(_ru_case_forms(_fold(name)))
+            for month, name in months[context]["wide"].items():
+                spellings[_fold(name)] = month
+    for month, name in Locale.parse("ru").months["stand-alone"]["wide"].items():
+        spellings.update(dict.fromkeys(_ru_case_forms(_fold(name)), month))
+    return spellings
+
+
+@cache
+def _month_words() -> dict[str, int]:
+    """Every spelling accepted as is: whole names, Babel's abbreviations, and beginnings."""
+    forms: dict[int, set[str]] = {m: set() for m in range(1, 13)}
+    for spelling, month in _full_spellings().items():
+        forms[month].add(spelling)
+    for code in ("ru", "en"):
+        months = Locale.parse(code).months
+        for context in ("format", "stand-alone"):
+            for month, name in months[context]["abbreviated"].items():
+                forms[month].add(_fold(name).rstrip("."))
     words: dict[str, int] = {}
     ambiguous: set[str] = set()
     for month, spellings in forms.items():
         # Any beginning of at least three letters is accepted ("мар", "сент", "sept"), unless it
         # is shared by two months; none is today, but the check keeps that true.
-        prefixes = {s[:n] for s in spellings for n in range(3, len(s) + 1)}
-        for word in prefixes | {s for s in spellings if len(s) >= 3}:
+        for word in {s[:n] for s in spellings for n in range(3, len(s) + 1)}:
             if words.get(word, month) != month:
                 ambiguous.add(word)
             words[word] = month
@@ -111,9 +122,10 @@ def _month_words() -> dict[str, int]:
 
 
 @cache
-def _full_month_words() -> dict[str, int]:
-    # Typo tolerance applies to whole spellings only: a typo'd prefix is too little to go on.
-    return {word: month for word, month in _month_words().items() if len(word) >= 4}
+def _typo_targets() -> dict[str, int]:
+    # Typos are matched against whole names only: one letter away from a beginning or an
+    # abbreviation is too little to go on ("сено" is one letter from "сент").
+    return {word: month for word, month in _full_spellings().items() if len(word) >= 4}
 
 
 def _month(word: str) -> int | None:
@@ -123,7 +135,7 @@ def _month(word: str) -> int | None:
     # One wrong, missing or extra letter ("сентебря", "Febuary", or a Latin "a" in "мартa"),
     # accepted only when every spelling that close belongs to the same month: "июкя" is one
     # letter from both "июня" and "июля", so it stays unknown.
-    words = _full_month_words()
+    words = _typo_targets()
     near = process.extract(
         word, list(words), scorer=Levenshtein.distance, score_cutoff=1, limit=None
     )

@@ -53,6 +53,7 @@ _STRICT_PHONE = re.compile(r"^\+\d{5,15}$")
 # Control characters XML 1.0 cannot carry; openpyxl refuses them.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MIN_WIDTH, _MAX_WIDTH = 8, 50
+_XLSX_MAX_TEXT = 32_767
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,11 +439,12 @@ def _xlsx_cell(worksheet: Any, value: _Value, datetime_format: str, font: Any = 
         return cell
     if isinstance(value, str):
         # Neutralized text never starts with "=", so openpyxl never types it as a formula.
-        cell = WriteOnlyCell(worksheet, value=neutralize(_clean(value)))
-    else:
-        cell = WriteOnlyCell(worksheet, value=value)
-    if font is not None:
-        cell.font = font
+        # Excel refuses (and "repairs") a cell over 32,767 characters; the CSV keeps it whole.
+        value = neutralize(_clean(value))[:_XLSX_MAX_TEXT]
+    if font is None:
+        return value  # a plain value: openpyxl makes the cell, cheaper than a styled one
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.font = font
     return cell
 
 

@@ -39,6 +39,8 @@ Decisions (the brief left them open):
 * Apostrophes: our export neutralizes a text starting with ``= + - @ TAB CR`` or ``'`` by
   prefixing ``'`` (OWASP). Every cell read here loses one leading ``'`` when the next character
   is one of those, so export -> import is exact; a genuine "'quoted'" value stays as it is.
+  Such a neutralized cell is deliberate text and is not refused as a formula: a role the
+  manager typed as "=1+1" in the bot survives export -> import.
 * A row with any error is left out of ``ParsedImport.rows`` entirely: what is imported is exactly
   what the file says, and the per-row report tells the manager what to fix.
 * A contact without a name is named after its client: a B2C base ("ФИО; Телефон; ДР") has the
@@ -55,6 +57,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -83,8 +86,7 @@ MAX_COLUMNS: Final = 100
 # An XLSX is a zip: 10 MB can unpack to gigabytes (a zip bomb). A real 20,000-row base unpacks
 # to a few tens of MB.
 MAX_UNPACKED_BYTES: Final = 256 * 1024 * 1024
-# Lengths of the database columns the values end up in.
-MAX_NAME_LENGTH: Final = 200
+# Lengths of the database columns the values end up in (names: see names.MAX_NAME_LENGTH).
 MAX_ROLE_LENGTH: Final = 200
 MAX_EMAIL_LENGTH: Final = 254
 MAX_TAG_LENGTH: Final = 64
@@ -205,6 +207,8 @@ class ColumnMapping:
 class ParsedImport:
     rows: list[ImportRow]
     errors: list[RowError]  # sorted by row, then column order
+    # ``group_clients(rows)``, computed by the same pass that found the conflicts.
+    clients: list[ClientDraft] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,25 +292,33 @@ def _table_from_records(records: Iterator[tuple[int, list[str]]]) -> Table:
     rows: list[list[str]] = []
     numbers: list[int] = []
     for number, raw in records:
-        cells = [_unneutralize(cell) for cell in raw]
+        # Data cells keep a neutralizing apostrophe until _parse_cell: it marks deliberate text.
+        cells = list(raw) if headers is not None else [_unneutralize(cell) for cell in raw]
+        if headers is not None:
+            # Cells past the last header have no field to go to: they neither count nor show.
+            cells = (cells + [""] * len(headers))[: len(headers)]
         if not any(cell.strip() for cell in cells):
             continue
         if headers is None:
-            headers = _trim_headers(cells)
-            header_row = number
+            headers, header_row = _header(cells), number
             continue
         if len(rows) >= MAX_ROWS:
             raise ImportFileError("import-file-too-many-rows", limit=MAX_ROWS)
-        width = len(headers)
-        rows.append((cells + [""] * width)[:width])
+        rows.append(cells)
         numbers.append(number)
     if headers is None:
         raise ImportFileError("import-file-empty")
-    if not any(any(ch.isalpha() for ch in header) for header in headers):
-        raise ImportFileError("import-file-no-header")
     if not rows:
         raise ImportFileError("import-file-empty")
     return Table(headers=headers, rows=rows, row_numbers=numbers, header_row=header_row)
+
+
+def _header(cells: list[str]) -> list[str]:
+    headers = _trim_headers(cells)
+    # A first row of numbers, dates or phones is data: the file has no header to map.
+    if not any(any(ch.isalpha() for ch in header) for header in headers):
+        raise ImportFileError("import-file-no-header")
+    return headers
 
 
 def _trim_headers(cells: list[str]) -> list[str]:
@@ -317,7 +329,8 @@ def _trim_headers(cells: list[str]) -> list[str]:
 
 
 def _unneutralize(cell: str) -> str:
-    return _NEUTRALIZED.sub("", cell, count=1)
+    # The startswith test spares the regex on the 99.9% of cells without an apostrophe.
+    return _NEUTRALIZED.sub("", cell, count=1) if cell.startswith("'") else cell
 
 
 # --- CSV ---
@@ -397,6 +410,7 @@ def _read_workbook(content: bytes) -> Table:
     names = {part.filename.lower() for part in parts}
     if "xl/workbook.xml" not in names:  # a .docx, an .ods, any other zip
         raise ImportFileError("import-file-unsupported")
+    # zipfile never inflates a part past its declared size, so the declared sizes are a bound.
     if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
         raise ImportFileError("import-file-too-large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
     has_macros = any(name.endswith("vbaproject.bin") for name in names)
@@ -410,15 +424,24 @@ def _read_workbook(content: bytes) -> Table:
 
 
 def _read_sheet(content: bytes, archive: zipfile.ZipFile) -> Table:
+    # openpyxl warns about each Excel feature it drops (data validation, conditional formats,
+    # a missing default style); none of them matters for reading values.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return _read_chosen_sheet(content, archive)
+
+
+def _read_chosen_sheet(content: bytes, archive: zipfile.ZipFile) -> Table:
     workbook = load_workbook(
         io.BytesIO(content), read_only=True, data_only=True, keep_vba=False, keep_links=False
     )
     try:
         sheets = list(workbook.worksheets)
+        for candidate in sheets:
+            candidate.reset_dimensions()  # some writers store a wrong <dimension>: read it all
         sheet = _choose_sheet(sheets)
         if sheet is None:
             raise ImportFileError("import-file-empty")
-        sheet.reset_dimensions()  # some writers store a wrong <dimension>; read every row
         table = _table_from_records(_sheet_records(sheet))
         if len(sheets) > 1:
             table.notes.append(NOTE_SHEET)
@@ -434,13 +457,10 @@ def _read_sheet(content: bytes, archive: zipfile.ZipFile) -> Table:
 
 
 def _choose_sheet(sheets: Sequence[Any]) -> Any:
-    for sheet in sheets:
-        if _header_key(str(getattr(sheet, "title", ""))) in {"клиенты", "clients"}:
-            return sheet
-    for sheet in sheets:
-        if _sheet_has_content(sheet):
-            return sheet
-    return None
+    """The non-empty sheet named "Клиенты"/"Clients" (our export's), else the first non-empty."""
+    named = [s for s in sheets if _header_key(str(s.title)) in {"клиенты", "clients"}]
+    others = [s for s in sheets if s not in named]
+    return next((sheet for sheet in (*named, *others) if _sheet_has_content(sheet)), None)
 
 
 def _sheet_has_content(sheet: Any) -> bool:
@@ -450,8 +470,13 @@ def _sheet_has_content(sheet: Any) -> bool:
 
 def _sheet_records(sheet: Any) -> Iterator[tuple[int, list[str]]]:
     rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    width: int | None = None
     for number, values in enumerate(rows, 1):
-        yield number, [_cell_text(value) for value in values]
+        # Rows come padded to MAX_COLUMNS; past the header's width nothing is read anyway.
+        cells = [_cell_text(value) for value in values[:width]]
+        if width is None and any(cell.strip() for cell in cells):
+            width = len(_trim_headers(cells))
+        yield number, cells
 
 
 def _has_formulas(archive: zipfile.ZipFile, path: str) -> bool:
@@ -698,13 +723,14 @@ def parse_rows(table: Table, mapping: ColumnMapping, today: date) -> ParsedImpor
         errors.extend(row_errors)
         if row is not None:
             rows.append(row)
-    _, conflicts = _group(rows)
+    # A conflicting row was not merged, so the drafts are exactly those of the remaining rows.
+    clients, conflicts = _group(rows)
     if conflicts:
         bad = {conflict.row for conflict in conflicts}
         rows = [row for row in rows if row.row not in bad]
         errors.extend(_conflict_errors(conflicts, table, mapping))
     errors.sort(key=lambda error: error.row)  # stable: columns stay in file order within a row
-    return ParsedImport(rows=rows, errors=errors)
+    return ParsedImport(rows=rows, errors=errors, clients=clients)
 
 
 def _parse_row(
@@ -757,7 +783,11 @@ def _make_row(number: int, client: str, values: dict[str, object]) -> ImportRow:
 
 def _parse_cell(name: str, raw: str, today: date) -> object:
     """The value of one cell for ``name``, None when empty, or ``_Problem``."""
-    if _looks_like_formula(raw.strip()):
+    if raw.startswith("'") and _NEUTRALIZED.match(raw):
+        # Neutralized by an export (ours or Excel's quote prefix): text the owner meant to
+        # keep, such as a role typed as "=1+1" in the bot. Stored as text, never evaluated.
+        raw = raw[1:]
+    elif _looks_like_formula(raw.strip()):
         raise _Problem("import-error-formula")
     if name == "client":
         return _parse_client_name(raw)
@@ -803,15 +833,14 @@ def _parse_tags(raw: str) -> tuple[str, ...]:
 
 def _parse_tax_id(value: str, today: date) -> str:
     candidate = normalize_tax_id(value)
-    digits = "".join(ch for ch in value if ch.isdigit())
+    if candidate is not None and is_valid_inn(candidate):
+        return candidate
     # A numeric cell loses the leading zero of region codes 01-09 ("0274062111" -> 274062111).
-    if (candidate is None or not is_valid_inn(candidate)) and len(digits) in (9, 11):
-        padded = normalize_tax_id("0" + digits)
-        if padded is not None and is_valid_inn(padded):
-            return padded
-    if candidate is None or not is_valid_inn(candidate):
-        raise _Problem("import-error-tax-id")
-    return candidate
+    digits = "".join(ch for ch in value if ch.isdigit())
+    padded = normalize_tax_id("0" + digits) if len(digits) in (9, 11) else None
+    if padded is not None and is_valid_inn(padded):
+        return padded
+    raise _Problem("import-error-tax-id")
 
 
 def _parse_phone(value: str, today: date) -> str:
@@ -957,6 +986,8 @@ def _group(rows: Sequence[ImportRow]) -> tuple[list[ClientDraft], list[_Conflict
     conflicts: list[_Conflict] = []
     for row in rows:
         name_key = normalize_name(row.client_name)
+        contact = _row_contact(row)
+        contact_key = normalize_name(contact.name) if contact else ""
         found = state.find(name_key, row.tax_id)
         if len(found) > 1:  # the name says one client, the tax id another
             conflicts.append(_Conflict(row.row, "tax_id", row.tax_id or ""))
@@ -968,13 +999,13 @@ def _group(rows: Sequence[ImportRow]) -> tuple[list[ClientDraft], list[_Conflict
         else:
             index = found.pop()
             conflict = _client_conflict(state.drafts[index], row) or _contact_conflict(
-                state.drafts[index], state.contacts[index], row
+                state.drafts[index], state.contacts[index], contact, contact_key
             )
             if conflict is not None:
                 conflicts.append(conflict)
                 continue
             _merge_client(state.drafts[index], row)
-        _merge_contact(state.drafts[index], state.contacts[index], row)
+        _merge_contact(state.drafts[index], state.contacts[index], contact, contact_key)
         state.remember(index, name_key, row.tax_id)
     return state.drafts, conflicts
 
@@ -1027,10 +1058,9 @@ def _row_contact(row: ImportRow) -> ContactDraft | None:
 
 
 def _contact_conflict(
-    draft: ClientDraft, contacts: dict[str, int], row: ImportRow
+    draft: ClientDraft, contacts: dict[str, int], contact: ContactDraft | None, key: str
 ) -> _Conflict | None:
-    contact = _row_contact(row)
-    index = contacts.get(normalize_name(contact.name)) if contact else None
+    index = contacts.get(key) if contact else None
     if contact is None or index is None:
         return None
     known = draft.contacts[index]
@@ -1038,15 +1068,15 @@ def _contact_conflict(
         mine, theirs = getattr(known, attribute), getattr(contact, attribute)
         if mine is not None and theirs is not None and mine != theirs:
             shown = _birthday_text(theirs) if isinstance(theirs, Birthday) else str(theirs)
-            return _Conflict(row.row, name, shown)
+            return _Conflict(contact.row, name, shown)
     return None
 
 
-def _merge_contact(draft: ClientDraft, contacts: dict[str, int], row: ImportRow) -> None:
-    contact = _row_contact(row)
+def _merge_contact(
+    draft: ClientDraft, contacts: dict[str, int], contact: ContactDraft | None, key: str
+) -> None:
     if contact is None:
         return
-    key = normalize_name(contact.name)
     index = contacts.get(key)
     if index is None:
         contacts[key] = len(draft.contacts)
@@ -1081,7 +1111,7 @@ def _conflict_errors(
 
 
 def preview(table: Table, mapping: ColumnMapping, parsed: ParsedImport, limit: int = 5) -> Preview:
-    clients = group_clients(parsed.rows)
+    clients = parsed.clients
     return Preview(
         mapping=[(table.headers[index], name) for name, index in mapping.columns.items()],
         ignored=list(mapping.ignored),
@@ -1104,4 +1134,4 @@ def parse_file(content: bytes, filename: str, today: date) -> ImportResult:
     table = read_table(content, filename)
     mapping = map_columns(table.headers)
     parsed = parse_rows(table, mapping, today)
-    return ImportResult(table, mapping, parsed, group_clients(parsed.rows))
+    return ImportResult(table, mapping, parsed, parsed.clients)

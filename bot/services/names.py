@@ -2,7 +2,7 @@
 
 Managers type names between two calls: in lower case, with «ё» or «е», with or without the legal
 form and quotes, in Cyrillic or Latin, with typos. Everything here is pure and cheap to import;
-the only cache is filled lazily on first use.
+the caches (keys per name, transliteration per word) fill on use.
 
 Lookup design (``NameIndex.search``):
 
@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -51,7 +51,7 @@ __all__ = [
 MAX_NAME_LENGTH = 200
 
 # Thresholds for ``classify``; scores are 0..100. Tuned on tests/unit/test_names.py:
-# - a single typo in a one-word name ("ромашко" for «Ромашка») scores ~86, and a surname alone
+# - a single typo in a one-word name ("ромашко" for «Ромашка») scores ~87, and a surname alone
 #   ("петров" for «Иван Петров») scores exactly 85, so 85 is the lowest "confident" score;
 # - near-duplicates («Ромашка» / «Ромашка Плюс») sit 10-15 points apart for a typo'd query,
 #   while two equally plausible people («Иван Петров» / «Петров Сергей» for "петров") tie, so a
@@ -65,7 +65,7 @@ NONE_BELOW = 60.0
 # "ромашка" should prefer «Ромашка» to «Ромашка Плюс», yet "петров" must still find
 # «Иван Петров» when he is the only Petrov.
 _EXTRA_WORD_FACTOR = 0.85
-# How many candidates per key survive the C prefilter into the Python rescoring.
+# How many candidates per prefilter scorer survive into the Python rescoring.
 _PREFILTER_MIN = 30
 _PREFILTER_PER_RESULT = 6
 _PREFILTER_CUTOFF = 40.0
@@ -76,9 +76,8 @@ _PREFILTER_SCORERS = (fuzz.partial_ratio, fuzz.token_sort_ratio)
 # Queries longer than any sensible name are cut, so hostile input cannot make search slow.
 _MAX_QUERY = 256
 
-# Quotes of every kind become spaces (not nothing), so "ООО«Ромашка»" does not glue into one word.
-_QUOTES = "«»„“”‟‘’‚‛‹›\"'`´＂＇〝〞〟"
-_TRANSLATE = str.maketrans({**dict.fromkeys(_QUOTES, " "), "ё": "е"})
+# Quotes of every kind («» „“ " ' `) are non-word characters, so they become spaces with the
+# rest of the punctuation (spaces, not nothing, so "ООО«Ромашка»" does not glue into one word).
 _NON_WORD = re.compile(r"[\W_]+")
 _NOT_LATIN_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -162,30 +161,23 @@ def _strip_legal_forms(words: list[str]) -> list[str]:
 def normalize_name(text: str) -> str:
     """The dedupe key stored in ``name_norm``: «ООО "Ромашка"», "ромашка " and "Ромашка" agree."""
     # NFKC first: it composes a decomposed «ё»/«й» and folds full-width letters.
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLATE)
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
     words = _NON_WORD.sub(" ", folded).split()
     return " ".join(_strip_legal_forms(words))
 
 
-def _fold_latin(text: str) -> str:
+@lru_cache(maxsize=65536)
+def _latin_word(word: str) -> str:
+    # Per word, cached: names repeat words ("Иван", "Строй"), and unidecode works one character
+    # at a time in Python, which made it the slowest step of building a 10,000-name index.
+    latin = _NOT_LATIN_WORD.sub(" ", unidecode(word).lower().replace("'", ""))
     # Unidecode writes «й» as "i", «ю» as "iu" and «ь» as "'", while people type "y", "ju"/"yu"
     # and nothing; fold the few spellings that differ so "Elkastroy" and «ЁлкаСтрой» meet.
-    text = text.replace("'", "")
-    text = _NOT_LATIN_WORD.sub(" ", text)
-    folded = text.replace("y", "i").replace("j", "i").replace("x", "ks").replace("w", "v")
-    return " ".join(folded.split())
+    return latin.replace("y", "i").replace("j", "i").replace("x", "ks").replace("w", "v")
 
 
-@cache
-def _cyrillic_table() -> dict[int, str]:
-    # unidecode resolves one character at a time in Python; for the common Cyrillic block a
-    # str.translate table built from unidecode's own answers gives the same result ~5x faster.
-    return {code: unidecode(chr(code)) for code in range(0x0400, 0x0500)}
-
-
-def _transliterate(norm: str) -> str:
-    latin = norm.translate(_cyrillic_table())
-    return latin if latin.isascii() else unidecode(latin)
+def _latin_of(norm: str) -> str:
+    return " ".join(" ".join(_latin_word(word) for word in norm.split()).split())
 
 
 def latin_key(text: str) -> str:
@@ -194,7 +186,7 @@ def latin_key(text: str) -> str:
     A matching key, not a display transliteration: "y" and "j" fold to "i", "x" to "ks", "w" to
     "v".
     """
-    return _fold_latin(_transliterate(normalize_name(text)).lower())
+    return _latin_of(normalize_name(text))
 
 
 def validate_display_name(text: str) -> str:
@@ -221,7 +213,7 @@ def _keys(name: str) -> _Keys:
     # Callers often rebuild an index from the same client list; caching the keys per name makes
     # ``rank`` on an unchanged list much cheaper than computing them again.
     norm = normalize_name(name[:_MAX_QUERY])
-    latin = _fold_latin(_transliterate(norm).lower())
+    latin = _latin_of(norm)
     return _Keys(norm, latin, norm.replace(" ", ""), latin.replace(" ", ""))
 
 
@@ -267,46 +259,39 @@ def _is_exact(query: _Keys, key: _Keys) -> bool:
 class NameIndex:
     """Precomputed keys of a candidate list; build once, ``search`` many times."""
 
-    __slots__ = ("_exact", "_ids", "_keys", "_latin", "_names", "_norm")
+    __slots__ = ("_columns", "_ids", "_keys", "_names")
 
     def __init__(self, candidates: Iterable[tuple[int, str]]) -> None:
         pairs = list(candidates)
         self._ids: list[int] = [cid for cid, _name in pairs]
         self._names: list[str] = [name for _cid, name in pairs]
         self._keys: list[_Keys] = [_keys(name) for name in self._names]
-        self._norm: list[str] = [k.norm for k in self._keys]
-        self._latin: list[str] = [k.latin for k in self._keys]
-        # Built on the first search: ``rank`` searches once, so building it eagerly would only
-        # move the cost, while a reused index pays it once.
-        self._exact: dict[str, list[int]] | None = None
+        # One list per key kind (norm, latin, and both without spaces), for the C prefilter and
+        # for exact lookups. A scan with ``==`` costs ~0.3 ms per 10,000 names; a dict of keys
+        # would cost ~10 ms to build, which ``rank`` (one search per index) would pay every time.
+        self._columns: tuple[list[str], ...] = tuple(
+            [keys[field] for keys in self._keys] for field in range(len(_Keys._fields))
+        )
 
     def __len__(self) -> int:
         return len(self._ids)
-
-    def _exact_positions(self) -> dict[str, list[int]]:
-        if self._exact is None:
-            self._exact = {}
-            for at, keys in enumerate(self._keys):
-                for key in set(keys):
-                    if key:
-                        self._exact.setdefault(key, []).append(at)
-        return self._exact
 
     def _prefilter(self, query_keys: _Keys, limit: int) -> set[int]:
         norm, latin = query_keys.norm, query_keys.latin
         keep = max(_PREFILTER_MIN, limit * _PREFILTER_PER_RESULT)
         # Only the Latin keys are scanned: every name has one, a Cyrillic typo is still a typo
         # after transliteration, and ASCII strings score several times faster in rapidfuzz.
-        query, keys = (latin, self._latin) if latin else (norm, self._norm)
+        norm_keys, latin_keys = self._columns[0], self._columns[1]
+        query, keys = (latin, latin_keys) if latin else (norm, norm_keys)
         found: set[int] = set()
         for scorer in _PREFILTER_SCORERS:
             hits = process.extract(
                 query, keys, scorer=scorer, limit=keep, score_cutoff=_PREFILTER_CUTOFF
             )
             found.update(at for _key, _score, at in hits)
-        exact = self._exact_positions()
-        for key in {k for k in query_keys if k}:
-            found.update(exact.get(key, ()))
+        for wanted, column in zip(query_keys, self._columns, strict=True):
+            if wanted:
+                found.update(at for at, key in enumerate(column) if key == wanted)
         return found
 
     def search(self, query: str, limit: int = 5) -> list[Match]:

@@ -22,6 +22,7 @@ from aiogram.methods import (
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    Document,
     InlineKeyboardMarkup,
     Location,
     Message,
@@ -96,6 +97,20 @@ class BotClient:
 
     async def send_update(self, **fields: Any) -> list[TelegramMethod[Any]]:
         return await self.feed(Update(update_id=next(_update_ids), message=self._message(**fields)))
+
+    async def send_document(
+        self, content: bytes, file_name: str, mime_type: str = "text/csv"
+    ) -> list[TelegramMethod[Any]]:
+        file_id = f"doc{next(_update_ids)}"
+        self.bot.session.files[file_id] = content
+        document = Document(
+            file_id=file_id,
+            file_unique_id=file_id,
+            file_name=file_name,
+            mime_type=mime_type,
+            file_size=len(content),
+        )
+        return await self.send_update(document=document)
 
     async def click(
         self, button: str, *, message_id: int | None = None

@@ -46,6 +46,8 @@ class RecordingSession(BaseSession):
         self.results: list[Any] = []
         self._errors: dict[str, deque[QueuedError]] = defaultdict(deque)
         self._message_ids: dict[int, int] = defaultdict(lambda: 100)
+        # Files users "uploaded": file_id -> bytes, served by getFile + download.
+        self.files: dict[str, bytes] = {}
 
     def fail_next(
         self, api_method: str, status: int, description: str, *, retry_after: int | None = None
@@ -55,8 +57,11 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         return None
 
-    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
-        yield b""
+    async def stream_content(
+        self, url: str, *args: Any, **kwargs: Any
+    ) -> AsyncGenerator[bytes, None]:
+        file_id = url.rsplit("/", 1)[-1]
+        yield self.files[file_id]
 
     def _message(self, bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any]:
         chat_id = int(getattr(method, "chat_id", 0) or 0)
@@ -90,6 +95,14 @@ class RecordingSession(BaseSession):
             }
         if name in {"getMyCommands", "getUpdates"}:
             return []
+        if name == "getFile":
+            file_id = str(getattr(method, "file_id", ""))
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.files.get(file_id, b"")),
+                "file_path": f"documents/{file_id}",
+            }
         return True
 
     async def make_request(

@@ -85,6 +85,7 @@ TODAY = date(2025, 6, 1)
         ("12 мрта", Birthday(12, 3)),
         ("12 мартa", Birthday(12, 3)),  # a Latin "a" at the end
         ("12 авгста 1980", Birthday(12, 8, 1980)),
+        ("12 июнб", Birthday(12, 6)),
         # English
         ("12 March", Birthday(12, 3)),
         ("March 12", Birthday(12, 3)),
@@ -163,6 +164,7 @@ def test_parse_birthday(text: str, expected: Birthday) -> None:
         "12 мартобря",
         "12 июкя",  # one letter from both июня and июля
         "12 ма",
+        "12 сено",  # one letter from the abbreviation "сент", but not a month
         "45 марта",
         "March",
         "March 32",

@@ -458,15 +458,15 @@ def test_neutralized_values_come_back_unchanged(form: str) -> None:
     assert shapes == [client_shape(client)]
 
 
-def test_hostile_formulas_are_refused_by_import_after_the_apostrophe_is_stripped() -> None:
+def test_hostile_formulas_go_out_neutralized_and_come_back_as_inert_text() -> None:
     client = ExportClient(id=1, name="Ромашка", contacts=[ExportContact("Иван", HOSTILE[0])])
     content = build_csvs(ExportData(clients=[client]))["clients.csv"]
 
+    assert b"'=HYPERLINK(" in content
     result = parse_file(content, "clients.csv", TODAY)
 
-    assert [(e.column, e.reason) for e in result.parsed.errors] == [
-        ("Должность", "import-error-formula")
-    ]
+    assert result.parsed.errors == []
+    assert result.clients[0].contacts[0].role == HOSTILE[0]
 
 
 def test_illegal_control_characters_do_not_break_the_workbook() -> None:
@@ -475,3 +475,13 @@ def test_illegal_control_characters_do_not_break_the_workbook() -> None:
     sheets = workbook_rows(build_workbook(ExportData(notes=[note])))
 
     assert sheets["Заметки"][1][2] == "звонок в пятницу"
+
+
+def test_a_text_longer_than_an_excel_cell_is_cut_in_xlsx_and_whole_in_csv() -> None:
+    note = ExportNote("Ромашка", None, "я" * 40_000, NOON_UTC)
+    data = ExportData(notes=[note])
+
+    cell = workbook_rows(build_workbook(data))["Заметки"][1][2]
+
+    assert cell == "я" * 32_767
+    assert csv_rows(build_csvs(data)["notes.csv"])[1][2] == "я" * 40_000

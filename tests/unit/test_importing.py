@@ -11,8 +11,10 @@ import pytest
 
 from bot.services.birthdays import Birthday
 from bot.services.importing import (
+    MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
+    NOTE_COLUMNS,
     NOTE_FORMULAS,
     NOTE_MACROS,
     NOTE_SHEET,
@@ -384,6 +386,23 @@ def test_xlsx_first_non_empty_sheet_otherwise() -> None:
     assert NOTE_SHEET in table.notes
 
 
+def test_an_empty_clients_sheet_does_not_hide_the_data() -> None:
+    content = xlsx_bytes({"Клиенты": [], "Лист2": [["Клиент"], ["Ромашка"]]})
+
+    assert read_table(content, "base.xlsx").sheet == "Лист2"
+
+
+def test_xlsx_wider_than_the_column_limit_is_cut_with_a_note() -> None:
+    headers = ["Клиент", *(f"Колонка {i}" for i in range(2, MAX_COLUMNS + 21))]
+    content = xlsx_bytes({"Клиенты": [headers, ["Ромашка", *range(2, MAX_COLUMNS + 21)]]})
+
+    table = read_table(content, "base.xlsx")
+
+    assert len(table.headers) == MAX_COLUMNS
+    assert table.rows[0][:2] == ["Ромашка", "2"]
+    assert NOTE_COLUMNS in table.notes
+
+
 def test_xlsx_with_only_empty_sheets_is_empty() -> None:
     assert file_error(xlsx_bytes({"A": [], "B": [[None]]}), "base.xlsx").key == "import-file-empty"
 
@@ -726,13 +745,18 @@ def test_a_tag_longer_than_the_database_allows_is_an_error() -> None:
         "+cmd|' /C calc'!A0",
         "-2+3+cmd|' /C calc'!A0",
         "@SUM(1+9)*cmd|' /C calc'!A0",
-        '\'=HYPERLINK("http://evil")',  # our export's apostrophe is stripped first
     ],
 )
 def test_formulas_are_refused(value: str) -> None:
     parsed = parse([["Клиент", "Должность"], ["Ромашка", value]])
 
     assert [(e.column, e.reason) for e in parsed.errors] == [("Должность", "import-error-formula")]
+
+
+def test_a_neutralized_formula_is_kept_as_the_text_it_was() -> None:
+    # The apostrophe is how our export (and Excel) marks deliberate text; it is stored as text.
+    row = only_row([["Клиент", "Должность"], ["Ромашка", '\'=HYPERLINK("http://evil")']])
+    assert row.contact_role == '=HYPERLINK("http://evil")'
 
 
 @pytest.mark.parametrize("value", ["-5", "+7 916 123-45-67", "@ivanov", "=", "=)", "- менеджер"])

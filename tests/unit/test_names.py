@@ -1,5 +1,4 @@
 import random
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -354,18 +353,11 @@ def _many_names(count: int) -> list[tuple[int, str]]:
     return names
 
 
-def test_search_10000_is_fast() -> None:
+def test_search_among_10000_finds_the_one() -> None:
+    # Speed is measured in bench/bench_clients.py; here only the result among many matters.
     names = [*_many_names(10_000), (99_999, "ЁлкаСтрой")]
-    index = build_index(names)
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        matches = index.search("Elkastroy")
-        best = min(best, time.perf_counter() - started)
+    matches = build_index(names).search("Elkastroy")
     assert matches[0].id == 99_999
-    # Measured ~10 ms; the budget is loose for busy CI machines but still catches a scorer
-    # that runs in Python over every candidate (~300 ms).
-    assert best < 0.1
 
 
 # --- properties -----------------------------------------------------------------------------

@@ -1,0 +1,243 @@
+"""The client base in and out: applying a validated import, collecting an export.
+
+Import is all or nothing: the caller only gets here with a file that has no bad rows, and
+everything is written in one transaction, so a failure half-way leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.exporting import (
+    ExportClient,
+    ExportContact,
+    ExportData,
+    ExportNote,
+    ExportSale,
+    ExportTouch,
+)
+from bot.services.importing import ClientDraft
+from bot.services.names import normalize_name
+from storage import transfer as store
+from storage.enums import ClientStatus, Tier
+from storage.models import ClientTag, Contact, Manager
+
+CHUNK = 500
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    created: int
+    existing: int
+    contacts_added: int
+    contacts_existing: int
+
+
+def _cadence(draft: ClientDraft, manager: Manager) -> int:
+    if draft.cadence_days:
+        return draft.cadence_days
+    return manager.cadence_key_days if draft.tier == Tier.KEY else manager.cadence_regular_days
+
+
+def _client_values(draft: ClientDraft, manager: Manager, now: datetime) -> dict[str, Any]:
+    status = draft.status or ClientStatus.ACTIVE.value
+    active = status == ClientStatus.ACTIVE.value
+    return {
+        "owner_id": manager.id,
+        "team_id": manager.team_id,
+        "name": draft.name,
+        "name_norm": normalize_name(draft.name),
+        "segment": draft.segment or "b2b",
+        "tier": draft.tier or Tier.REGULAR.value,
+        "status": status,
+        "cadence_days": draft.cadence_days,
+        "preferred_channel": draft.preferred_channel,
+        "tax_id": draft.tax_id,
+        "phone": draft.phone,
+        "phone_norm": draft.phone,
+        "is_demo": False,
+        "created_at": now,
+        "updated_at": now,
+        # A new client has never been touched: the first check-in is one cadence from now.
+        "next_checkin_at": now + timedelta(days=_cadence(draft, manager)) if active else None,
+    }
+
+
+def _contact_values(client_id: int, draft: ClientDraft, now: datetime) -> list[dict[str, Any]]:
+    out = []
+    for c in draft.contacts:
+        b = c.birthday
+        out.append(
+            {
+                "client_id": client_id,
+                "name": c.name,
+                "name_norm": normalize_name(c.name),
+                "role": c.role,
+                "phone": c.phone,
+                "email": c.email,
+                "birth_day": b.day if b else None,
+                "birth_month": b.month if b else None,
+                "birth_year": b.year if b else None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return out
+
+
+async def apply_import(
+    session: AsyncSession,
+    manager: Manager,
+    drafts: list[ClientDraft],
+    now: datetime,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Creates new clients; for ones already in the base (same name, INN or phone) adds only
+    the contacts it does not have yet. One commit at the end."""
+    by_name: dict[str, int] = {}
+    by_tax: dict[str, int] = {}
+    by_phone: dict[str, int] = {}
+    for cid, norm, tax_id, phone in await store.existing_keys(session, manager.id):
+        by_name.setdefault(norm, cid)
+        if tax_id:
+            by_tax.setdefault(tax_id, cid)
+        if phone:
+            by_phone.setdefault(phone, cid)
+
+    new: list[ClientDraft] = []
+    matched: list[tuple[int, ClientDraft]] = []
+    for draft in drafts:
+        existing: int | None = (
+            by_name.get(normalize_name(draft.name))
+            or (by_tax.get(draft.tax_id) if draft.tax_id else None)
+            or (by_phone.get(draft.phone) if draft.phone else None)
+        )
+        if existing is None:
+            new.append(draft)
+        else:
+            matched.append((existing, draft))
+
+    try:
+        done = 0
+        for start in range(0, len(new), CHUNK):
+            chunk = new[start : start + CHUNK]
+            ids = await store.insert_clients(
+                session, [_client_values(d, manager, now) for d in chunk]
+            )
+            tags = [
+                {"client_id": i, "tag": tag}
+                for i, d in zip(ids, chunk, strict=True)
+                for tag in dict.fromkeys(d.tags)
+            ]
+            contacts = [
+                v for i, d in zip(ids, chunk, strict=True) for v in _contact_values(i, d, now)
+            ]
+            await store.insert_rows(session, ClientTag, tags)
+            await store.insert_rows(session, Contact, contacts)
+            done += len(chunk)
+            if progress is not None:
+                await progress(done, len(drafts))
+
+        known = await store.contact_keys(session, [cid for cid, _ in matched])
+        added_existing = 0
+        skipped = 0
+        extra: list[dict[str, Any]] = []
+        for cid, draft in matched:
+            for value in _contact_values(cid, draft, now):
+                key = (cid, value["name_norm"])
+                if key in known:
+                    skipped += 1
+                    continue
+                known.add(key)
+                extra.append(value)
+                added_existing += 1
+        await store.insert_rows(session, Contact, extra)
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    added_new = sum(len(d.contacts) for d in new)
+    return ImportReport(
+        created=len(new),
+        existing=len(matched),
+        contacts_added=added_new + added_existing,
+        contacts_existing=skipped,
+    )
+
+
+async def collect_export(session: AsyncSession, manager: Manager) -> ExportData:
+    clients = await store.clients_for_export(session, manager.id)
+    return ExportData(
+        clients=[
+            ExportClient(
+                id=c.id,
+                name=c.name,
+                segment=c.segment.value,
+                tier=c.tier.value,
+                status=c.status.value,
+                cadence_days=c.cadence_days,
+                preferred_channel=c.preferred_channel.value if c.preferred_channel else None,
+                tax_id=c.tax_id,
+                phone=c.phone_norm or c.phone,
+                tags=sorted(t.tag for t in c.tags),
+                archived=c.archived_at is not None,
+                owner_name=manager.full_name,
+                created_at=c.created_at,
+                contacts=[
+                    ExportContact(
+                        name=p.name,
+                        role=p.role,
+                        phone=p.phone,
+                        email=p.email,
+                        birth_day=p.birth_day,
+                        birth_month=p.birth_month,
+                        birth_year=p.birth_year,
+                    )
+                    for p in sorted(c.contacts, key=lambda p: p.id)
+                ],
+            )
+            for c in clients
+        ],
+        touches=[
+            ExportTouch(
+                client_name=name,
+                kind=i.kind.value,
+                occurred_at=i.occurred_at,
+                outcome=i.outcome.value if i.outcome else None,
+                summary=i.summary,
+                next_step=i.next_step,
+                next_step_due_at=i.next_step_due_at,
+            )
+            for i, name in await store.touches_for_export(session, manager.id)
+        ],
+        notes=[
+            ExportNote(
+                client_name=client_name,
+                contact_name=contact_name,
+                text=n.text,
+                created_at=n.created_at,
+                tags=sorted(t.tag for t in n.tags),
+                is_private=n.is_private,
+                remind_at=n.remind_at,
+            )
+            for n, client_name, contact_name in await store.notes_for_export(session, manager.id)
+        ],
+        sales=[
+            ExportSale(
+                client_name=name,
+                amount_minor=s.amount_minor,
+                currency=s.currency,
+                sold_at=s.sold_at,
+                product_line=s.product_line,
+            )
+            for s, name in await store.sales_for_export(session, manager.id)
+        ],
+        timezone=manager.timezone,
+        language="en" if manager.language == "en" else "ru",
+    )

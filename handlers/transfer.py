@@ -1,0 +1,296 @@
+"""/import a CSV or XLSX (preview, confirm, progress, report) and /export the whole base."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+import time
+import zipfile
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message
+from aiogram.types import InlineKeyboardButton as Button
+from aiogram.types import InlineKeyboardMarkup as Markup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import exporting, importing, transfer
+from bot.services.clients import local_today
+from bot.services.clock import Clock
+from handlers.callbacks import ImportCb
+from handlers.client_views import esc
+from handlers.replies import edit_or_send
+from handlers.states import ImportInput
+from storage.models import Manager
+
+log = logging.getLogger(__name__)
+MAX_ERROR_LINES = 15
+PREVIEW_CLIENTS = 3
+PROGRESS_EVERY_SECONDS = 1.0
+TABLE_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+
+async def on_import(message: Message, t: Translator, state: FSMContext) -> None:
+    await state.set_state(ImportInput.file)
+    await message.answer(
+        t(
+            "import-intro",
+            limit_mb=importing.MAX_FILE_BYTES // (1024 * 1024),
+            max_rows=importing.MAX_ROWS,
+        )
+    )
+
+
+async def _download(bot: Bot, document: Document) -> bytes:
+    buffer = await bot.download(document.file_id)
+    assert buffer is not None
+    return buffer.read()
+
+
+async def _parse(
+    bot: Bot, document: Document, today_: datetime, manager: Manager
+) -> importing.ImportResult:
+    content = await _download(bot, document)
+    # Parsing 10,000 rows takes a second of CPU: off the event loop, so other users are served.
+    return await asyncio.to_thread(
+        importing.parse_file, content, document.file_name or "file", local_today(manager, today_)
+    )
+
+
+def _error_report_csv(t: Translator, errors: list[importing.RowError]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        [
+            t("import-report-row"),
+            t("import-report-column"),
+            t("import-report-reason"),
+            t("import-report-value"),
+        ]
+    )
+    for e in errors:
+        writer.writerow([e.row, e.column, t(e.reason), exporting.neutralize(e.value)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+async def on_document(
+    message: Message, bot: Bot, t: Translator, manager: Manager, state: FSMContext, clock: Clock
+) -> None:
+    document = message.document
+    assert document is not None
+    if document.file_size and document.file_size > importing.MAX_FILE_BYTES:
+        await message.answer(
+            t("import-file-too-large", limit_mb=importing.MAX_FILE_BYTES // (1024 * 1024))
+        )
+        return
+    try:
+        result = await _parse(bot, document, clock.now(), manager)
+    except importing.ImportFileError as exc:
+        await message.answer(t(exc.key, **exc.params))
+        return
+    errors = result.parsed.errors
+    if errors:
+        await state.set_state(ImportInput.file)
+        lines = [
+            t(
+                "import-error-line",
+                row=e.row,
+                column=e.column,
+                reason=t(e.reason),
+                value=e.value[:60],
+            )
+            for e in errors[:MAX_ERROR_LINES]
+        ]
+        text = (
+            t("import-rejected", rows=len({e.row for e in errors}), errors=len(errors))
+            + "\n\n"
+            + "\n".join(lines)
+        )
+        if len(errors) > MAX_ERROR_LINES:
+            text += "\n" + t("import-more-errors", count=len(errors) - MAX_ERROR_LINES)
+        await message.answer(text)
+        if len(errors) > MAX_ERROR_LINES:
+            report = BufferedInputFile(_error_report_csv(t, errors), filename="import-errors.csv")
+            await bot.send_document(message.chat.id, report)
+        return
+    preview = importing.preview(result.table, result.mapping, result.parsed, limit=PREVIEW_CLIENTS)
+    await state.set_state(ImportInput.confirm)
+    await state.update_data(
+        import_file_id=document.file_id, import_file_name=document.file_name or "file"
+    )
+    await message.answer(
+        _preview_text(t, preview, result), reply_markup=_confirm_kb(t, len(result.clients))
+    )
+
+
+def _preview_text(t: Translator, preview: importing.Preview, result: importing.ImportResult) -> str:
+    # Headers and names come from the user's file: escaped here; translator arguments are
+    # escaped by the translator itself.
+    lines = [
+        t(
+            "import-preview-title",
+            clients=preview.clients,
+            contacts=preview.contacts,
+            rows=preview.total_rows,
+        )
+    ]
+    if preview.sheet:
+        lines.append(t("import-note-sheet", sheet=preview.sheet))
+    lines.extend(t(note) for note in preview.notes if note != importing.NOTE_SHEET)
+    lines += ["", t("import-preview-mapping")]
+    lines.extend(
+        f"• «{esc(header)}» → {t('import-field-' + field)}" for header, field in preview.mapping
+    )
+    if preview.ignored:
+        lines.append(
+            t("import-preview-ignored", columns=", ".join(f"«{h}»" for h in preview.ignored[:10]))
+        )
+    lines += ["", t("import-preview-first")]
+    for draft in result.clients[:PREVIEW_CLIENTS]:
+        people = ", ".join(c.name for c in draft.contacts[:3])
+        lines.append(f"• {esc(draft.name)}" + (f" — {esc(people)}" if people else ""))
+    return "\n".join(lines)
+
+
+def _confirm_kb(t: Translator, clients: int) -> Markup:
+    return Markup(
+        inline_keyboard=[
+            [
+                Button(
+                    text=t("import-btn-go", clients=clients), callback_data=ImportCb(a="go").pack()
+                )
+            ],
+            [Button(text=t("import-btn-cancel"), callback_data=ImportCb(a="cancel").pack())],
+        ]
+    )
+
+
+async def on_import_button(
+    query: CallbackQuery,
+    callback_data: ImportCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    file_id = data.get("import_file_id")
+    if await state.get_state() != ImportInput.confirm.state or not isinstance(file_id, str):
+        await query.answer(t("callback-outdated"), show_alert=True)
+        return
+    # Leave the confirm state first: a second tap on the same button must not import twice.
+    await state.set_state(None)
+    await state.update_data(import_file_id=None)
+    chat_id = query.from_user.id
+    message_id = query.message.message_id if query.message is not None else None
+    await query.answer()
+    if callback_data.a != "go":
+        await edit_or_send(bot, chat_id, message_id, t("import-cancelled"))
+        return
+    document = Document(
+        file_id=file_id, file_unique_id=file_id, file_name=str(data.get("import_file_name"))
+    )
+    try:
+        result = await _parse(bot, document, clock.now(), manager)
+    except importing.ImportFileError as exc:
+        await bot.send_message(chat_id, t(exc.key, **exc.params))
+        return
+    if result.parsed.errors:  # the file changed under the same id: never import half
+        await bot.send_message(
+            chat_id,
+            t("import-rejected", rows=len(result.parsed.errors), errors=len(result.parsed.errors)),
+        )
+        return
+    progress_message = await bot.send_message(
+        chat_id, t("import-progress", done=0, total=len(result.clients))
+    )
+    last = time.monotonic()
+
+    async def progress(done: int, total: int) -> None:
+        nonlocal last
+        if time.monotonic() - last >= PROGRESS_EVERY_SECONDS and done < total:
+            last = time.monotonic()
+            await edit_or_send(
+                bot,
+                chat_id,
+                progress_message.message_id,
+                t("import-progress", done=done, total=total),
+            )
+
+    report = await transfer.apply_import(session, manager, result.clients, clock.now(), progress)
+    await edit_or_send(
+        bot,
+        chat_id,
+        progress_message.message_id,
+        t(
+            "import-done",
+            created=report.created,
+            existing=report.existing,
+            contacts=report.contacts_added,
+            contacts_existing=report.contacts_existing,
+        ),
+    )
+
+
+async def on_photo_instead_of_file(message: Message, t: Translator) -> None:
+    await message.answer(t("import-photo"))
+
+
+async def on_text_instead_of_file(message: Message, t: Translator) -> None:
+    await message.answer(t("import-waiting-file"))
+
+
+async def on_export(
+    message: Message, bot: Bot, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
+) -> None:
+    data = await transfer.collect_export(session, manager)
+    workbook, csvs = await asyncio.to_thread(
+        lambda: (exporting.build_workbook(data), exporting.build_csvs(data))
+    )
+    stamp = local_today(manager, clock.now()).isoformat()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in csvs.items():
+            zf.writestr(name, content)
+    caption = t(
+        "export-caption",
+        clients=len(data.clients),
+        touches=len(data.touches),
+        notes=len(data.notes),
+        sales=len(data.sales),
+    )
+    await bot.send_document(
+        message.chat.id,
+        BufferedInputFile(workbook, filename=f"kambot-{stamp}.xlsx"),
+        caption=caption,
+    )
+    await bot.send_document(
+        message.chat.id, BufferedInputFile(archive.getvalue(), filename=f"kambot-{stamp}-csv.zip")
+    )
+
+
+def _is_table(document: Document | None) -> bool:
+    return document is not None and (document.file_name or "").lower().endswith(TABLE_EXTENSIONS)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_import, Command("import"))
+    router.message.register(on_export, Command("export"))
+    router.message.register(on_document, ImportInput.file, F.document)
+    router.message.register(on_document, ImportInput.confirm, F.document)
+    # A spreadsheet sent without /import first is still plainly an import.
+    router.message.register(on_document, F.document.func(_is_table))
+    router.message.register(on_photo_instead_of_file, ImportInput.file, F.photo)
+    router.message.register(
+        on_text_instead_of_file, ImportInput.file, F.text, ~F.text.startswith("/")
+    )
+    router.callback_query.register(on_import_button, ImportCb.filter())
+    return router

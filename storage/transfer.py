@@ -1,0 +1,102 @@
+"""Bulk reads and writes for import and export: set-based, never one query per row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Client, Contact, Interaction, Note, Sale
+
+
+async def existing_keys(
+    session: AsyncSession, owner_id: int
+) -> list[tuple[int, str, str | None, str | None]]:
+    """(id, name_norm, tax_id, phone_norm) of every client the owner has, for dedupe."""
+    rows = await session.execute(
+        select(Client.id, Client.name_norm, Client.tax_id, Client.phone_norm).where(
+            Client.owner_id == owner_id
+        )
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+async def contact_keys(session: AsyncSession, client_ids: Sequence[int]) -> set[tuple[int, str]]:
+    if not client_ids:
+        return set()
+    rows = await session.execute(
+        select(Contact.client_id, Contact.name_norm).where(Contact.client_id.in_(client_ids))
+    )
+    return {(r[0], r[1]) for r in rows}
+
+
+async def insert_clients(session: AsyncSession, values: list[dict[str, Any]]) -> list[int]:
+    """Inserts many clients in one statement batch; ids come back in the order given."""
+    if not values:
+        return []
+    # render_nulls: the ORM otherwise splits the batch wherever the set of None values
+    # changes, which for real data means one INSERT per row.
+    statement = insert(Client).execution_options(render_nulls=True)
+    norms = [v["name_norm"] for v in values]
+    if len(set(norms)) == len(norms):
+        # Unique names map the ids back without sort_by_parameter_order, which costs ~4x.
+        rows = await session.execute(statement.returning(Client.id, Client.name_norm), values)
+        by_norm = {norm: cid for cid, norm in rows}
+        return [by_norm[norm] for norm in norms]
+    ordered = statement.returning(Client.id, sort_by_parameter_order=True)
+    return list(await session.scalars(ordered, values))
+
+
+async def insert_rows(
+    session: AsyncSession, model: type[Any], values: list[dict[str, Any]]
+) -> None:
+    if values:
+        await session.execute(insert(model).execution_options(render_nulls=True), values)
+
+
+async def clients_for_export(session: AsyncSession, owner_id: int) -> list[Client]:
+    rows = await session.scalars(
+        select(Client)
+        .where(Client.owner_id == owner_id)
+        .options(selectinload(Client.contacts))
+        .order_by(Client.name_norm, Client.id)
+    )
+    return list(rows)
+
+
+async def touches_for_export(session: AsyncSession, owner_id: int) -> list[tuple[Interaction, str]]:
+    rows = await session.execute(
+        select(Interaction, Client.name)
+        .join(Client, Client.id == Interaction.client_id)
+        .where(Client.owner_id == owner_id)
+        .order_by(Interaction.occurred_at, Interaction.id)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def notes_for_export(
+    session: AsyncSession, owner_id: int
+) -> list[tuple[Note, str | None, str | None]]:
+    contact_client = Client.__table__.alias("contact_client")
+    rows = await session.execute(
+        select(Note, func.coalesce(Client.name, contact_client.c.name), Contact.name)
+        .outerjoin(Contact, Contact.id == Note.contact_id)
+        .outerjoin(Client, Client.id == Note.client_id)
+        .outerjoin(contact_client, contact_client.c.id == Contact.client_id)
+        .where((Client.owner_id == owner_id) | (contact_client.c.owner_id == owner_id))
+        .order_by(Note.created_at, Note.id)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def sales_for_export(session: AsyncSession, owner_id: int) -> list[tuple[Sale, str]]:
+    rows = await session.execute(
+        select(Sale, Client.name)
+        .join(Client, Client.id == Sale.client_id)
+        .where(Client.owner_id == owner_id)
+        .order_by(Sale.sold_at, Sale.id)
+    )
+    return [(r[0], r[1]) for r in rows]
