@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import time
+from datetime import datetime, time
 
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
@@ -37,7 +37,9 @@ def _parse_hhmm(value: str) -> time:
     return parsed
 
 
-async def _apply(session: AsyncSession, manager: Manager, field: str, value: str) -> None:
+async def _apply(
+    session: AsyncSession, manager: Manager, field: str, value: str, now: datetime
+) -> None:
     if field == "lang":
         await manager_service.set_language(session, manager, value)
     elif field == "tz":
@@ -60,6 +62,7 @@ async def _apply(session: AsyncSession, manager: Manager, field: str, value: str
             manager,
             key_days=days if field == "ck" else None,
             regular_days=days if field == "cr" else None,
+            now=now,
         )
     else:
         raise InvalidSetting("settings-invalid-value")
@@ -95,7 +98,7 @@ async def on_pref_button(
         return
     if value != "skip":
         try:
-            await _apply(session, manager, field, value)
+            await _apply(session, manager, field, value, clock.now())
         except InvalidSetting as exc:
             log.warning("refused setting %s=%r from user %s", field, value, query.from_user.id)
             await query.answer(translator(manager.language)(exc.key), show_alert=True)

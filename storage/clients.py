@@ -31,6 +31,17 @@ async def owned_contact(session: AsyncSession, owner_id: int, contact_id: int) -
     )
 
 
+async def on_default_cadence(session: AsyncSession, owner_id: int) -> list[Client]:
+    rows = await session.scalars(
+        select(Client).where(
+            Client.owner_id == owner_id,
+            Client.cadence_days.is_(None),
+            Client.archived_at.is_(None),
+        )
+    )
+    return list(rows)
+
+
 async def by_norm(session: AsyncSession, owner_id: int, name_norm: str) -> list[Client]:
     rows = await session.scalars(
         select(Client)

@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import LANGUAGES, pick_language
+from bot.services.clients import refresh_checkin
+from storage import clients as client_store
 from storage import managers as store
 from storage.enums import WorkMode
 from storage.models import Manager
@@ -131,7 +133,12 @@ async def set_birthday_lead(session: AsyncSession, manager: Manager, days: int) 
 
 
 async def set_cadence(
-    session: AsyncSession, manager: Manager, *, key_days: int | None, regular_days: int | None
+    session: AsyncSession,
+    manager: Manager,
+    *,
+    key_days: int | None,
+    regular_days: int | None,
+    now: datetime,
 ) -> None:
     low, high = CADENCE_LIMITS
     for days in (key_days, regular_days):
@@ -141,6 +148,9 @@ async def set_cadence(
         manager.cadence_key_days = key_days
     if regular_days is not None:
         manager.cadence_regular_days = regular_days
+    # Clients on the default cadence get their next check-in moved in the same transaction.
+    for client in await client_store.on_default_cadence(session, manager.id):
+        refresh_checkin(client, manager, now)
     await session.commit()
 
 

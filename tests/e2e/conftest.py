@@ -8,13 +8,13 @@ from tests.e2e.harness import BotProcess
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fake_api() -> Iterator[FakeTelegramAPI]:
     with FakeTelegramAPI() as api:
         yield api
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bot_process(
     fake_api: FakeTelegramAPI, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BotProcess]:

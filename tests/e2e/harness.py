@@ -49,6 +49,8 @@ class BotProcess:
             BOT_TOKEN=BOT_TOKEN,
             TELEGRAM_API_URL=self.api.base_url,
             POLLING_TIMEOUT="1",
+            # Tests tap faster than a thumb; flood limits have their own test.
+            THROTTLE_BURST="10000",
             LOG_LEVEL="INFO",
         )
         env.update(self.env)

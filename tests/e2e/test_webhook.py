@@ -24,7 +24,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def webhook_bot(
     fake_api: FakeTelegramAPI, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[BotProcess, str]]:

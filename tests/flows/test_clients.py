@@ -237,3 +237,12 @@ async def test_duplicate_names_need_an_explicit_choice(
             session, manager, "Ромашка", clock.now(), allow_duplicate=True
         )
         assert second.id != first.id
+
+
+async def test_changing_the_default_cadence_moves_the_next_checkin(client: BotClient) -> None:
+    await _create(client, "Ромашка")
+    await client.send("/settings")
+    await client.click("🔔 Напоминания")
+    await client.click("👤 60 дн.")
+    card = client.texts(await client.send("/client Ромашка"))[0]
+    assert "Следующий контакт через 60 дн. (раз в 60 дн.)" in card
