@@ -133,7 +133,8 @@ async def _flow(state: FSMContext) -> str:
     return str((await state.get_data()).get("flow", Flow.SETTINGS))
 
 
-async def on_timezone_skip(
+async def _answered(
+    field: str,
     message: Message,
     bot: Bot,
     session: AsyncSession,
@@ -141,12 +142,12 @@ async def on_timezone_skip(
     state: FSMContext,
     clock: Clock,
 ) -> None:
+    """A typed answer was saved: confirm it (removing the reply keyboard) and move on."""
     t = translator(manager.language)
-    await confirm(
-        bot, message.chat.id, t, t("set-tz-done", value=timezone_label(manager, clock.now()))
-    )
+    label = _value_label(t, manager, field, clock)
+    await confirm(bot, message.chat.id, t, t(f"set-{field}-done", value=label))
     await after(
-        "tz",
+        field,
         await _flow(state),
         bot=bot,
         chat_id=message.chat.id,
@@ -155,6 +156,17 @@ async def on_timezone_skip(
         state=state,
         now=clock.now(),
     )
+
+
+async def on_timezone_skip(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    await _answered("tz", message, bot, session, manager, state, clock)
 
 
 async def on_timezone_location(
@@ -172,19 +184,7 @@ async def on_timezone_location(
         await message.answer(t("tz-location-unknown"))
         return
     await manager_service.set_timezone(session, manager, zone)
-    await confirm(
-        bot, message.chat.id, t, t("set-tz-done", value=timezone_label(manager, clock.now()))
-    )
-    await after(
-        "tz",
-        await _flow(state),
-        bot=bot,
-        chat_id=message.chat.id,
-        manager=manager,
-        session=session,
-        state=state,
-        now=clock.now(),
-    )
+    await _answered("tz", message, bot, session, manager, state, clock)
 
 
 async def on_timezone_text(
@@ -211,17 +211,7 @@ async def on_timezone_text(
         )
         return
     await manager_service.set_timezone(session, manager, found.zone)
-    await confirm(bot, message.chat.id, t, t("set-tz-done", value=timezone_label(manager, now)))
-    await after(
-        "tz",
-        await _flow(state),
-        bot=bot,
-        chat_id=message.chat.id,
-        manager=manager,
-        session=session,
-        state=state,
-        now=now,
-    )
+    await _answered("tz", message, bot, session, manager, state, clock)
 
 
 async def on_digest_text(
@@ -239,19 +229,7 @@ async def on_digest_text(
         await message.answer(t("digest-not-understood"))
         return
     await manager_service.set_digest_time(session, manager, at)
-    await confirm(
-        bot, message.chat.id, t, t("set-digest-done", value=f"{manager.digest_time:%H:%M}")
-    )
-    await after(
-        "digest",
-        await _flow(state),
-        bot=bot,
-        chat_id=message.chat.id,
-        manager=manager,
-        session=session,
-        state=state,
-        now=clock.now(),
-    )
+    await _answered("digest", message, bot, session, manager, state, clock)
 
 
 async def on_quiet_text(
@@ -269,17 +247,7 @@ async def on_quiet_text(
         await message.answer(t("quiet-not-understood"))
         return
     await manager_service.set_quiet_hours(session, manager, *span)
-    await confirm(bot, message.chat.id, t, t("set-quiet-done", value=quiet_label(t, manager)))
-    await after(
-        "quiet",
-        Flow.SETTINGS,
-        bot=bot,
-        chat_id=message.chat.id,
-        manager=manager,
-        session=session,
-        state=state,
-        now=clock.now(),
-    )
+    await _answered("quiet", message, bot, session, manager, state, clock)
 
 
 def build_router() -> Router:
