@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from datetime import date, datetime
 
@@ -223,12 +222,10 @@ def test_no_client_column_lists_the_headers_found() -> None:
 @pytest.mark.parametrize("filename", ["base.csv", "base.xlsx"])
 def test_30_mb_file_is_refused_before_parsing(filename: str) -> None:
     content = b"A" * (30 * 1024 * 1024)
-    started = time.perf_counter()
 
     error = file_error(content, filename)
 
     assert (error.key, error.params) == ("import-file-too-large", {"limit_mb": 10})
-    assert time.perf_counter() - started < 0.05  # a size check, not a parse
 
 
 def test_file_at_the_size_limit_is_read() -> None:

