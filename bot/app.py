@@ -19,9 +19,15 @@ from bot.services.clock import Clock, SystemClock
 from handlers import get_routers
 
 MENU_COMMANDS = (
+    "call",
+    "log",
+    "note",
+    "brief",
     "client",
     "clients",
     "contact",
+    "notes",
+    "undo",
     "import",
     "export",
     "settings",

@@ -1,6 +1,8 @@
 """One Router per feature, built fresh for each Dispatcher (a Router can have one parent only).
 
-Order matters: commands that work mid-dialog first, the fallback last.
+Order matters: commands that work mid-dialog first; routers whose buttons reuse ClientCb with
+their own action (contacts, logging, notes, brief) before the client card's catch-all; plain
+"Client: text" logging and the fallback last.
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ from aiogram import Router
 
 def get_routers() -> list[Router]:
     from handlers import (
+        brief,
         client_list,
         clients,
         common,
         contacts,
         fallback,
+        log_taps,
+        logging,
+        notes,
         preferences,
         settings,
         start,
         transfer,
+        undo,
     )
 
     modules = (
@@ -26,10 +33,18 @@ def get_routers() -> list[Router]:
         start,
         settings,
         contacts,
+        logging,
+        notes,
+        brief,
+        log_taps,
+        undo,
         clients,
         client_list,
         transfer,
         preferences,
-        fallback,
     )
-    return [m.build_router() for m in modules]
+    return [
+        *(m.build_router() for m in modules),
+        logging.build_plain_router(),
+        fallback.build_router(),
+    ]

@@ -53,3 +53,24 @@ class ContactCb(CallbackData, prefix="ct"):
 
 class ImportCb(CallbackData, prefix="im"):
     a: str  # go | cancel
+
+
+class TouchCb(CallbackData, prefix="t"):
+    """An action on a logged touch; `id` is re-checked against the asking manager."""
+
+    a: str  # kind | setk | due | setd | client | undo | done
+    id: int
+    v: str = ""
+
+
+class TapCb(CallbackData, prefix="tp"):
+    """Logging by taps: client → type → outcome; each step carries what was chosen so far."""
+
+    id: int  # client id
+    k: str = ""  # kind
+    o: str = ""  # outcome, "x" for skipped
+
+
+class NoteCb(CallbackData, prefix="n"):
+    a: str  # undo
+    id: int

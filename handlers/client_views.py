@@ -14,7 +14,8 @@ from bot.i18n import Translator
 from bot.services.birthdays import format_birthday
 from bot.services.clients import CADENCE_CHOICES, ClientCard, ClientPage, ClientRef, ContactView
 from bot.services.money import format_money
-from handlers.callbacks import ClientCb, ContactCb, ListCb, NewClientCb
+from bot.services.timeline import TimelinePage
+from handlers.callbacks import ClientCb, ContactCb, ListCb, NewClientCb, TapCb, TouchCb
 from storage.enums import Channel, ClientStatus, Segment, Tier
 
 MAX_NOTE_PREVIEW = 120
@@ -103,6 +104,11 @@ def card_text(t: Translator, card: ClientCard, lang: str, zone: str) -> str:
         lines.append(t(key, days=abs(card.checkin_in_days), cadence=card.cadence_days))
     elif card.archived or card.status != ClientStatus.ACTIVE:
         lines.append(t("card-checkin-off"))
+    if card.promises:
+        lines.append(t("card-promises-title"))
+        for promise in card.promises[:5]:
+            due = short_date(promise.due_at, lang, zone) if promise.due_at else "—"
+            lines.append(f"• {esc(promise.text[:120])} — {due}")
     if card.notes:
         lines.append(t("card-notes-title"))
         for note in card.notes:
@@ -125,6 +131,18 @@ def card_text(t: Translator, card: ClientCard, lang: str, zone: str) -> str:
 
 def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
+    b.row(
+        InlineKeyboardButton(text=t("card-btn-log"), callback_data=TapCb(id=card.id).pack()),
+        _btn(t("card-btn-brief"), ClientCb(a="brief", id=card.id)),
+        _btn(t("card-btn-history"), ClientCb(a="hist", id=card.id, v="0")),
+    )
+    for promise in card.promises[:3]:
+        b.row(
+            InlineKeyboardButton(
+                text=t("promise-btn-done", step=promise.text[:30]),
+                callback_data=TouchCb(a="done", id=promise.touch_id).pack(),
+            )
+        )
     b.row(
         _btn(t("card-btn-edit"), ClientCb(a="edit", id=card.id)),
         _btn(t("card-btn-contacts"), ClientCb(a="contacts", id=card.id)),
@@ -203,6 +221,43 @@ def duplicate_kb(t: Translator, existing: ClientRef) -> InlineKeyboardMarkup:
             [_btn(t("duplicate-create"), NewClientCb(dup=True))],
         ]
     )
+
+
+def timeline_text(t: Translator, page: TimelinePage, lang: str, zone: str) -> str:
+    lines = [t("history-title", name=page.client_name, page=page.page + 1)]
+    if not page.entries:
+        lines.append(t("history-empty"))
+    for entry in page.entries:
+        day = short_date(entry.at, lang, zone)
+        if entry.kind is None:
+            lock = "🔒 " if entry.private else ""
+            lines.append(f"📝 {day} · {lock}{esc(entry.text[:200])}")
+            continue
+        icon = KIND_ICONS[entry.kind]
+        text = esc(entry.text[:200]) if entry.text else "—"
+        step = f" ➡️ {esc(entry.next_step[:80])}" if entry.next_step else ""
+        lines.append(f"{icon} {day} · {text}{step}")
+    return "\n".join(lines)
+
+
+def timeline_kb(t: Translator, page: TimelinePage) -> InlineKeyboardMarkup:
+    nav = []
+    if page.page > 0:
+        nav.append(_btn("◀️", ClientCb(a="hist", id=page.client_id, v=str(page.page - 1))))
+    if page.has_more:
+        nav.append(_btn("▶️", ClientCb(a="hist", id=page.client_id, v=str(page.page + 1))))
+    rows = [nav] if nav else []
+    rows.append([_btn(t("btn-back"), ClientCb(a="open", id=page.client_id))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+KIND_ICONS = {
+    Channel.CALL: "📞",
+    Channel.MEETING: "🤝",
+    Channel.MESSAGE: "💬",
+    Channel.EMAIL: "✉️",
+    Channel.VISIT: "🚗",
+}
 
 
 def list_text(t: Translator, page: ClientPage, kind: str, tag: str | None) -> str:

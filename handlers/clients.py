@@ -10,34 +10,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services import clients as client_service
+from bot.services import timeline
 from bot.services.clients import ClientNotFound, ClientProblem, DuplicateClient
 from bot.services.clock import Clock
 from bot.services.names import NameProblem, validate_display_name
 from handlers import client_views as views
 from handlers.callbacks import ClientCb, NewClientCb
+from handlers.cards import show_card
 from handlers.contacts import save_contact
+from handlers.logging import save_draft
 from handlers.replies import edit_or_send
 from handlers.states import ClientInput, ContactInput
 from storage.models import Manager
 
 NOT_A_COMMAND = ~F.text.startswith("/")
-
-
-async def show_card(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    client_id: int,
-    clock: Clock,
-    *,
-    message_id: int | None = None,
-    prefix: str = "",
-) -> None:
-    card = await client_service.card(session, manager, client_id, clock.now())
-    text = views.card_text(t, card, manager.language, manager.timezone)
-    await edit_or_send(bot, chat_id, message_id, prefix + text, views.card_kb(t, card))
 
 
 async def on_client(
@@ -65,7 +51,7 @@ async def on_client(
     except NameProblem as exc:
         await message.answer(t(exc.key))
         return
-    await state.update_data(pending_client=query, contact_draft=None)
+    await state.update_data(pending_client=query, contact_draft=None, log_draft=None)
     if found.kind == "ambiguous":
         text = t("lookup-ambiguous", query=query[:100])
     else:
@@ -105,6 +91,11 @@ async def on_new_client(
     data = await state.get_data()
     await state.update_data(pending_client=None)
     await query.answer(t("client-created-toast"))
+    if isinstance(data.get("log_draft"), dict):  # created from a log: save the touch to it
+        await save_draft(
+            bot, query.from_user.id, t, session, manager, state, clock, client.id, data["log_draft"]
+        )
+        return
     if isinstance(data.get("contact_draft"), dict):  # created from /contact: add the person too
         await save_contact(
             bot,
@@ -214,6 +205,17 @@ async def on_client_action(
             name = await client_service.delete(session, manager, client_id)
             await query.answer()
             await edit_or_send(bot, chat_id, message_id, t("client-deleted", name=name))
+        elif action == "hist":
+            number = int(callback_data.v) if callback_data.v.isdigit() else 0
+            page = await timeline.page(session, manager, client_id, number)
+            await query.answer()
+            await edit_or_send(
+                bot,
+                chat_id,
+                message_id,
+                views.timeline_text(t, page, manager.language, manager.timezone),
+                views.timeline_kb(t, page),
+            )
         elif action == "contacts":
             card = await client_service.card(session, manager, client_id, now)
             await query.answer()

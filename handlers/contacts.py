@@ -186,7 +186,7 @@ async def on_contact(
             bot, message.chat.id, t, session, manager, state, clock, found.best.id, data
         )
         return
-    await state.update_data(contact_draft=data, pending_client=draft.client)
+    await state.update_data(contact_draft=data, pending_client=draft.client, log_draft=None)
     key = "contact-which-client" if found.kind == "ambiguous" else "contact-client-not-found"
     markup = views.lookup_kb(t, found.matches, offer_create=True, action="addc")
     await message.answer(t(key, query=draft.client[:100], name=draft.name), reply_markup=markup)

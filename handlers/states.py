@@ -22,3 +22,9 @@ class ContactInput(StatesGroup):
 class ImportInput(StatesGroup):
     file = State()  # waiting for a CSV/XLSX document
     confirm = State()  # preview shown; data: file_id, file_name
+
+
+class TouchInput(StatesGroup):
+    client = State()  # the right client's name for a saved touch; data: touch_id
+    due = State()  # a date for the next step; data: touch_id
+    comment = State()  # the optional text after tap logging; data: touch_id

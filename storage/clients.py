@@ -182,3 +182,26 @@ async def sales_total(session: AsyncSession, client_id: int, start: datetime, en
         )
     )
     return int(total or 0)
+
+
+async def for_quick_pick(
+    session: AsyncSession, owner_id: int, now: datetime, limit: int
+) -> list[Client]:
+    """Overdue clients first (most overdue on top), then the most recently touched."""
+    active = (Client.owner_id == owner_id, Client.archived_at.is_(None))
+    overdue = list(
+        await session.scalars(
+            select(Client)
+            .where(*active, Client.next_checkin_at <= now)
+            .order_by(Client.next_checkin_at)
+            .limit(limit)
+        )
+    )
+    seen = {c.id for c in overdue}
+    recent = await session.scalars(
+        select(Client)
+        .where(*active, Client.id.not_in(seen or {0}))
+        .order_by(Client.last_touch_at.desc().nulls_last(), Client.name_norm)
+        .limit(limit - len(overdue))
+    )
+    return overdue + list(recent)

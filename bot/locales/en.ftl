@@ -28,6 +28,14 @@ cmd-export = Download the whole base as Excel and CSV
 help =
     <b>kambot</b> — your pocket account-manager assistant.
 
+    <b>Touches and notes</b>
+    /call Acme discussed the delivery, proposal on Friday — a call in one message
+    /log Acme meeting at their office, all good — any touch; /log alone — by taps
+    <code>Acme: sent the price list</code> — the same without a command
+    /note John Smith: son takes exams in June #family — a personal note; /notes exams — search
+    /brief Acme — pre-call brief
+    /undo — undo the last entry (10 minutes)
+
     <b>Clients</b>
     /client Acme — a client's card (typos are fine); offers to create it when not found
     /clients — the list: all, ⚠️ due, 🔑 key, archive, by tag (/clients #vip)
@@ -358,3 +366,110 @@ import-done =
     Contacts added: { $contacts }; already there: { $contacts_existing }.
     The list: /clients
 export-caption = 📤 Your whole base: { $clients } clients, { $touches } touches, { $notes } notes, { $sales } sales. The "Clients" sheet can be uploaded back with /import.
+
+## Touches
+call-usage =
+    Log a call in one message:
+    <code>/call Acme discussed the delivery, proposal on Friday</code>
+    Other touches: <code>/log Acme meeting at their office, all good</code> — or just <code>Acme: sent the price list</code>.
+log-usage =
+    Type the client and what happened: <code>/log Acme meeting at their office, all good</code>
+    Or /log alone — pick the client with buttons.
+log-which-client = Which one did you mean by "{ $query }"? I'll log the touch as soon as you pick:
+log-client-not-found = No client "{ $query }" yet. Create it and log the touch?
+log-no-clients = No clients yet. Add the first: <code>/client Acme</code>
+log-pick-client = 📞 Who was the touch with? (⚠️ — overdue)
+log-pick-kind = What kind of touch with <b>{ $client }</b>?
+log-pick-outcome = { $kind } with <b>{ $client }</b> — how did it end?
+log-add-comment = ✍️ Add a comment in one message if you like — e.g. "discussed prices, proposal on Friday". Or just carry on.
+touch-saved = ✅ Logged: { $icon } { $kind } · <b>{ $client }</b> · { $when }
+touch-outcome = { $icon } { $outcome }
+touch-next-step = ➡️ Next step: { $step } — <b>{ $due }</b>
+touch-next-step-undated = ➡️ Next step: { $step } (no date)
+touch-next-checkin = ⏰ Next touch { $days ->
+        [0] today
+        [1] tomorrow
+       *[other] in { $days } days
+    }
+touch-btn-kind = 🔄 Type
+touch-btn-due = 📅 Due
+touch-btn-client = 🏢 Wrong client
+touch-ask-kind = What kind of touch was it?
+touch-ask-due = 📅 When is the next step? Pick or type: "Friday", "12.03", "in 2 weeks", "tomorrow at 3pm".
+touch-ask-client = Which client was it really? Type the name.
+touch-client-choose = No exact match. Pick the client:
+touch-undone = ↩️ Touch deleted.
+touch-not-found = Touch not found — it may have been deleted already.
+touch-due-not-understood = I didn't get the date. Examples: "Friday", "12.03", "in 2 weeks", "tomorrow at 3pm".
+touch-problem-next-step-past = ⚠️ The next step's date has already passed. Tap 📅 Due to set a new one.
+touch-problem-date-invalid = ⚠️ The text has a date that doesn't exist (like 31 February) — no due date set. Tap 📅 Due.
+touch-problem-empty = {""}
+promise-done-toast = ✅ Promise kept
+promise-btn-done = ✅ Done: { $step }
+kind-call = call
+kind-meeting = meeting
+kind-message = message
+kind-email = e-mail
+kind-visit = visit
+outcome-positive = agreed
+outcome-neutral = neutral
+outcome-negative = declined
+day-relative = { $delta ->
+        [-1] yesterday
+        [0] today
+       *[1] tomorrow
+    }
+due-tomorrow = Tomorrow
+due-3d = In 3 days
+due-week = In a week
+due-2w = In 2 weeks
+due-none = No date
+
+## Notes
+note-usage =
+    A personal note on a person or a client:
+    <code>/note John Smith: son takes his exams in June #family</code>
+    Private: add 🔒 or #private. A reminder: "remind me on June 5 to ask how it went".
+    Search your notes: <code>/notes exams</code> or <code>/notes #family</code>
+note-saved = 📝 Note on <b>{ $about }</b> saved{ $private ->
+        [yes] {" "}🔒 (private)
+       *[other] .
+    }
+note-remind = ⏰ I'll remind you { $when }: { $what }
+note-problem-date-invalid = ⚠️ The reminder date doesn't exist — no reminder set.
+note-problem-remind-past = ⚠️ The reminder date has passed — no reminder set.
+note-which = Whom did you mean by "{ $query }"?
+note-target-not-found = Couldn't find "{ $query }" among clients or contacts. Add them: /client or /contact
+note-not-found = Note not found — it may have been deleted.
+note-undone = ↩️ Note deleted.
+notes-usage = What to look for? E.g. <code>/notes exams</code> or <code>/notes #family</code>
+notes-none = No notes match "{ $query }".
+notes-found = 🔎 Notes found: { $count }
+
+## Brief
+brief-usage = A pre-call brief: <code>/brief Acme</code>
+brief-not-found = No client "{ $query }". Search: /client
+brief-title = 📋 <b>Brief: { $name }</b>
+brief-touches = <b>Last touches</b>
+brief-no-touches = none yet
+brief-people = <b>People</b>
+brief-no-people = no contacts yet — /contact
+brief-promises = <b>Open promises</b>
+brief-no-promises = No open promises.
+card-btn-log = 📞 Log
+card-btn-brief = 📋 Brief
+card-btn-history = 🗂 History
+card-promises-title = ➡️ Promises:
+history-title = 🗂 <b>{ $name }</b> — history, page { $page }
+history-empty = Nothing yet: log a touch — /log
+
+## Undo
+undo-nothing = Nothing to undo from the last 10 minutes.
+undo-touch = ↩️ Undid the touch: { $text }
+undo-note = ↩️ Undid the note: { $text }
+cmd-call = Log a call: /call Acme text
+cmd-log = Log a touch (or /log alone — by taps)
+cmd-note = A personal note: /note John: …
+cmd-notes = Search notes
+cmd-brief = Pre-call brief
+cmd-undo = Undo the last entry

@@ -28,6 +28,14 @@ cmd-export = Выгрузить всю базу в Excel и CSV
 help =
     <b>kambot</b> — ваш карманный помощник аккаунт-менеджера.
 
+    <b>Касания и заметки</b>
+    /call Ромашка обсудили поставку, КП в пятницу — звонок одним сообщением
+    /log Ромашка встреча в офисе, всё ок — любое касание; /log без текста — кнопками
+    <code>Ромашка: письмо отправил прайс</code> — то же без команды
+    /note Иван Петров: сын сдаёт ЕГЭ в июне #семья — личная заметка; /notes ЕГЭ — поиск
+    /brief Ромашка — бриф перед звонком
+    /undo — отменить последнюю запись (10 минут)
+
     <b>Клиенты</b>
     /client Ромашка — карточка клиента (опечатки не страшны); нет такого — предложу создать
     /clients — список: все, ⚠️ пора связаться, 🔑 ключевые, архив, по тегу (/clients #vip)
@@ -360,3 +368,110 @@ import-done =
     Контактов добавлено: { $contacts }; уже были: { $contacts_existing }.
     Список — /clients
 export-caption = 📤 Вся ваша база: клиентов { $clients }, касаний { $touches }, заметок { $notes }, продаж { $sales }. Лист «Клиенты» можно загрузить обратно через /import.
+
+## Касания
+call-usage =
+    Записать звонок одним сообщением:
+    <code>/call Ромашка обсудили поставку, КП в пятницу</code>
+    Другие касания: <code>/log Ромашка встреча в офисе, всё ок</code> — или просто <code>Ромашка: письмо отправил прайс</code>.
+log-usage =
+    Напишите клиента и что было: <code>/log Ромашка встреча в офисе, всё ок</code>
+    Или /log без текста — выберу клиента кнопками.
+log-which-client = Кого вы имели в виду под «{ $query }»? Запишу касание, как только выберете:
+log-client-not-found = Клиента «{ $query }» нет. Создать его и записать касание?
+log-no-clients = Клиентов пока нет. Добавьте первого: <code>/client Ромашка</code>
+log-pick-client = 📞 С кем было касание? (⚠️ — пора связаться)
+log-pick-kind = Какое касание с <b>{ $client }</b>?
+log-pick-outcome = { $kind } с <b>{ $client }</b> — чем закончилось?
+log-add-comment = ✍️ Можно дописать комментарий одним сообщением — например «обсудили цены, КП в пятницу». Или просто продолжайте работу.
+touch-saved = ✅ Записал: { $icon } { $kind } · <b>{ $client }</b> · { $when }
+touch-outcome = { $icon } { $outcome }
+touch-next-step = ➡️ След. шаг: { $step } — <b>{ $due }</b>
+touch-next-step-undated = ➡️ След. шаг: { $step } (без срока)
+touch-next-checkin = ⏰ Следующий контакт { $days ->
+        [0] сегодня
+        [1] завтра
+       *[other] через { $days } дн.
+    }
+touch-btn-kind = 🔄 Тип
+touch-btn-due = 📅 Срок
+touch-btn-client = 🏢 Не тот клиент
+touch-ask-kind = Какой это был тип касания?
+touch-ask-due = 📅 Когда следующий шаг? Выберите или напишите: «в пятницу», «12.03», «через 2 недели», «завтра в 15».
+touch-ask-client = Какой клиент на самом деле? Напишите название.
+touch-client-choose = Не нашёл точно. Выберите клиента:
+touch-undone = ↩️ Касание удалено.
+touch-not-found = Касание не найдено — возможно, оно уже удалено.
+touch-due-not-understood = Не понял дату. Примеры: «в пятницу», «12.03», «через 2 недели», «завтра в 15».
+touch-problem-next-step-past = ⚠️ Дата следующего шага уже прошла. Нажмите 📅 Срок, чтобы поставить новую.
+touch-problem-date-invalid = ⚠️ В тексте есть дата, которой не бывает (например, 31 февраля) — срок не поставил. Нажмите 📅 Срок.
+touch-problem-empty = {""}
+promise-done-toast = ✅ Обещание выполнено
+promise-btn-done = ✅ Сделано: { $step }
+kind-call = звонок
+kind-meeting = встреча
+kind-message = сообщение
+kind-email = письмо
+kind-visit = визит
+outcome-positive = договорились
+outcome-neutral = нейтрально
+outcome-negative = отказ
+day-relative = { $delta ->
+        [-1] вчера
+        [0] сегодня
+       *[1] завтра
+    }
+due-tomorrow = Завтра
+due-3d = Через 3 дня
+due-week = Через неделю
+due-2w = Через 2 недели
+due-none = Без срока
+
+## Заметки
+note-usage =
+    Личная заметка о человеке или клиенте:
+    <code>/note Иван Петров: сын сдаёт ЕГЭ в июне #семья</code>
+    Приватно — добавьте 🔒 или #private. Напоминание — «напомни 5 июня спросить, как сдал».
+    Поиск по заметкам: <code>/notes ЕГЭ</code> или <code>/notes #семья</code>
+note-saved = 📝 Заметка о <b>{ $about }</b> сохранена{ $private ->
+        [yes] {" "}🔒 (приватная)
+       *[other] .
+    }
+note-remind = ⏰ Напомню { $when }: { $what }
+note-problem-date-invalid = ⚠️ Дата напоминания не существует — напоминание не поставил.
+note-problem-remind-past = ⚠️ Дата напоминания уже прошла — напоминание не поставил.
+note-which = Кого вы имели в виду под «{ $query }»?
+note-target-not-found = Не нашёл «{ $query }» ни среди клиентов, ни среди контактов. Добавьте: /client или /contact
+note-not-found = Заметка не найдена — возможно, уже удалена.
+note-undone = ↩️ Заметка удалена.
+notes-usage = Что искать? Например: <code>/notes ЕГЭ</code> или <code>/notes #семья</code>
+notes-none = По «{ $query }» заметок нет.
+notes-found = 🔎 Нашёл заметок: { $count }
+
+## Бриф
+brief-usage = Бриф перед звонком: <code>/brief Ромашка</code>
+brief-not-found = Клиента «{ $query }» нет. Поиск: /client
+brief-title = 📋 <b>Бриф: { $name }</b>
+brief-touches = <b>Последние касания</b>
+brief-no-touches = ещё не было
+brief-people = <b>Люди</b>
+brief-no-people = контактов пока нет — /contact
+brief-promises = <b>Открытые обещания</b>
+brief-no-promises = Открытых обещаний нет.
+card-btn-log = 📞 Касание
+card-btn-brief = 📋 Бриф
+card-btn-history = 🗂 История
+card-promises-title = ➡️ Обещания:
+history-title = 🗂 <b>{ $name }</b> — история, стр. { $page }
+history-empty = Пока пусто: запишите касание — /log
+
+## Отмена последней записи
+undo-nothing = За последние 10 минут нечего отменять.
+undo-touch = ↩️ Отменил касание: { $text }
+undo-note = ↩️ Отменил заметку: { $text }
+cmd-call = Записать звонок: /call Ромашка текст
+cmd-log = Записать касание (или /log — кнопками)
+cmd-note = Личная заметка: /note Иван: …
+cmd-notes = Поиск по заметкам
+cmd-brief = Бриф перед звонком
+cmd-undo = Отменить последнюю запись

@@ -19,6 +19,7 @@ from bot.services.birthdays import Birthday, days_until, next_birthday
 from bot.services.phones import normalize_phone
 from bot.services.taxid import is_valid_inn, normalize_tax_id
 from storage import clients as store
+from storage import touches as touch_store
 from storage.enums import Channel, ClientStatus, Segment, Tier
 from storage.models import Client, ClientTag, Contact, Manager
 
@@ -47,6 +48,7 @@ class ClientRef:
     name: str
     archived: bool = False
     via_contact: str | None = None
+    contact_id: int | None = None
 
 
 class DuplicateClient(Exception):
@@ -85,6 +87,14 @@ class NoteView:
 
 
 @dataclass(frozen=True, slots=True)
+class PromiseView:
+    touch_id: int
+    text: str
+    due_at: datetime | None
+    has_time: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ClientCard:
     id: int
     name: str
@@ -104,6 +114,7 @@ class ClientCard:
     next_checkin_at: datetime | None
     checkin_in_days: int | None  # negative when overdue
     notes: list[NoteView]
+    promises: list[PromiseView]
     sales_this_month_minor: int
     currency: str
     owner_name: str
@@ -175,46 +186,70 @@ async def get(session: AsyncSession, manager: Manager, client_id: int) -> Client
 
 
 # --- lookup ---------------------------------------------------------------------------------
+class ClientIndex:
+    """The manager's clients and people, indexed once, searched many times (one message may
+    try several ways of splitting off the client's name)."""
+
+    def __init__(
+        self, clients: list[tuple[int, str, bool]], people: list[tuple[int, str, int]]
+    ) -> None:
+        self._archived = {cid for cid, _, is_archived in clients if is_archived}
+        self._names = {cid: name for cid, name, _ in clients}
+        self._client_of = {pid: cid for pid, _, cid in people}
+        self._clients = name_service.build_index((cid, name) for cid, name, _ in clients)
+        self._people = name_service.build_index((pid, name) for pid, name, _ in people)
+
+    def _ref(
+        self, client_id: int, person: str | None = None, person_id: int | None = None
+    ) -> ClientRef:
+        return ClientRef(
+            client_id, self._names[client_id], client_id in self._archived, person, person_id
+        )
+
+    def find(self, query: str) -> Lookup:
+        query = query.strip()[:200]
+        if not name_service.normalize_name(query):
+            return Lookup("none", [])
+        by_client = self._clients.search(query, 5)
+        kind: LookupKind = name_service.classify(by_client)
+        refs = [self._ref(m.id) for m in by_client]
+        if kind in ("exact", "confident"):
+            return Lookup(kind, refs[:1] if kind == "exact" else refs)
+        by_person = self._people.search(query, 5)
+        person_kind = name_service.classify(by_person)
+        person_refs = [self._ref(self._client_of[m.id], m.name, m.id) for m in by_person]
+        if person_kind in ("exact", "confident") and kind == "none":
+            return Lookup(person_kind, person_refs[:1])
+        merged: dict[int, ClientRef] = {}
+        scored = sorted(
+            [(m.score, r) for m, r in zip(by_client, refs, strict=True)]
+            + [(m.score, r) for m, r in zip(by_person, person_refs, strict=True)],
+            key=lambda pair: -pair[0],
+        )
+        for score, ref in scored:
+            if score >= name_service.NONE_BELOW and ref.id not in merged:
+                merged[ref.id] = ref
+        if not merged:
+            return Lookup("none", [])
+        return Lookup("ambiguous", list(merged.values())[:5])
+
+
+async def load_index(session: AsyncSession, manager: Manager) -> ClientIndex:
+    return ClientIndex(
+        await store.names(session, manager.id), await store.contact_names(session, manager.id)
+    )
+
+
 async def lookup(session: AsyncSession, manager: Manager, query: str) -> Lookup:
     query = query.strip()[:200]
     if not name_service.normalize_name(query):
         return Lookup("none", [])
+    # The common case, a name typed right, is one indexed query, not a scan of the base.
     exact = await store.by_norm(session, manager.id, name_service.normalize_name(query))
     if len(exact) == 1:
         c = exact[0]
         return Lookup("exact", [ClientRef(c.id, c.name, c.archived_at is not None)])
-    rows = await store.names(session, manager.id)
-    archived = {cid for cid, _, is_archived in rows if is_archived}
-    by_client = name_service.build_index((cid, name) for cid, name, _ in rows).search(query, 5)
-    kind: LookupKind = name_service.classify(by_client)
-    refs = [ClientRef(m.id, m.name, m.id in archived) for m in by_client]
-    if kind in ("exact", "confident"):
-        return Lookup(kind, refs[:1] if kind == "exact" else refs)
-    people = await store.contact_names(session, manager.id)
-    client_names = {cid: name for cid, name, _ in rows}
-    client_of = {pid: cid for pid, _, cid in people}
-    by_person = name_service.build_index((pid, name) for pid, name, _ in people).search(query, 5)
-    person_kind = name_service.classify(by_person)
-    person_refs = [
-        ClientRef(
-            client_of[m.id], client_names[client_of[m.id]], client_of[m.id] in archived, m.name
-        )
-        for m in by_person
-    ]
-    if person_kind in ("exact", "confident") and kind == "none":
-        return Lookup(person_kind, person_refs[:1])
-    merged: dict[int, ClientRef] = {}
-    scored = sorted(
-        [(m.score, r) for m, r in zip(by_client, refs, strict=True)]
-        + [(m.score, r) for m, r in zip(by_person, person_refs, strict=True)],
-        key=lambda pair: -pair[0],
-    )
-    for score, ref in scored:
-        if score >= name_service.NONE_BELOW and ref.id not in merged:
-            merged[ref.id] = ref
-    if not merged:
-        return Lookup("none", [])
-    return Lookup("ambiguous", list(merged.values())[:5])
+    return (await load_index(session, manager)).find(query)
 
 
 # --- create / edit --------------------------------------------------------------------------
@@ -419,6 +454,10 @@ async def card(
         next_checkin_at=client.next_checkin_at,
         checkin_in_days=checkin_in,
         notes=[NoteView(n.text, n.created_at, n.is_private) for n in notes],
+        promises=[
+            PromiseView(p.id, p.next_step or "", p.next_step_due_at, p.next_step_has_time)
+            for p in await touch_store.open_promises(session, client.id)
+        ],
         sales_this_month_minor=sales,
         currency=manager.currency,
         owner_name=manager.full_name,

@@ -1,0 +1,157 @@
+"""/brief: before the call, one screen — last touches, the people, promises, sales."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+from aiogram.types import InlineKeyboardButton as Button
+from aiogram.types import InlineKeyboardMarkup as Markup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import brief as brief_service
+from bot.services import clients as client_service
+from bot.services.brief import Brief
+from bot.services.clients import ClientNotFound
+from bot.services.clock import Clock
+from bot.services.money import format_money
+from handlers import client_views as views
+from handlers.callbacks import ClientCb, TouchCb
+from handlers.client_views import KIND_ICONS, contact_line, esc
+from handlers.touch_views import OUTCOME_ICONS, when_label
+from storage.models import Manager
+
+FACT_LENGTH = 160
+
+
+def _short(text: str, limit: int = FACT_LENGTH) -> str:
+    return esc(text if len(text) <= limit else text[:limit] + "…")
+
+
+def brief_text(t: Translator, brief: Brief, manager: Manager, now: datetime) -> str:
+    card = brief.card
+    lines = [t("brief-title", name=card.name)]
+    lines.append("")
+    lines.append(t("brief-touches"))
+    if not brief.touches:
+        lines.append(t("brief-no-touches"))
+    for touch in brief.touches:
+        outcome = f" {OUTCOME_ICONS[touch.outcome]}" if touch.outcome else ""
+        summary = f" — {_short(touch.summary)}" if touch.summary else ""
+        day = when_label(t, touch.occurred_at, manager, now, with_time=False)
+        lines.append(f"{KIND_ICONS[touch.kind]} {day}{outcome}{summary}")
+    lines.append("")
+    lines.append(t("brief-people"))
+    if not brief.people:
+        lines.append(t("brief-no-people"))
+    for person in brief.people:
+        lines.append(contact_line(t, person.contact, manager.language))
+        for fact in person.facts:
+            lines.append(f"   {'🔒 ' if fact.private else ''}· {_short(fact.text)}")
+    for fact in brief.client_facts:
+        lines.append(f"📝 {'🔒 ' if fact.private else ''}{_short(fact.text)}")
+    lines.append("")
+    if brief.promises:
+        lines.append(t("brief-promises"))
+        for promise in brief.promises:
+            if promise.due_at is None:
+                lines.append(f"• {_short(promise.text)}")
+                continue
+            due = when_label(t, promise.due_at, manager, now, with_time=promise.has_time)
+            late = " ⚠️" if promise.due_at < now else ""
+            lines.append(f"• {_short(promise.text)} — {due}{late}")
+    else:
+        lines.append(t("brief-no-promises"))
+    lines.append(
+        t(
+            "card-sales-month",
+            amount=format_money(card.sales_this_month_minor, card.currency, manager.language),
+        )
+    )
+    return "\n".join(lines)
+
+
+def brief_kb(t: Translator, brief: Brief) -> Markup:
+    rows = [
+        [
+            Button(
+                text=t("promise-btn-done", step=p.text[:30]),
+                callback_data=TouchCb(a="done", id=p.touch_id).pack(),
+            )
+        ]
+        for p in brief.promises[:5]
+    ]
+    rows.append(
+        [
+            Button(
+                text=t("contact-btn-client"),
+                callback_data=ClientCb(a="open", id=brief.card.id).pack(),
+            )
+        ]
+    )
+    return Markup(inline_keyboard=rows)
+
+
+async def send_brief(
+    bot: Bot,
+    chat_id: int,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    client_id: int,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    brief = await brief_service.build(session, manager, client_id, now)
+    await bot.send_message(
+        chat_id, brief_text(t, brief, manager, now), reply_markup=brief_kb(t, brief)
+    )
+
+
+async def on_brief(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    clock: Clock,
+) -> None:
+    query = (command.args or "").strip()
+    if not query:
+        await message.answer(t("brief-usage"))
+        return
+    found = await client_service.lookup(session, manager, query)
+    if found.kind in ("exact", "confident") and found.best is not None:
+        await send_brief(bot, message.chat.id, t, session, manager, found.best.id, clock)
+        return
+    markup = views.lookup_kb(t, found.matches, offer_create=False, action="brief")
+    key = "lookup-ambiguous" if found.kind == "ambiguous" else "brief-not-found"
+    await message.answer(t(key, query=query[:100]), reply_markup=markup)
+
+
+async def on_brief_button(
+    query: CallbackQuery,
+    callback_data: ClientCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    clock: Clock,
+) -> None:
+    try:
+        await send_brief(bot, query.from_user.id, t, session, manager, callback_data.id, clock)
+    except ClientNotFound:
+        await query.answer(t("client-not-found"), show_alert=True)
+        return
+    await query.answer()
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_brief, Command("brief"))
+    router.callback_query.register(on_brief_button, ClientCb.filter(F.a == "brief"))
+    return router

@@ -1,0 +1,30 @@
+"""Showing a client card: shared by every feature that ends on the card."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import clients as client_service
+from bot.services.clock import Clock
+from handlers import client_views as views
+from handlers.replies import edit_or_send
+from storage.models import Manager
+
+
+async def show_card(
+    bot: Bot,
+    chat_id: int,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    client_id: int,
+    clock: Clock,
+    *,
+    message_id: int | None = None,
+    prefix: str = "",
+) -> None:
+    card = await client_service.card(session, manager, client_id, clock.now())
+    text = views.card_text(t, card, manager.language, manager.timezone)
+    await edit_or_send(bot, chat_id, message_id, prefix + text, views.card_kb(t, card))

@@ -1,0 +1,335 @@
+"""/call, /log and "Client: text": a touch in one message, saved first, then fixable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from bot.services.dates import parse_when
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import clients as client_service
+from bot.services import quicklog
+from bot.services import touches as touch_service
+from bot.services.clients import ClientNotFound, ClientProblem
+from bot.services.clock import Clock
+from bot.services.touches import TouchNotFound
+from handlers import client_views as views
+from handlers import touch_views
+from handlers.callbacks import ClientCb, TouchCb
+from handlers.cards import show_card
+from handlers.log_taps import show_client_picker
+from handlers.replies import edit_or_send
+from handlers.states import TouchInput
+from storage.enums import Channel
+from storage.models import Manager
+
+NOT_A_COMMAND = ~F.text.startswith("/")
+# "Ромашка: текст" as a plain message is a /log; the colon must come early to be a name.
+PLAIN_LOG = F.text.regexp(r"^[^:\n]{1,80}:\s*\S")
+
+
+async def show_touch(
+    bot: Bot,
+    chat_id: int,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    touch_id: int,
+    clock: Clock,
+    message_id: int | None = None,
+) -> None:
+    touch = await touch_service.get(session, manager, touch_id)
+    client = await client_service.get(session, manager, touch.client_id)
+    text = touch_views.touch_text(t, touch, client, manager, clock.now())
+    await edit_or_send(bot, chat_id, message_id, text, touch_views.touch_kb(t, touch))
+
+
+async def save_draft(
+    bot: Bot,
+    chat_id: int,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+    client_id: int,
+    data: dict[str, Any],
+) -> None:
+    """Parses and saves the waiting text for the chosen client (used after a pick or create)."""
+    draft = quicklog.parse(str(data["rest"]), manager, clock.now())
+    new = quicklog.to_new_touch(draft, Channel(str(data["kind"])))
+    touch = await touch_service.record(session, manager, client_id, new, clock.now())
+    await state.update_data(log_draft=None)
+    await show_touch(bot, chat_id, t, session, manager, touch.id, clock)
+    for problem in draft.problems:
+        await bot.send_message(chat_id, t(f"touch-problem-{problem}"))
+
+
+async def _log_text(
+    message: Message,
+    text: str,
+    default_kind: Channel,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    found = await quicklog.find_client(session, manager, text)
+    data = {"rest": found.rest, "kind": default_kind.value}
+    if found.client is not None:
+        await save_draft(
+            bot, message.chat.id, t, session, manager, state, clock, found.client.id, data
+        )
+        return
+    if not found.query:
+        await message.answer(t("log-usage"))
+        return
+    await state.update_data(log_draft=data, pending_client=found.query, contact_draft=None)
+    key = "log-which-client" if found.lookup.kind == "ambiguous" else "log-client-not-found"
+    markup = views.lookup_kb(t, found.lookup.matches, offer_create=True, action="logc")
+    await message.answer(t(key, query=found.query[:100]), reply_markup=markup)
+
+
+async def on_call(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    text = (command.args or "").strip()
+    if not text:
+        await message.answer(t("call-usage"))
+        return
+    await _log_text(message, text, Channel.CALL, bot, t, session, manager, state, clock)
+
+
+async def on_log(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    text = (command.args or "").strip()
+    if not text:
+        await show_client_picker(message, t, session, manager, clock)
+        return
+    await _log_text(message, text, Channel.CALL, bot, t, session, manager, state, clock)
+
+
+async def on_plain_log(
+    message: Message,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    assert message.text is not None
+    await _log_text(message, message.text, Channel.CALL, bot, t, session, manager, state, clock)
+
+
+async def on_pick_client(
+    query: CallbackQuery,
+    callback_data: ClientCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = (await state.get_data()).get("log_draft")
+    if not isinstance(data, dict):
+        await query.answer(t("callback-outdated"), show_alert=True)
+        return
+    try:
+        await save_draft(
+            bot, query.from_user.id, t, session, manager, state, clock, callback_data.id, data
+        )
+    except ClientNotFound:
+        await query.answer(t("client-not-found"), show_alert=True)
+        return
+    await query.answer()
+
+
+async def on_touch_action(
+    query: CallbackQuery,
+    callback_data: TouchCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    chat_id, touch_id, action = query.from_user.id, callback_data.id, callback_data.a
+    message_id = query.message.message_id if query.message is not None else None
+    now = clock.now()
+    try:
+        if action == "kind":
+            await touch_service.get(session, manager, touch_id)
+            await query.answer()
+            await edit_or_send(
+                bot, chat_id, message_id, t("touch-ask-kind"), touch_views.kinds_kb(t, touch_id)
+            )
+        elif action == "setk":
+            await touch_service.set_kind(session, manager, touch_id, callback_data.v)
+            await query.answer(t("saved-toast"))
+            await show_touch(bot, chat_id, t, session, manager, touch_id, clock, message_id)
+        elif action == "due":
+            await touch_service.get(session, manager, touch_id)
+            await query.answer()
+            await state.set_state(TouchInput.due)
+            await state.update_data(touch_id=touch_id)
+            await edit_or_send(
+                bot, chat_id, message_id, t("touch-ask-due"), touch_views.due_kb(t, touch_id)
+            )
+        elif action == "setd":
+            due = touch_service.quick_due(callback_data.v, manager, now)
+            await touch_service.set_due(session, manager, touch_id, due, False)
+            await state.set_state(None)
+            await query.answer(t("saved-toast"))
+            await show_touch(bot, chat_id, t, session, manager, touch_id, clock, message_id)
+        elif action == "client":
+            await touch_service.get(session, manager, touch_id)
+            await query.answer()
+            await state.set_state(TouchInput.client)
+            await state.update_data(touch_id=touch_id)
+            await bot.send_message(chat_id, t("touch-ask-client"))
+        elif action == "undo":
+            await touch_service.delete(session, manager, touch_id, now)
+            await query.answer()
+            await edit_or_send(bot, chat_id, message_id, t("touch-undone"))
+        elif action == "done":
+            touch = await touch_service.complete_followup(session, manager, touch_id, now)
+            await query.answer(t("promise-done-toast"))
+            await show_card(
+                bot, chat_id, t, session, manager, touch.client_id, clock, message_id=message_id
+            )
+        else:
+            await query.answer(t("callback-outdated"), show_alert=True)
+    except (TouchNotFound, ClientNotFound):
+        await query.answer(t("touch-not-found"), show_alert=True)
+    except ClientProblem as exc:
+        await query.answer(t(exc.key), show_alert=True)
+
+
+async def on_due_text(
+    message: Message,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    assert message.text is not None
+    touch_id = int((await state.get_data()).get("touch_id", 0))
+    try:
+        when = parse_when(message.text, clock.now(), manager.timezone, future=True)
+    except ValueError:
+        when = None
+    if when is None or (
+        when.at < clock.now() and not when.has_time and when.at.date() < clock.now().date()
+    ):
+        await message.answer(t("touch-due-not-understood"))
+        return
+    try:
+        await touch_service.set_due(session, manager, touch_id, when.at, when.has_time)
+    except TouchNotFound:
+        await state.set_state(None)
+        await message.answer(t("touch-not-found"))
+        return
+    await state.set_state(None)
+    await show_touch(bot, message.chat.id, t, session, manager, touch_id, clock)
+
+
+async def on_client_text(
+    message: Message,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    assert message.text is not None
+    touch_id = int((await state.get_data()).get("touch_id", 0))
+    result = await client_service.lookup(session, manager, message.text)
+    if result.kind not in ("exact", "confident") or result.best is None:
+        markup = views.lookup_kb(t, result.matches, offer_create=False, action="mvc")
+        await message.answer(t("touch-client-choose"), reply_markup=markup)
+        return
+    await _move(message.chat.id, touch_id, result.best.id, bot, t, session, manager, state, clock)
+
+
+async def _move(
+    chat_id: int,
+    touch_id: int,
+    client_id: int,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    try:
+        await touch_service.move(session, manager, touch_id, client_id, clock.now())
+    except (TouchNotFound, ClientNotFound):
+        await bot.send_message(chat_id, t("touch-not-found"))
+        return
+    await state.set_state(None)
+    await show_touch(bot, chat_id, t, session, manager, touch_id, clock)
+
+
+async def on_move_pick(
+    query: CallbackQuery,
+    callback_data: ClientCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    touch_id = int((await state.get_data()).get("touch_id", 0))
+    await query.answer()
+    await _move(
+        query.from_user.id, touch_id, callback_data.id, bot, t, session, manager, state, clock
+    )
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_call, Command("call"))
+    router.message.register(on_log, Command("log"))
+    router.callback_query.register(on_pick_client, ClientCb.filter(F.a == "logc"))
+    router.callback_query.register(on_move_pick, ClientCb.filter(F.a == "mvc"))
+    router.callback_query.register(on_touch_action, TouchCb.filter())
+    router.message.register(on_due_text, TouchInput.due, F.text, NOT_A_COMMAND)
+    router.message.register(on_client_text, TouchInput.client, F.text, NOT_A_COMMAND)
+    return router
+
+
+def build_plain_router() -> Router:
+    """Registered last but one: "Client: text" only when no dialog is waiting for text."""
+    router = Router(name=__name__ + ".plain")
+    router.message.register(on_plain_log, StateFilter(None), PLAIN_LOG)
+    return router

@@ -1,0 +1,137 @@
+"""Queries on touches (interactions), notes and follow-up reminders, scoped to an owner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import ReminderKind, ReminderState
+from storage.models import Client, Contact, Interaction, Note, NoteTag, Reminder
+
+
+async def owned_touch(session: AsyncSession, owner_id: int, touch_id: int) -> Interaction | None:
+    return await session.scalar(
+        select(Interaction)
+        .join(Client, Client.id == Interaction.client_id)
+        .where(Interaction.id == touch_id, Client.owner_id == owner_id)
+    )
+
+
+async def owned_note(session: AsyncSession, owner_id: int, note_id: int) -> Note | None:
+    return await session.scalar(select(Note).where(Note.id == note_id, Note.manager_id == owner_id))
+
+
+async def latest_touch_time(session: AsyncSession, client_id: int) -> datetime | None:
+    return await session.scalar(
+        select(func.max(Interaction.occurred_at)).where(Interaction.client_id == client_id)
+    )
+
+
+async def recent_touches(
+    session: AsyncSession, client_id: int, limit: int, offset: int = 0
+) -> list[Interaction]:
+    rows = await session.scalars(
+        select(Interaction)
+        .where(Interaction.client_id == client_id)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def open_promises(session: AsyncSession, client_id: int) -> list[Interaction]:
+    rows = await session.scalars(
+        select(Interaction)
+        .where(
+            Interaction.client_id == client_id,
+            Interaction.next_step.is_not(None),
+            Interaction.next_step_done_at.is_(None),
+        )
+        .order_by(Interaction.next_step_due_at.asc().nulls_last(), Interaction.id)
+    )
+    return list(rows)
+
+
+async def followup_reminder(session: AsyncSession, touch_id: int) -> Reminder | None:
+    return await session.scalar(
+        select(Reminder).where(
+            Reminder.interaction_id == touch_id, Reminder.kind == ReminderKind.FOLLOWUP
+        )
+    )
+
+
+async def note_reminder(session: AsyncSession, note_id: int) -> Reminder | None:
+    return await session.scalar(
+        select(Reminder).where(Reminder.note_id == note_id, Reminder.kind == ReminderKind.NOTE)
+    )
+
+
+async def last_entries(
+    session: AsyncSession, owner_id: int, since: datetime
+) -> tuple[Interaction | None, Note | None]:
+    touch = await session.scalar(
+        select(Interaction)
+        .where(Interaction.manager_id == owner_id, Interaction.created_at >= since)
+        .order_by(Interaction.created_at.desc(), Interaction.id.desc())
+        .limit(1)
+    )
+    note = await session.scalar(
+        select(Note)
+        .where(Note.manager_id == owner_id, Note.created_at >= since)
+        .order_by(Note.created_at.desc(), Note.id.desc())
+        .limit(1)
+    )
+    return touch, note
+
+
+async def client_notes(session: AsyncSession, client_id: int) -> list[Note]:
+    contact_ids = select(Contact.id).where(Contact.client_id == client_id)
+    rows = await session.scalars(
+        select(Note)
+        .where(or_(Note.client_id == client_id, Note.contact_id.in_(contact_ids)))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+    )
+    return list(rows)
+
+
+async def search_notes(
+    session: AsyncSession, owner_id: int, words: list[str], tags: list[str], limit: int = 20
+) -> list[tuple[Note, str | None]]:
+    """Notes whose text has every word and which carry every tag, newest first.
+
+    Words are matched in Python after casefolding: SQLite's lower() only folds ASCII, and a
+    manager's notes number in the thousands at most.
+    """
+    contact_client = Client.__table__.alias("contact_client")
+    query = (
+        select(Note, func.coalesce(Client.name, contact_client.c.name))
+        .outerjoin(Contact, Contact.id == Note.contact_id)
+        .outerjoin(Client, Client.id == Note.client_id)
+        .outerjoin(contact_client, contact_client.c.id == Contact.client_id)
+        .where(Note.manager_id == owner_id)
+    )
+    for tag in tags:
+        query = query.where(Note.id.in_(select(NoteTag.note_id).where(NoteTag.tag == tag)))
+    rows = await session.execute(query.order_by(Note.created_at.desc(), Note.id.desc()))
+    folded = [w.casefold().replace("ё", "е") for w in words]
+    found: list[tuple[Note, str | None]] = []
+    for note, client_name in rows:
+        text = note.text.casefold().replace("ё", "е")
+        if all(w in text for w in folded):
+            found.append((note, client_name))
+            if len(found) == limit:
+                break
+    return found
+
+
+async def pending_reminders(session: AsyncSession, interaction_id: int) -> list[Reminder]:
+    rows = await session.scalars(
+        select(Reminder).where(
+            Reminder.interaction_id == interaction_id,
+            Reminder.state == ReminderState.PENDING,
+        )
+    )
+    return list(rows)
