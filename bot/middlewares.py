@@ -11,6 +11,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.types import TelegramObject, Update, User
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -249,8 +250,10 @@ class IdempotencyMiddleware(BaseMiddleware):
             log.info("update %s already processed, skipped", event.update_id)
             return None
         # Pending in the session: it commits atomically with whatever the handler commits.
-        update_store.mark_processed(session, event.update_id, self.clock.now())
+        marker = update_store.mark_processed(session, event.update_id, self.clock.now())
         result = await handler(event, data)
+        if inspect(marker).persistent:
+            return result  # written by the handler's own commit (sessions never autoflush)
         # Read-only handlers commit nothing; record the update anyway so a retry stays silent.
         # Anything the handler left uncommitted was not meant to be kept: roll it back first.
         await session.rollback()

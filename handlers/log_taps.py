@@ -7,7 +7,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
-from bot.services.touch_parse import parse_touch
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -15,6 +14,7 @@ from bot.services import clients as client_service
 from bot.services import touches as touch_service
 from bot.services.clients import ClientNotFound
 from bot.services.clock import Clock
+from bot.services.touch_parse import parse_touch
 from bot.services.touches import NewTouch, TouchNotFound
 from handlers import touch_views
 from handlers.callbacks import TapCb
@@ -113,9 +113,10 @@ async def on_tap(
     except ValueError:
         await query.answer(t("callback-outdated"), show_alert=True)
         return
-    touch = await touch_service.record(
+    saved = await touch_service.record(
         session, manager, client.id, NewTouch(kind=kind, summary="", outcome=outcome), clock.now()
     )
+    touch = saved.touch
     await query.answer(t("saved-toast"))
     await state.set_state(TouchInput.comment)
     await state.update_data(touch_id=touch.id)

@@ -8,7 +8,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from bot.services.dates import parse_when
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -17,6 +16,7 @@ from bot.services import quicklog
 from bot.services import touches as touch_service
 from bot.services.clients import ClientNotFound, ClientProblem
 from bot.services.clock import Clock
+from bot.services.dates import parse_when
 from bot.services.touches import TouchNotFound
 from handlers import client_views as views
 from handlers import touch_views
@@ -63,9 +63,10 @@ async def save_draft(
     """Parses and saves the waiting text for the chosen client (used after a pick or create)."""
     draft = quicklog.parse(str(data["rest"]), manager, clock.now())
     new = quicklog.to_new_touch(draft, Channel(str(data["kind"])))
-    touch = await touch_service.record(session, manager, client_id, new, clock.now())
+    saved = await touch_service.record(session, manager, client_id, new, clock.now())
     await state.update_data(log_draft=None)
-    await show_touch(bot, chat_id, t, session, manager, touch.id, clock)
+    text = touch_views.touch_text(t, saved.touch, saved.client, manager, clock.now())
+    await bot.send_message(chat_id, text, reply_markup=touch_views.touch_kb(t, saved.touch))
     for problem in draft.problems:
         await bot.send_message(chat_id, t(f"touch-problem-{problem}"))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import raiseload, selectinload
 
 from storage.enums import Tier
 from storage.models import Client, ClientTag, Contact, Interaction, Note, Sale
@@ -20,6 +20,15 @@ async def owned(session: AsyncSession, owner_id: int, client_id: int) -> Client 
         select(Client)
         .where(Client.id == client_id, Client.owner_id == owner_id)
         .options(selectinload(Client.contacts))
+    )
+
+
+async def owned_bare(session: AsyncSession, owner_id: int, client_id: int) -> Client | None:
+    """The client row alone, for hot paths (logging a touch): no tags, no contacts loaded."""
+    return await session.scalar(
+        select(Client)
+        .where(Client.id == client_id, Client.owner_id == owner_id)
+        .options(raiseload("*"))
     )
 
 
@@ -205,3 +214,20 @@ async def for_quick_pick(
         .limit(limit - len(overdue))
     )
     return overdue + list(recent)
+
+
+async def by_norms(
+    session: AsyncSession, owner_id: int, norms: list[str]
+) -> dict[str, list[tuple[int, str, bool]]]:
+    """Exact matches for several normalized names in one indexed query."""
+    if not norms:
+        return {}
+    rows = await session.execute(
+        select(Client.name_norm, Client.id, Client.name, Client.archived_at.is_not(None)).where(
+            Client.owner_id == owner_id, Client.name_norm.in_(set(norms))
+        )
+    )
+    found: dict[str, list[tuple[int, str, bool]]] = {}
+    for norm, cid, name, archived in rows:
+        found.setdefault(norm, []).append((cid, name, bool(archived)))
+    return found

@@ -19,8 +19,10 @@ async def is_processed(session: AsyncSession, update_id: int) -> bool:
     return found is not None
 
 
-def mark_processed(session: AsyncSession, update_id: int, at: datetime) -> None:
-    session.add(ProcessedUpdate(update_id=update_id, processed_at=at))
+def mark_processed(session: AsyncSession, update_id: int, at: datetime) -> ProcessedUpdate:
+    marker = ProcessedUpdate(update_id=update_id, processed_at=at)
+    session.add(marker)
+    return marker
 
 
 async def ensure_processed(session: AsyncSession, update_id: int, at: datetime) -> None:

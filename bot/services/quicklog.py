@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
 from bot.services.clients import ClientRef, Lookup
+from bot.services.names import normalize_name
 from bot.services.touch_parse import TouchDraft, client_candidates, parse_touch
 from bot.services.touches import NewTouch
+from storage import clients as client_store
 from storage.enums import Channel
 from storage.models import Manager
 
@@ -31,6 +33,15 @@ async def find_client(session: AsyncSession, manager: Manager, text: str) -> Fou
     candidates = client_candidates(text)
     if not candidates:
         return Found(None, Lookup("none", []), "", text)
+    # Most messages name the client right: one indexed query settles them without loading
+    # the whole base for fuzzy matching.
+    norms = [normalize_name(c.query) for c in candidates]
+    exact = await client_store.by_norms(session, manager.id, norms)
+    for candidate, norm in zip(candidates, norms, strict=True):
+        if len(exact.get(norm, [])) == 1:
+            cid, name, archived = exact[norm][0]
+            ref = ClientRef(cid, name, archived)
+            return Found(ref, Lookup("exact", [ref]), candidate.query, candidate.rest)
     index = await client_service.load_index(session, manager)
     first: Found | None = None
     confident: Found | None = None

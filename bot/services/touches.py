@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import clients as client_service
 from bot.services.clients import refresh_checkin
 from bot.services.touch_parse import TouchDraft
+from storage import clients as client_store
 from storage import touches as store
 from storage.enums import Channel, Outcome, ReminderKind, ReminderState
 from storage.models import Client, Interaction, Manager, Reminder
@@ -85,10 +86,18 @@ async def _reset_cadence(
     refresh_checkin(client, manager, now)
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    touch: Interaction
+    client: Client
+
+
 async def record(
     session: AsyncSession, manager: Manager, client_id: int, new: NewTouch, now: datetime
-) -> Interaction:
-    client = await client_service.get(session, manager, client_id)
+) -> Recorded:
+    client = await client_store.owned_bare(session, manager.id, client_id)
+    if client is None:
+        raise client_service.ClientNotFound(client_id)
     touch = Interaction(
         client_id=client.id,
         manager_id=manager.id,
@@ -105,12 +114,15 @@ async def record(
         touch.next_step = touch.summary or "—"
     session.add(touch)
     await session.flush()
-    await _reset_cadence(session, manager, client, now)
+    # A new touch can only move the last touch forward: no need to ask the database.
+    if client.last_touch_at is None or touch.occurred_at > client.last_touch_at:
+        client.last_touch_at = touch.occurred_at
+    refresh_checkin(client, manager, now)
     reminder = _sync_followup(manager, touch, None)
     if reminder is not None:
         session.add(reminder)
     await session.commit()
-    return touch
+    return Recorded(touch, client)
 
 
 async def get(session: AsyncSession, manager: Manager, touch_id: int) -> Interaction:
