@@ -4,6 +4,10 @@ Run: BOT_TOKEN=... TELEGRAM_API_URL=http://127.0.0.1:PORT python -m bench.echo_b
 
 It answers every text message with the same text and nothing else, so what it costs per update
 is what aiogram plus the HTTP round trips cost: the floor any aiogram bot stands on.
+
+With ECHO_DATABASE_URL set it first writes the message to a SQLite table through the same stack
+kambot uses (SQLAlchemy async + aiosqlite, WAL), one commit per update: the floor of any bot
+that saves what it is told before it answers.
 """
 
 from __future__ import annotations
@@ -11,18 +15,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 POLLING_TIMEOUT = 1
+ECHO_TABLE = "CREATE TABLE IF NOT EXISTS echo_log (id INTEGER PRIMARY KEY, chat_id INT, body TEXT)"
 
 
 async def echo(message: Message) -> None:
     await message.answer(message.text or "")
+
+
+def saving_echo(engine: AsyncEngine) -> Callable[[Message], Awaitable[None]]:
+    async def handler(message: Message) -> None:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("INSERT INTO echo_log (chat_id, body) VALUES (:chat, :body)"),
+                {"chat": message.chat.id, "body": message.text or ""},
+            )
+        await message.answer(message.text or "")
+
+    return handler
 
 
 def create_bot() -> Bot:
@@ -32,9 +52,9 @@ def create_bot() -> Bot:
     return Bot(token=token, session=session)
 
 
-def create_dispatcher() -> Dispatcher:
+def create_dispatcher(engine: AsyncEngine | None = None) -> Dispatcher:
     router = Router(name="echo")
-    router.message.register(echo, F.text)
+    router.message.register(echo if engine is None else saving_echo(engine), F.text)
     dp = Dispatcher()
     dp.include_router(router)
     return dp
@@ -42,7 +62,14 @@ def create_dispatcher() -> Dispatcher:
 
 async def run() -> None:
     bot = create_bot()
-    dp = create_dispatcher()
+    engine = None
+    if url := os.environ.get("ECHO_DATABASE_URL"):
+        from storage.db import create_engine
+
+        engine = create_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(text(ECHO_TABLE))
+    dp = create_dispatcher(engine)
     try:
         await bot.delete_webhook(drop_pending_updates=False)
         # handle_as_tasks=False, as kambot polls: an update is confirmed to Telegram (the next
@@ -58,6 +85,8 @@ async def run() -> None:
         )
     finally:
         await bot.session.close()
+        if engine is not None:
+            await engine.dispose()
 
 
 def main() -> None:
