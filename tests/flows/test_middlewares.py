@@ -104,3 +104,19 @@ async def test_blocked_manager_is_unblocked_by_writing_again(
         manager = await session.scalar(select(Manager))
         assert manager is not None
         assert manager.blocked_at is None
+
+
+async def test_malformed_callback_data_of_every_kind_gets_a_clear_answer(client: BotClient) -> None:
+    for data in (
+        "c:open:abc::",
+        "t:undo:x:",
+        "tp:zz",
+        "ct:open:-:",
+        "l:tag:0:99",
+        "im:go",
+        "nc:maybe",
+        "n:undo:1",
+    ):
+        texts = client.texts(await client.press(data))
+        assert texts, data
+        assert any(("устарела" in t) or ("не найден" in t) for t in texts), (data, texts)
