@@ -14,8 +14,10 @@ from aiohttp import web
 from bot.app import create_bot, create_dispatcher, set_commands
 from bot.config import Settings
 from bot.middlewares import InFlight
+from bot.notifier import TelegramSender
 from bot.scheduler import create_scheduler
 from bot.services.clock import SystemClock
+from bot.services.delivery_limits import RateLimiter
 from bot.services.timezones import warm_up
 from storage.db import create_engine, create_session_pool
 from storage.migrate import upgrade
@@ -41,7 +43,8 @@ async def run_bot(settings: Settings, *, started: float) -> None:
     in_flight = InFlight()
     bot = create_bot(settings)
     dp = create_dispatcher(settings, session_pool, clock=clock, in_flight=in_flight)
-    scheduler = create_scheduler(session_pool, clock)
+    sender = TelegramSender(bot, RateLimiter(), clock)
+    scheduler = create_scheduler(session_pool, clock, sender)
     stop = _stop_event()
     try:
         me = await bot.get_me()

@@ -8,7 +8,9 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services import delivery, reminders
 from bot.services.clock import Clock
+from bot.services.delivery import Sender
 from storage import updates as update_store
 
 log = logging.getLogger(__name__)
@@ -25,11 +27,35 @@ async def housekeeping(session_pool: async_sessionmaker[AsyncSession], clock: Cl
     return removed
 
 
+async def tick(
+    session_pool: async_sessionmaker[AsyncSession], send: Sender, clock: Clock
+) -> dict[str, int]:
+    """The minute job: plan what should exist, then deliver what is due. Both are idempotent,
+    so a missed, doubled or late tick only delays, never duplicates."""
+    now = clock.now()
+    async with session_pool() as session:
+        await reminders.plan(session, now)
+    return await delivery.deliver(session_pool, send, now)
+
+
 def create_scheduler(
-    session_pool: async_sessionmaker[AsyncSession], clock: Clock
+    session_pool: async_sessionmaker[AsyncSession], clock: Clock, send: Sender | None = None
 ) -> AsyncIOScheduler:
     """Must be started inside the running loop (APScheduler 3.x)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    if send is not None:
+        scheduler.add_job(
+            tick,
+            "interval",
+            minutes=1,
+            args=(session_pool, send, clock),
+            id="reminders",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            # Downtime is caught up by the next tick anyway: the database holds what is due.
+            misfire_grace_time=600,
+        )
     scheduler.add_job(
         housekeeping,
         "interval",

@@ -74,3 +74,11 @@ class TapCb(CallbackData, prefix="tp"):
 class NoteCb(CallbackData, prefix="n"):
     a: str  # undo
     id: int
+
+
+class ReminderCb(CallbackData, prefix="r"):
+    """A tap on a reminder: done | log | snooze (v = 1h | tomorrow | 3d | week)."""
+
+    a: str
+    id: int
+    v: str = ""

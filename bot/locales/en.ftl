@@ -473,3 +473,32 @@ cmd-note = A personal note: /note John: …
 cmd-notes = Search notes
 cmd-brief = Pre-call brief
 cmd-undo = Undo the last entry
+
+## Reminders
+rem-birthday = 🎂 { $days ->
+        [0] <b>Today</b> is the birthday
+        [1] <b>Tomorrow</b> is the birthday
+       *[other] In { $days } days ({ $date }) is the birthday
+    } of <b>{ $name }</b> ({ $client }){ $turns ->
+        [none] .
+       *[other] {""} — turns { $turns }.
+    }
+rem-checkin = ⏰ Time to get in touch with <b>{ $client }</b>: { $days ->
+        [-1] no touches yet.
+        [0] last touch today.
+       *[other] last touch { $days } days ago.
+    }
+rem-followup = ➡️ You promised <b>{ $client }</b>: { $step }
+rem-note = 📝 Reminder — <b>{ $about }</b>: { $text }
+rem-btn-done = ✅ Done
+rem-btn-log = 📞 Log a touch
+rem-snooze-1h = ⏰ 1 h
+rem-snooze-tomorrow = ⏰ Tomorrow
+rem-snooze-3d = ⏰ 3 days
+rem-snooze-week = ⏰ Next week
+rem-done = ✅ Done.
+rem-done-toast = ✅ Done
+rem-snoozed = ⏰ Snoozed until { $when }.
+rem-snoozed-toast = ⏰ Snoozed
+rem-log-how = 📞 What kind of touch was it?
+rem-not-found = Reminder not found.

@@ -475,3 +475,32 @@ cmd-note = Личная заметка: /note Иван: …
 cmd-notes = Поиск по заметкам
 cmd-brief = Бриф перед звонком
 cmd-undo = Отменить последнюю запись
+
+## Напоминания
+rem-birthday = 🎂 { $days ->
+        [0] <b>Сегодня</b> день рождения
+        [1] <b>Завтра</b> день рождения
+       *[other] Через { $days } дн. ({ $date }) день рождения
+    } у <b>{ $name }</b> ({ $client }){ $turns ->
+        [none] .
+       *[other] {""} — { $turns }.
+    }
+rem-checkin = ⏰ Пора связаться с <b>{ $client }</b>: { $days ->
+        [-1] контактов ещё не было.
+        [0] последний контакт сегодня.
+       *[other] последний контакт { $days } дн. назад.
+    }
+rem-followup = ➡️ Обещали <b>{ $client }</b>: { $step }
+rem-note = 📝 Напоминание — <b>{ $about }</b>: { $text }
+rem-btn-done = ✅ Готово
+rem-btn-log = 📞 Записать касание
+rem-snooze-1h = ⏰ 1 ч
+rem-snooze-tomorrow = ⏰ Завтра
+rem-snooze-3d = ⏰ 3 дня
+rem-snooze-week = ⏰ Неделя
+rem-done = ✅ Сделано.
+rem-done-toast = ✅ Готово
+rem-snoozed = ⏰ Отложено до { $when }.
+rem-snoozed-toast = ⏰ Отложено
+rem-log-how = 📞 Какое было касание?
+rem-not-found = Напоминание не найдено.

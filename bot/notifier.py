@@ -1,0 +1,43 @@
+"""Telegram side of delivery: one rate limiter for every proactive send, errors mapped to
+what the delivery service understands (blocked, retry later)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+
+from bot.services.clock import Clock
+from bot.services.delivery import Blocked, Ping, RetryLater
+from bot.services.delivery_limits import RateLimiter
+from handlers.reminder_views import ping_kb, ping_text
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot, limiter: RateLimiter, clock: Clock) -> None:
+        self.bot = bot
+        self.limiter = limiter
+        self.clock = clock
+
+    async def __call__(self, ping: Ping) -> int:
+        await self.limiter.acquire(ping.chat_id)
+        try:
+            message = await self.bot.send_message(
+                ping.chat_id, ping_text(ping, self.clock.now()), reply_markup=ping_kb(ping)
+            )
+        except TelegramForbiddenError as exc:
+            raise Blocked from exc
+        except TelegramRetryAfter as exc:
+            self.limiter.penalize(exc.retry_after)
+            raise RetryLater(exc.retry_after) from exc
+        except TelegramNetworkError as exc:
+            raise RetryLater(None) from exc
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message:
+                raise Blocked from exc
+            raise
+        return message.message_id

@@ -1,0 +1,184 @@
+"""Delivering due reminders: claim, re-check, respect quiet hours, send once, record outcome.
+
+`deliver(now)` is a plain function: tests call it with a chosen clock and a fake sender. The
+sender is injected so this module stays free of aiogram; bot/notifier.py adapts Telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.delivery_limits import retry_delay
+from bot.services.schedule_rules import push_out_of_quiet_hours
+from storage import reminders as store
+from storage.enums import ClientStatus, ReminderKind, ReminderState
+from storage.models import Client, Contact, Interaction, Manager, Note, Reminder
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+BATCH = 200
+MAX_ATTEMPTS = 8
+WORKER = f"{socket.gethostname()}-{id(object())}"
+
+
+class Blocked(Exception):
+    """The user blocked the bot (Telegram 403): stop sending until they write again."""
+
+
+class RetryLater(Exception):
+    def __init__(self, seconds: float | None) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """What a reminder message needs, read from the database just before sending."""
+
+    reminder_id: int
+    kind: ReminderKind
+    chat_id: int
+    language: str
+    timezone: str
+    client_id: int | None
+    client_name: str | None
+    contact_name: str | None = None
+    birthday_on: date | None = None
+    turns: int | None = None
+    step: str | None = None
+    due_at: datetime | None = None
+    note_text: str | None = None
+    last_touch_at: datetime | None = None
+
+
+Sender = Callable[[Ping], Awaitable[int]]  # returns the sent message id
+
+
+async def _load(
+    session: AsyncSession, reminder: Reminder, model: type, key: int | None
+) -> object | None:
+    return await session.get(model, key) if key is not None else None
+
+
+async def _ping(
+    session: AsyncSession, reminder: Reminder, manager: Manager, now: datetime
+) -> Ping | None:
+    """None when the reminder no longer applies: the client is archived or deleted, the
+    birthday was edited, the check-in was reset by a touch, the promise is kept."""
+    client = await _load(session, reminder, Client, reminder.client_id)
+    if reminder.client_id is not None and (
+        not isinstance(client, Client) or client.archived_at is not None
+    ):
+        return None
+    base = Ping(
+        reminder_id=reminder.id,
+        kind=reminder.kind,
+        chat_id=manager.telegram_id,
+        language=manager.language,
+        timezone=manager.timezone,
+        client_id=client.id if isinstance(client, Client) else None,
+        client_name=client.name if isinstance(client, Client) else None,
+    )
+    payload = reminder.payload or {}
+    if reminder.kind == ReminderKind.BIRTHDAY:
+        contact = await _load(session, reminder, Contact, reminder.contact_id)
+        if not isinstance(contact, Contact) or not contact.birth_month or not contact.birth_day:
+            return None
+        occurrence = date.fromisoformat(str(payload.get("occurrence")))
+        if (contact.birth_month, contact.birth_day) != (occurrence.month, occurrence.day) and not (
+            (contact.birth_month, contact.birth_day) == (2, 29)
+            and (occurrence.month, occurrence.day) == (2, 28)
+        ):
+            return None
+        turns = occurrence.year - contact.birth_year if contact.birth_year else None
+        return replace(base, contact_name=contact.name, birthday_on=occurrence, turns=turns)
+    if reminder.kind == ReminderKind.CHECKIN:
+        assert isinstance(client, Client)
+        if (
+            client.status != ClientStatus.ACTIVE
+            or client.next_checkin_at is None
+            or client.next_checkin_at > now + timedelta(days=1)
+        ):
+            return None
+        return replace(base, last_touch_at=client.last_touch_at)
+    if reminder.kind == ReminderKind.FOLLOWUP:
+        touch = await _load(session, reminder, Interaction, reminder.interaction_id)
+        if not isinstance(touch, Interaction) or touch.next_step_done_at is not None:
+            return None
+        return replace(base, step=touch.next_step, due_at=touch.next_step_due_at)
+    if reminder.kind == ReminderKind.NOTE:
+        note = await _load(session, reminder, Note, reminder.note_id)
+        if not isinstance(note, Note):
+            return None
+        contact = await _load(session, reminder, Contact, reminder.contact_id)
+        return replace(
+            base,
+            contact_name=contact.name if isinstance(contact, Contact) else None,
+            note_text=str(payload.get("text") or note.text),
+        )
+    return None
+
+
+async def _deliver_one(
+    session: AsyncSession, reminder: Reminder, send: Sender, now: datetime
+) -> str:
+    manager = await session.get(Manager, reminder.manager_id)
+    if manager is None or manager.blocked_at is not None:
+        reminder.state = ReminderState.BLOCKED
+        return "blocked"
+    allowed = push_out_of_quiet_hours(now, manager.timezone, manager.quiet_start, manager.quiet_end)
+    if allowed > now:
+        reminder.state, reminder.due_at = ReminderState.PENDING, allowed
+        return "quiet"
+    ping = await _ping(session, reminder, manager, now)
+    if ping is None:
+        reminder.state = ReminderState.CANCELLED
+        return "stale"
+    try:
+        message_id = await send(ping)
+    except Blocked:
+        manager.blocked_at = now
+        reminder.state = ReminderState.BLOCKED
+        return "blocked"
+    except RetryLater as exc:
+        reminder.attempts += 1
+        reminder.last_error = f"retry after {exc.seconds}"
+        if reminder.attempts >= MAX_ATTEMPTS:
+            reminder.state = ReminderState.FAILED
+            return "failed"
+        reminder.state = ReminderState.PENDING
+        reminder.due_at = now + timedelta(seconds=retry_delay(reminder.attempts - 1, exc.seconds))
+        return "retry"
+    reminder.state, reminder.sent_at, reminder.chat_message_id = ReminderState.SENT, now, message_id
+    return "sent"
+
+
+async def deliver(
+    session_pool: async_sessionmaker[AsyncSession],
+    send: Sender,
+    now: datetime,
+    *,
+    limit: int = BATCH,
+) -> dict[str, int]:
+    """Claims due rows in one short transaction, then sends and records each in its own, so a
+    crash loses at most the one send in flight (its lease expires and it is sent again)."""
+    async with session_pool() as session:
+        ids = await store.claim_due(session, now, now + LEASE, WORKER, limit)
+        await session.commit()
+    outcomes: dict[str, int] = {}
+    for reminder_id in ids:
+        async with session_pool() as session:
+            [reminder] = await store.by_ids(session, [reminder_id])
+            outcome = await _deliver_one(session, reminder, send, now)
+            reminder.lease_until = None
+            await session.commit()
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    if ids:
+        log.info("delivered reminders: %s", outcomes)
+    return outcomes
