@@ -20,6 +20,7 @@ from handlers import get_routers
 
 _PINNED: tuple[type, ...] = ()
 MENU_COMMANDS = (
+    "today",
     "call",
     "log",
     "note",
@@ -28,6 +29,7 @@ MENU_COMMANDS = (
     "clients",
     "contact",
     "notes",
+    "birthdays",
     "undo",
     "import",
     "export",

@@ -12,6 +12,7 @@ from aiogram import Router
 
 def get_routers() -> list[Router]:
     from handlers import (
+        agenda,
         brief,
         client_list,
         clients,
@@ -34,6 +35,7 @@ def get_routers() -> list[Router]:
         start,
         settings,
         reminders,
+        agenda,
         contacts,
         logging,
         notes,

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import ClientStatus, ReminderState
-from storage.models import Client, Contact, Manager, Reminder
+from storage.models import Client, Contact, Interaction, Manager, Reminder
 
 
 async def insert_missing(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -108,3 +108,51 @@ async def owned(session: AsyncSession, manager_id: int, reminder_id: int) -> Rem
     return await session.scalar(
         select(Reminder).where(Reminder.id == reminder_id, Reminder.manager_id == manager_id)
     )
+
+
+async def overdue_clients(session: AsyncSession, owner_id: int, before: datetime) -> list[Client]:
+    rows = await session.scalars(
+        select(Client)
+        .where(
+            Client.owner_id == owner_id,
+            Client.next_checkin_at <= before,
+            Client.archived_at.is_(None),
+            Client.status == ClientStatus.ACTIVE,
+        )
+        .order_by(Client.next_checkin_at)
+    )
+    return list(rows)
+
+
+async def due_followups(
+    session: AsyncSession, owner_id: int, before: datetime
+) -> list[tuple[Interaction, str]]:
+    rows = await session.execute(
+        select(Interaction, Client.name)
+        .join(Client, Client.id == Interaction.client_id)
+        .where(
+            Client.owner_id == owner_id,
+            Client.archived_at.is_(None),
+            Interaction.next_step_done_at.is_(None),
+            Interaction.next_step_due_at <= before,
+        )
+        .order_by(Interaction.next_step_due_at)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def owner_birthdays(
+    session: AsyncSession, owner_id: int, days: Sequence[tuple[int, int]]
+) -> list[tuple[Contact, Client]]:
+    if not days:
+        return []
+    rows = await session.execute(
+        select(Contact, Client)
+        .join(Client, Client.id == Contact.client_id)
+        .where(
+            Client.owner_id == owner_id,
+            Client.archived_at.is_(None),
+            tuple_(Contact.birth_month, Contact.birth_day).in_(list(days)),
+        )
+    )
+    return [(r[0], r[1]) for r in rows]

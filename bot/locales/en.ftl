@@ -34,6 +34,8 @@ help =
     <code>Acme: sent the price list</code> — the same without a command
     /note John Smith: son takes exams in June #family — a personal note; /notes exams — search
     /brief Acme — pre-call brief
+    /today — what's on today: promises, who is due a call, birthdays
+    /birthdays — birthdays in the next 30 days
     /undo — undo the last entry (10 minutes)
 
     <b>Clients</b>
@@ -502,3 +504,26 @@ rem-snoozed = ⏰ Snoozed until { $when }.
 rem-snoozed-toast = ⏰ Snoozed
 rem-log-how = 📞 What kind of touch was it?
 rem-not-found = Reminder not found.
+
+## Today and birthdays
+today-title = ☀️ <b>Today</b>
+today-empty = ☀️ All clear today: no overdue check-ins, promises or birthdays. 🎉
+today-followups = ➡️ <b>Promises ({ $count })</b>
+today-overdue = ⚠️ <b>Time to get in touch ({ $count })</b>
+today-overdue-line = • <b>{ $client }</b>{ $days ->
+        [0] {" "}— today
+       *[other] {" "}— { $days } days overdue
+    }
+today-birthdays = 🎂 <b>Birthdays</b>
+birthday-line = • { $date }: <b>{ $name }</b> ({ $client }){ $days ->
+        [0] {" "}— <b>today!</b>
+        [1] {" "}— tomorrow
+       *[other] {" "}— in { $days } days
+    }{ $turns ->
+        [none] {""}
+       *[other] , turns { $turns }
+    }
+birthdays-title = 🎂 <b>Birthdays in the next 30 days: { $count }</b>
+birthdays-empty = 🎂 No birthdays in the next 30 days. Add dates: /contact Acme: John, March 12
+cmd-today = What's on today
+cmd-birthdays = Birthdays in the next 30 days

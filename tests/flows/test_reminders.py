@@ -229,3 +229,30 @@ async def test_someone_elses_reminder_cannot_be_pressed(
         assert any("не найдено" in t for t in other.texts(await other.press(data))), data
     [follow] = await _reminders(session_pool)
     assert follow.state == ReminderState.PENDING
+
+
+async def test_today_lists_promises_overdue_and_birthdays_in_the_managers_clock(
+    client: BotClient, clock: FrozenClock
+) -> None:
+    clock.set(NOW - timedelta(days=35))
+    await _setup(client)
+    clock.set(NOW)
+    await client.send("/contact Ромашка: Иван Петров, 30.11.1980")
+    await client.send("/client Лютик")
+    await client.click("➕ Создать нового клиента")
+    await client.send("/call Лютик обсудили, КП сегодня в 15:00")
+    text = client.texts(await client.send("/today"))[0]
+    assert "Обещания (1)" in text
+    assert "<b>Лютик</b>" in text
+    assert "Пора связаться (1)" in text
+    assert "просрочено на 5 дн." in text
+    assert "Иван Петров" in text
+    assert "через 2 дн." in text
+    assert "46" in text
+    birthdays = client.texts(await client.send("/birthdays"))[0]
+    assert "ближайшие 30 дней: 1" in birthdays
+
+
+async def test_today_is_calm_when_nothing_is_due(client: BotClient) -> None:
+    assert "всё чисто" in client.texts(await client.send("/today"))[0]
+    assert "дней рождения нет" in client.texts(await client.send("/birthdays"))[0]

@@ -1,0 +1,108 @@
+"""/today and /birthdays: the day's agenda and the coming birthdays, in the manager's clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.birthdays import Birthday, days_until, next_birthday
+from storage import reminders as store
+from storage.models import Manager
+
+BIRTHDAYS_AHEAD = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    client_id: int
+    client_name: str
+    days: int  # 0: due today
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    touch_id: int
+    client_id: int
+    client_name: str
+    step: str
+    due_at: datetime
+    has_time: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdayItem:
+    contact_name: str
+    client_id: int
+    client_name: str
+    on: date
+    days: int
+    turns: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    overdue: list[Overdue]
+    followups: list[FollowUp]
+    birthdays: list[BirthdayItem]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.followups or self.birthdays)
+
+
+def _end_of_day(manager: Manager, now: datetime) -> tuple[date, datetime]:
+    zone = ZoneInfo(manager.timezone)
+    today = now.astimezone(zone).date()
+    return today, datetime.combine(today + timedelta(days=1), time(0, 0), tzinfo=zone)
+
+
+def _window(today: date, days: int) -> list[tuple[int, int]]:
+    pairs = {
+        ((today + timedelta(days=i)).month, (today + timedelta(days=i)).day)
+        for i in range(days + 1)
+    }
+    if (2, 28) in pairs:
+        pairs.add((2, 29))
+    return sorted(pairs)
+
+
+async def birthdays(
+    session: AsyncSession, manager: Manager, now: datetime, days: int = BIRTHDAYS_AHEAD
+) -> list[BirthdayItem]:
+    today, _ = _end_of_day(manager, now)
+    items = []
+    for contact, client in await store.owner_birthdays(session, manager.id, _window(today, days)):
+        assert contact.birth_day is not None
+        assert contact.birth_month is not None
+        b = Birthday(contact.birth_day, contact.birth_month, contact.birth_year)
+        on = next_birthday(b, today)
+        left = days_until(b, today)
+        if left <= days:
+            turns = on.year - contact.birth_year if contact.birth_year else None
+            items.append(BirthdayItem(contact.name, client.id, client.name, on, left, turns))
+    return sorted(items, key=lambda i: (i.days, i.contact_name))
+
+
+async def today(session: AsyncSession, manager: Manager, now: datetime) -> Agenda:
+    local_today, end = _end_of_day(manager, now)
+    overdue = [
+        Overdue(
+            c.id,
+            c.name,
+            (local_today - c.next_checkin_at.astimezone(ZoneInfo(manager.timezone)).date()).days,
+        )
+        for c in await store.overdue_clients(session, manager.id, end)
+        if c.next_checkin_at is not None
+    ]
+    followups = [
+        FollowUp(
+            t.id, t.client_id, name, t.next_step or "", t.next_step_due_at, t.next_step_has_time
+        )
+        for t, name in await store.due_followups(session, manager.id, end)
+        if t.next_step_due_at is not None
+    ]
+    soon = await birthdays(session, manager, now, manager.birthday_lead_days)
+    return Agenda(overdue, followups, soon)

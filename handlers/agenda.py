@@ -1,0 +1,111 @@
+"""/today (the morning digest on demand) and /birthdays (the next 30 days)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import InlineKeyboardButton as Button
+from aiogram.types import InlineKeyboardMarkup as Markup
+from aiogram.types import Message
+from babel.dates import format_date
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import agenda as agenda_service
+from bot.services.clock import Clock
+from handlers.callbacks import ClientCb, TouchCb
+from handlers.client_views import esc
+from handlers.touch_views import when_label
+from storage.models import Manager
+
+MAX_ITEMS = 10  # per section: a digest the manager reads between two calls
+
+
+def _date(manager: Manager, on: date) -> str:
+    pattern = "d MMMM" if manager.language == "ru" else "MMMM d"
+    return format_date(on, pattern, locale=manager.language)
+
+
+async def on_today(
+    message: Message, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
+) -> None:
+    now = clock.now()
+    agenda = await agenda_service.today(session, manager, now)
+    if agenda.empty:
+        await message.answer(t("today-empty"))
+        return
+    lines = [t("today-title")]
+    rows: list[list[Button]] = []
+    if agenda.followups:
+        lines += ["", t("today-followups", count=len(agenda.followups))]
+        for f in agenda.followups[:MAX_ITEMS]:
+            due = when_label(t, f.due_at, manager, now, with_time=f.has_time)
+            lines.append(f"• <b>{esc(f.client_name)}</b>: {esc(f.step[:120])} — {due}")
+            rows.append(
+                [
+                    Button(
+                        text=t("promise-btn-done", step=f"{f.client_name}: {f.step}"[:40]),
+                        callback_data=TouchCb(a="done", id=f.touch_id).pack(),
+                    )
+                ]
+            )
+    if agenda.overdue:
+        lines += ["", t("today-overdue", count=len(agenda.overdue))]
+        for o in agenda.overdue[:MAX_ITEMS]:
+            lines.append(t("today-overdue-line", client=o.client_name, days=o.days))
+            rows.append(
+                [
+                    Button(
+                        text=f"📞 {o.client_name}"[:60],
+                        callback_data=ClientCb(a="open", id=o.client_id).pack(),
+                    )
+                ]
+            )
+    if agenda.birthdays:
+        lines += ["", t("today-birthdays")]
+        for b in agenda.birthdays[:MAX_ITEMS]:
+            lines.append(
+                t(
+                    "birthday-line",
+                    name=b.contact_name,
+                    client=b.client_name,
+                    date=_date(manager, b.on),
+                    days=b.days,
+                    turns=b.turns if b.turns is not None else "none",
+                )
+            )
+    await message.answer(
+        "\n".join(lines),
+        reply_markup=Markup(inline_keyboard=rows[: MAX_ITEMS * 2]) if rows else None,
+    )
+
+
+async def on_birthdays(
+    message: Message, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
+) -> None:
+    items = await agenda_service.birthdays(session, manager, clock.now())
+    if not items:
+        await message.answer(t("birthdays-empty"))
+        return
+    lines = [t("birthdays-title", count=len(items))]
+    for b in items[:50]:
+        lines.append(
+            t(
+                "birthday-line",
+                name=b.contact_name,
+                client=b.client_name,
+                date=_date(manager, b.on),
+                days=b.days,
+                turns=b.turns if b.turns is not None else "none",
+            )
+        )
+    await message.answer("\n".join(lines))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_today, Command("today"))
+    router.message.register(on_birthdays, Command("birthdays"))
+    return router
