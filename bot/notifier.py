@@ -11,9 +11,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 
+from bot.i18n import translator
 from bot.services.clock import Clock
 from bot.services.delivery import Blocked, Ping, RetryLater
 from bot.services.delivery_limits import RateLimiter
+from handlers.agenda import agenda_message
 from handlers.reminder_views import ping_kb, ping_text
 
 
@@ -24,11 +26,14 @@ class TelegramSender:
         self.clock = clock
 
     async def __call__(self, ping: Ping) -> int:
+        now = self.clock.now()
+        if ping.agenda is not None:
+            text, markup = agenda_message(translator(ping.language), ping, ping.agenda, now)
+        else:
+            text, markup = ping_text(ping, now), ping_kb(ping)
         await self.limiter.acquire(ping.chat_id)
         try:
-            message = await self.bot.send_message(
-                ping.chat_id, ping_text(ping, self.clock.now()), reply_markup=ping_kb(ping)
-            )
+            message = await self.bot.send_message(ping.chat_id, text, reply_markup=markup)
         except TelegramForbiddenError as exc:
             raise Blocked from exc
         except TelegramRetryAfter as exc:

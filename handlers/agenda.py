@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from aiogram import Router
 from aiogram.filters import Command
@@ -14,18 +14,54 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services import agenda as agenda_service
+from bot.services.agenda import Agenda, BirthdayItem
 from bot.services.clock import Clock
 from handlers.callbacks import ClientCb, TouchCb
 from handlers.client_views import esc
-from handlers.touch_views import when_label
+from handlers.touch_views import Reader, when_label
 from storage.models import Manager
 
 MAX_ITEMS = 10  # per section: a digest the manager reads between two calls
 
 
-def _date(manager: Manager, on: date) -> str:
-    pattern = "d MMMM" if manager.language == "ru" else "MMMM d"
-    return format_date(on, pattern, locale=manager.language)
+def _date(language: str, on: date) -> str:
+    return format_date(on, "d MMMM" if language == "ru" else "MMMM d", locale=language)
+
+
+def agenda_message(
+    t: Translator, reader: Reader, agenda: Agenda, now: datetime
+) -> tuple[str, Markup | None]:
+    """The day's agenda: /today on demand, and the morning digest."""
+    lines = [t("today-title")]
+    rows: list[list[Button]] = []
+    if agenda.followups:
+        lines += ["", t("today-followups", count=len(agenda.followups))]
+        for f in agenda.followups[:MAX_ITEMS]:
+            due = when_label(t, f.due_at, reader, now, with_time=f.has_time)
+            lines.append(f"• <b>{esc(f.client_name)}</b>: {esc(f.step[:120])} — {due}")
+            label = t("promise-btn-done", step=f"{f.client_name}: {f.step}"[:40])
+            rows.append([Button(text=label, callback_data=TouchCb(a="done", id=f.touch_id).pack())])
+    if agenda.overdue:
+        lines += ["", t("today-overdue", count=len(agenda.overdue))]
+        for o in agenda.overdue[:MAX_ITEMS]:
+            lines.append(t("today-overdue-line", client=o.client_name, days=o.days))
+            open_card = ClientCb(a="open", id=o.client_id).pack()
+            rows.append([Button(text=f"📞 {o.client_name}"[:60], callback_data=open_card)])
+    if agenda.birthdays:
+        lines += ["", t("today-birthdays")]
+        lines.extend(_birthday_line(t, reader.language, b) for b in agenda.birthdays[:MAX_ITEMS])
+    return "\n".join(lines), Markup(inline_keyboard=rows) if rows else None
+
+
+def _birthday_line(t: Translator, language: str, b: BirthdayItem) -> str:
+    return t(
+        "birthday-line",
+        name=b.contact_name,
+        client=b.client_name,
+        date=_date(language, b.on),
+        days=b.days,
+        turns=b.turns if b.turns is not None else "none",
+    )
 
 
 async def on_today(
@@ -36,50 +72,8 @@ async def on_today(
     if agenda.empty:
         await message.answer(t("today-empty"))
         return
-    lines = [t("today-title")]
-    rows: list[list[Button]] = []
-    if agenda.followups:
-        lines += ["", t("today-followups", count=len(agenda.followups))]
-        for f in agenda.followups[:MAX_ITEMS]:
-            due = when_label(t, f.due_at, manager, now, with_time=f.has_time)
-            lines.append(f"• <b>{esc(f.client_name)}</b>: {esc(f.step[:120])} — {due}")
-            rows.append(
-                [
-                    Button(
-                        text=t("promise-btn-done", step=f"{f.client_name}: {f.step}"[:40]),
-                        callback_data=TouchCb(a="done", id=f.touch_id).pack(),
-                    )
-                ]
-            )
-    if agenda.overdue:
-        lines += ["", t("today-overdue", count=len(agenda.overdue))]
-        for o in agenda.overdue[:MAX_ITEMS]:
-            lines.append(t("today-overdue-line", client=o.client_name, days=o.days))
-            rows.append(
-                [
-                    Button(
-                        text=f"📞 {o.client_name}"[:60],
-                        callback_data=ClientCb(a="open", id=o.client_id).pack(),
-                    )
-                ]
-            )
-    if agenda.birthdays:
-        lines += ["", t("today-birthdays")]
-        for b in agenda.birthdays[:MAX_ITEMS]:
-            lines.append(
-                t(
-                    "birthday-line",
-                    name=b.contact_name,
-                    client=b.client_name,
-                    date=_date(manager, b.on),
-                    days=b.days,
-                    turns=b.turns if b.turns is not None else "none",
-                )
-            )
-    await message.answer(
-        "\n".join(lines),
-        reply_markup=Markup(inline_keyboard=rows[: MAX_ITEMS * 2]) if rows else None,
-    )
+    text, markup = agenda_message(t, manager, agenda, now)
+    await message.answer(text, reply_markup=markup)
 
 
 async def on_birthdays(
@@ -90,17 +84,7 @@ async def on_birthdays(
         await message.answer(t("birthdays-empty"))
         return
     lines = [t("birthdays-title", count=len(items))]
-    for b in items[:50]:
-        lines.append(
-            t(
-                "birthday-line",
-                name=b.contact_name,
-                client=b.client_name,
-                date=_date(manager, b.on),
-                days=b.days,
-                turns=b.turns if b.turns is not None else "none",
-            )
-        )
+    lines.extend(_birthday_line(t, manager.language, b) for b in items[:50])
     await message.answer("\n".join(lines))
 
 

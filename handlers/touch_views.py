@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton as Button
@@ -19,8 +20,18 @@ SHOWN = 1500
 OUTCOME_ICONS = {Outcome.POSITIVE: "👍", Outcome.NEUTRAL: "😐", Outcome.NEGATIVE: "👎"}
 
 
+class Reader(Protocol):
+    """Whose clock and language a date is shown in: a Manager, or a reminder Ping."""
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+
 def when_label(
-    t: Translator, moment: datetime, manager: Manager, now: datetime, *, with_time: bool
+    t: Translator, moment: datetime, manager: Reader, now: datetime, *, with_time: bool
 ) -> str:
     zone = ZoneInfo(manager.timezone)
     local, today = moment.astimezone(zone), now.astimezone(zone).date()

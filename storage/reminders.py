@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_, update
+from sqlalchemy import and_, case, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import ClientStatus, ReminderState
+from storage.enums import ClientStatus, ReminderKind, ReminderState
 from storage.models import Client, Contact, Interaction, Manager, Reminder
 
 
@@ -84,7 +84,14 @@ async def claim_due(
             and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
         ),
     )
-    query = select(Reminder.id).where(due).order_by(Reminder.due_at, Reminder.id).limit(limit)
+    # Digests first: check-ins and birthdays due at the same moment are folded into them.
+    digest_first = case((Reminder.kind == ReminderKind.DIGEST, 0), else_=1)
+    query = (
+        select(Reminder.id)
+        .where(due)
+        .order_by(Reminder.due_at, digest_first, Reminder.id)
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     ids = list(await session.scalars(query))
@@ -156,3 +163,18 @@ async def owner_birthdays(
         )
     )
     return [(r[0], r[1]) for r in rows]
+
+
+async def fold_into_digest(
+    session: AsyncSession, manager_id: int, now: datetime, message_id: int
+) -> None:
+    await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.manager_id == manager_id,
+            Reminder.kind.in_([ReminderKind.CHECKIN, ReminderKind.BIRTHDAY]),
+            Reminder.state.in_([ReminderState.PENDING, ReminderState.CLAIMED]),
+            Reminder.due_at <= now,
+        )
+        .values(state=ReminderState.SENT, sent_at=now, chat_message_id=message_id)
+    )

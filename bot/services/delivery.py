@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services import agenda as agenda_service
+from bot.services.agenda import Agenda
 from bot.services.delivery_limits import retry_delay
 from bot.services.schedule_rules import push_out_of_quiet_hours
 from storage import reminders as store
@@ -55,6 +57,7 @@ class Ping:
     due_at: datetime | None = None
     note_text: str | None = None
     last_touch_at: datetime | None = None
+    agenda: Agenda | None = None  # the morning digest
 
 
 Sender = Callable[[Ping], Awaitable[int]]  # returns the sent message id
@@ -86,6 +89,9 @@ async def _ping(
         client_name=client.name if isinstance(client, Client) else None,
     )
     payload = reminder.payload or {}
+    if reminder.kind == ReminderKind.DIGEST:
+        agenda = await agenda_service.today(session, manager, now)
+        return None if agenda.empty else replace(base, agenda=agenda)
     if reminder.kind == ReminderKind.BIRTHDAY:
         contact = await _load(session, reminder, Contact, reminder.contact_id)
         if not isinstance(contact, Contact) or not contact.birth_month or not contact.birth_day:
@@ -128,6 +134,8 @@ async def _ping(
 async def _deliver_one(
     session: AsyncSession, reminder: Reminder, send: Sender, now: datetime
 ) -> str:
+    if reminder.state != ReminderState.CLAIMED:
+        return "folded"  # settled meanwhile, e.g. folded into a digest sent a moment ago
     manager = await session.get(Manager, reminder.manager_id)
     if manager is None or manager.blocked_at is not None:
         reminder.state = ReminderState.BLOCKED
@@ -156,6 +164,9 @@ async def _deliver_one(
         reminder.due_at = now + timedelta(seconds=retry_delay(reminder.attempts - 1, exc.seconds))
         return "retry"
     reminder.state, reminder.sent_at, reminder.chat_message_id = ReminderState.SENT, now, message_id
+    if reminder.kind == ReminderKind.DIGEST:
+        # The digest already lists today's check-ins and birthdays: no separate pings for them.
+        await store.fold_into_digest(session, manager.id, now, message_id)
     return "sent"
 
 

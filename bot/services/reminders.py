@@ -95,12 +95,29 @@ def _checkin_row(client: Client, manager: Manager, now: datetime) -> dict[str, A
     )
 
 
+DIGEST_AHEAD = timedelta(hours=1)
+DIGEST_CATCH_UP = timedelta(hours=6)
+
+
+def _digest_row(manager: Manager, now: datetime) -> dict[str, Any] | None:
+    """Today's digest, planned an hour ahead; after downtime it is still sent within six hours
+    of its time, later than that it would be yesterday's news."""
+    today = now.astimezone(ZoneInfo(manager.timezone)).date()
+    due = local_moment(today, manager.digest_time, manager.timezone)
+    if not now - DIGEST_CATCH_UP <= due <= now + DIGEST_AHEAD:
+        return None
+    return _row(manager, ReminderKind.DIGEST, due, f"digest:{manager.id}:{today.isoformat()}", now)
+
+
 async def plan(session: AsyncSession, now: datetime) -> int:
     rows: list[dict[str, Any]] = []
     for contact, client, manager in await store.birthdays_on(session, birthday_days(now)):
         rows.extend(_birthday_rows(contact, client, manager, now))
     for client, manager in await store.checkins_due(session, now + CHECKIN_HORIZON):
         rows.append(_checkin_row(client, manager, now))
+    for manager in await store.reachable_managers(session):
+        if (row := _digest_row(manager, now)) is not None:
+            rows.append(row)
     await store.insert_missing(session, rows)
     await session.commit()
     return len(rows)

@@ -47,7 +47,15 @@ async def _setup(client: BotClient) -> None:
     await client.click("➕ Создать нового клиента")
 
 
-async def test_birthday_three_days_ahead_and_on_the_day_planned_once(
+def _digests(bot: MockedBot, start: int = 0) -> list[SendMessage]:
+    return [
+        r
+        for r in bot.session.requests[start:]
+        if isinstance(r, SendMessage) and r.text.startswith("☀️ <b>На сегодня</b>")
+    ]
+
+
+async def test_birthday_three_days_ahead_and_on_the_day_planned_once_and_folded_into_the_digest(
     client: BotClient,
     bot: MockedBot,
     session_pool: async_sessionmaker[AsyncSession],
@@ -61,16 +69,31 @@ async def test_birthday_three_days_ahead_and_on_the_day_planned_once(
     await tick(session_pool, sender, clock)  # planning and delivering twice change nothing
     rows = [r for r in await _reminders(session_pool) if r.kind == ReminderKind.BIRTHDAY]
     assert sorted(r.due_at for r in rows) == [NOW, datetime(2026, 12, 1, 6, 0, tzinfo=UTC)]
-    pings = _pings(bot, start)
-    assert len(pings) == 1
-    assert "Через 3 дн." in pings[0].text
-    assert "Иван Петров" in pings[0].text
-    assert "40" in pings[0].text
+    assert _pings(bot, start) == []  # no separate ping: the morning digest carries it
+    [digest] = _digests(bot, start)
+    assert "Иван Петров" in digest.text
+    assert "через 3 дн., 40" in digest.text
+    ahead = next(r for r in rows if r.due_at == NOW)
+    assert ahead.state == ReminderState.SENT
     clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
     await tick(session_pool, sender, clock)
-    pings = _pings(bot, start)
-    assert len(pings) == 2
-    assert "Сегодня" in pings[1].text
+    digests = _digests(bot, start)
+    assert len(digests) == 2
+    assert "<b>сегодня!</b>" in digests[1].text
+
+
+async def test_a_quiet_day_sends_no_digest(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    await client.send("/start")
+    start = len(bot.session.requests)
+    await tick(session_pool, _sender(bot, clock), clock)
+    assert _digests(bot, start) == []
+    [digest] = [r for r in await _reminders(session_pool) if r.kind == ReminderKind.DIGEST]
+    assert digest.state == ReminderState.CANCELLED
 
 
 async def test_quiet_hours_hold_a_ping_until_morning(
