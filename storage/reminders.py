@@ -74,7 +74,7 @@ async def reachable_managers(session: AsyncSession) -> list[Manager]:
 
 async def claim_due(
     session: AsyncSession, now: datetime, lease_until: datetime, worker: str, limit: int
-) -> list[int]:
+) -> list[tuple[int, ReminderKind]]:
     """Takes up to `limit` due rows for this worker; on PostgreSQL rows another instance is
     holding are skipped, so instances side by side never take the same row."""
     due = and_(
@@ -87,21 +87,21 @@ async def claim_due(
     # Digests first: check-ins and birthdays due at the same moment are folded into them.
     digest_first = case((Reminder.kind == ReminderKind.DIGEST, 0), else_=1)
     query = (
-        select(Reminder.id)
+        select(Reminder.id, Reminder.kind)
         .where(due)
         .order_by(Reminder.due_at, digest_first, Reminder.id)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    ids = list(await session.scalars(query))
-    if ids:
+    claimed = [(row[0], row[1]) for row in await session.execute(query)]
+    if claimed:
         await session.execute(
             update(Reminder)
-            .where(Reminder.id.in_(ids))
+            .where(Reminder.id.in_([rid for rid, _ in claimed]))
             .values(state=ReminderState.CLAIMED, lease_until=lease_until, claimed_by=worker)
         )
-    return ids
+    return claimed
 
 
 async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Reminder]:

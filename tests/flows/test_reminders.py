@@ -125,8 +125,10 @@ async def test_checkin_done_logs_a_touch_and_resets_the_cadence(
     clock.set(NOW)
     start = len(bot.session.requests)
     await tick(session_pool, _sender(bot, clock), clock)
-    [ping] = _pings(bot, start)
-    assert "Пора связаться с <b>Ромашка</b>" in ping.text
+    assert _pings(bot, start) == []  # folded into the morning digest
+    [digest] = _digests(bot, start)
+    assert "Пора связаться (1)" in digest.text
+    assert "<b>Ромашка</b> — просрочено на 1 дн." in digest.text
     [reminder] = [r for r in await _reminders(session_pool) if r.kind == ReminderKind.CHECKIN]
     texts = client.texts(await client.press(f"r:done:{reminder.id}:"))
     assert any("Сделано" in t for t in texts), texts
@@ -229,7 +231,7 @@ async def test_downtime_and_a_crash_mid_batch_deliver_each_once(
             session, clock.now(), clock.now() + delivery.LEASE, "dead", 10
         )
         await session.commit()
-    assert len(claimed) == 3
+    assert len(claimed) == 3  # (id, kind) pairs
     start = len(bot.session.requests)
     assert await delivery.deliver(session_pool, _sender(bot, clock), clock.now()) == {}  # leased
     clock.advance(delivery.LEASE + timedelta(seconds=1))
