@@ -43,7 +43,8 @@ async def run_bot(settings: Settings, *, started: float) -> None:
     in_flight = InFlight()
     bot = create_bot(settings)
     dp = create_dispatcher(settings, session_pool, clock=clock, in_flight=in_flight)
-    sender = TelegramSender(bot, RateLimiter(), clock)
+    # A little under Telegram's ~30/s and ~1/s per chat: their counters are not ours to the ms.
+    sender = TelegramSender(bot, RateLimiter(global_per_second=27, per_chat_interval=1.25), clock)
     scheduler = create_scheduler(session_pool, clock, sender)
     stop = _stop_event()
     try:

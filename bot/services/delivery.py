@@ -26,7 +26,7 @@ from storage.models import Client, Contact, Interaction, Manager, Note, Reminder
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 BATCH = 200
-CONCURRENCY = 16
+CONCURRENCY = 16  # database work at once; sends waiting on the limiter are not counted
 MAX_ATTEMPTS = 8
 WORKER = f"{socket.gethostname()}-{id(object())}"
 
@@ -133,42 +133,53 @@ async def _ping(
     return None
 
 
-async def _deliver_one(
-    session: AsyncSession, reminder: Reminder, send: Sender, now: datetime
-) -> str:
+async def _prepare(
+    session: AsyncSession, reminder: Reminder, now: datetime
+) -> tuple[str | None, Ping | None]:
+    """Decides without sending: (outcome, None) when settled here, (None, ping) to send."""
     if reminder.state != ReminderState.CLAIMED:
-        return "folded"  # settled meanwhile, e.g. folded into a digest sent a moment ago
+        return "folded", None  # settled meanwhile, e.g. folded into a digest sent a moment ago
     manager = await session.get(Manager, reminder.manager_id)
     if manager is None or manager.blocked_at is not None:
         reminder.state = ReminderState.BLOCKED
-        return "blocked"
+        return "blocked", None
     allowed = push_out_of_quiet_hours(now, manager.timezone, manager.quiet_start, manager.quiet_end)
     if allowed > now:
         reminder.state, reminder.due_at = ReminderState.PENDING, allowed
-        return "quiet"
+        return "quiet", None
     ping = await _ping(session, reminder, manager, now)
     if ping is None:
         reminder.state = ReminderState.CANCELLED
-        return "stale"
-    try:
-        message_id = await send(ping)
-    except Blocked:
-        manager.blocked_at = now
+        return "stale", None
+    return None, ping
+
+
+async def _record(
+    session: AsyncSession, reminder: Reminder, now: datetime, result: int | Exception
+) -> str:
+    if isinstance(result, Blocked):
+        manager = await session.get(Manager, reminder.manager_id)
+        if manager is not None:
+            manager.blocked_at = now
         reminder.state = ReminderState.BLOCKED
         return "blocked"
-    except RetryLater as exc:
+    if isinstance(result, RetryLater):
         reminder.attempts += 1
-        reminder.last_error = f"retry after {exc.seconds}"
+        reminder.last_error = f"retry after {result.seconds}"
         if reminder.attempts >= MAX_ATTEMPTS:
             reminder.state = ReminderState.FAILED
             return "failed"
         reminder.state = ReminderState.PENDING
-        reminder.due_at = now + timedelta(seconds=retry_delay(reminder.attempts - 1, exc.seconds))
+        reminder.due_at = now + timedelta(
+            seconds=retry_delay(reminder.attempts - 1, result.seconds)
+        )
         return "retry"
-    reminder.state, reminder.sent_at, reminder.chat_message_id = ReminderState.SENT, now, message_id
+    if isinstance(result, Exception):
+        raise result
+    reminder.state, reminder.sent_at, reminder.chat_message_id = ReminderState.SENT, now, result
     if reminder.kind == ReminderKind.DIGEST:
         # The digest already lists today's check-ins and birthdays: no separate pings for them.
-        await store.fold_into_digest(session, manager.id, now, message_id)
+        await store.fold_into_digest(session, reminder.manager_id, now, result)
     return "sent"
 
 
@@ -192,11 +203,27 @@ async def deliver(
     gate = asyncio.Semaphore(concurrency)
 
     async def handle(reminder_id: int) -> None:
+        # No database connection is held while a send waits for its turn under the limits.
         async with gate, session_pool() as session:
             [reminder] = await store.by_ids(session, [reminder_id])
-            outcome = await _deliver_one(session, reminder, send, now)
-            reminder.lease_until = None
-            await session.commit()
+            outcome, ping = await _prepare(session, reminder, now)
+            if outcome is not None:
+                reminder.lease_until = None
+                await session.commit()
+        if ping is not None:
+            try:
+                result: int | Exception = await send(ping)
+            except (Blocked, RetryLater) as exc:
+                result = exc
+            except Exception:
+                log.exception("sending reminder %s failed", reminder_id)
+                result = RetryLater(None)
+            async with gate, session_pool() as session:
+                [reminder] = await store.by_ids(session, [reminder_id])
+                outcome = await _record(session, reminder, now, result)
+                reminder.lease_until = None
+                await session.commit()
+        assert outcome is not None
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
     # Digests go first and alone: they fold the day's check-ins and birthdays in.
