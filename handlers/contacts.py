@@ -20,6 +20,7 @@ from bot.services.contact_parse import ContactDraft, parse_contact_line
 from bot.services.contacts import ContactNotFound, NewContact
 from handlers import client_views as views
 from handlers.callbacks import ClientCb, ContactCb
+from handlers.drafts import save_for_picked_client
 from handlers.replies import edit_or_send
 from handlers.states import ContactInput
 from storage.models import Contact, Manager
@@ -202,18 +203,18 @@ async def on_pick_client(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    data = (await state.get_data()).get("contact_draft")
-    if not isinstance(data, dict):
-        await query.answer(t("callback-outdated"), show_alert=True)
-        return
-    try:
-        await save_contact(
-            bot, query.from_user.id, t, session, manager, state, clock, callback_data.id, data
-        )
-    except ClientNotFound:
-        await query.answer(t("client-not-found"), show_alert=True)
-        return
-    await query.answer()
+    await save_for_picked_client(
+        query,
+        callback_data.id,
+        bot,
+        t,
+        session,
+        manager,
+        state,
+        clock,
+        key="contact_draft",
+        save=save_contact,
+    )
 
 
 async def on_details_text(

@@ -22,6 +22,7 @@ from handlers import client_views as views
 from handlers import touch_views
 from handlers.callbacks import ClientCb, TouchCb
 from handlers.cards import show_card
+from handlers.drafts import save_for_picked_client
 from handlers.log_taps import show_client_picker
 from handlers.replies import edit_or_send
 from handlers.states import TouchInput
@@ -155,18 +156,18 @@ async def on_pick_client(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    data = (await state.get_data()).get("log_draft")
-    if not isinstance(data, dict):
-        await query.answer(t("callback-outdated"), show_alert=True)
-        return
-    try:
-        await save_draft(
-            bot, query.from_user.id, t, session, manager, state, clock, callback_data.id, data
-        )
-    except ClientNotFound:
-        await query.answer(t("client-not-found"), show_alert=True)
-        return
-    await query.answer()
+    await save_for_picked_client(
+        query,
+        callback_data.id,
+        bot,
+        t,
+        session,
+        manager,
+        state,
+        clock,
+        key="log_draft",
+        save=save_draft,
+    )
 
 
 async def on_touch_action(
