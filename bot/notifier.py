@@ -16,7 +16,7 @@ from bot.services.clock import Clock
 from bot.services.delivery import Blocked, Ping, RetryLater
 from bot.services.delivery_limits import RateLimiter
 from handlers.agenda import agenda_message
-from handlers.reminder_views import ping_kb, ping_text
+from handlers.reminder_views import ping_kb, ping_text, week_text
 
 
 class TelegramSender:
@@ -29,6 +29,8 @@ class TelegramSender:
         now = self.clock.now()
         if ping.agenda is not None:
             text, markup = agenda_message(translator(ping.language), ping, ping.agenda, now)
+        elif ping.week is not None:
+            text, markup = week_text(ping.language, ping.week), None
         else:
             text, markup = ping_text(ping, now), ping_kb(ping)
         await self.limiter.acquire(ping.chat_id)

@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from babel.dates import format_date
 
 from bot.i18n import translator
+from bot.services.agenda import Week
 from bot.services.delivery import Ping
 from bot.services.schedule_rules import SNOOZE_CHOICES
 from handlers.callbacks import ReminderCb
@@ -62,3 +63,13 @@ def ping_kb(ping: Ping) -> Markup:
         ],
     ]
     return Markup(inline_keyboard=rows)
+
+
+def week_text(language: str, week: Week) -> str:
+    t = translator(language)
+    return t(
+        "rem-weekly",
+        touches=week.touches,
+        clients=week.clients_touched,
+        overdue=week.overdue,
+    )

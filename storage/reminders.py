@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select, tuple_, update
+from sqlalchemy import and_, case, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -178,3 +178,31 @@ async def fold_into_digest(
         )
         .values(state=ReminderState.SENT, sent_at=now, chat_message_id=message_id)
     )
+
+
+async def touches_between(
+    session: AsyncSession, owner_id: int, start: datetime, end: datetime
+) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Interaction)
+        .where(
+            Interaction.manager_id == owner_id,
+            Interaction.occurred_at >= start,
+            Interaction.occurred_at < end,
+        )
+    )
+    return int(count or 0)
+
+
+async def clients_touched_between(
+    session: AsyncSession, owner_id: int, start: datetime, end: datetime
+) -> int:
+    count = await session.scalar(
+        select(func.count(func.distinct(Interaction.client_id))).where(
+            Interaction.manager_id == owner_id,
+            Interaction.occurred_at >= start,
+            Interaction.occurred_at < end,
+        )
+    )
+    return int(count or 0)

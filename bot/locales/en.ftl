@@ -527,3 +527,10 @@ birthdays-title = 🎂 <b>Birthdays in the next 30 days: { $count }</b>
 birthdays-empty = 🎂 No birthdays in the next 30 days. Add dates: /contact Acme: John, March 12
 cmd-today = What's on today
 cmd-birthdays = Birthdays in the next 30 days
+rem-weekly =
+    📊 <b>Last week</b>
+    Touches: <b>{ $touches }</b> with { $clients } clients.
+    { $overdue ->
+        [0] Nobody is overdue — well done!
+       *[other] ⚠️ Due for a touch now: { $overdue } — the list is in /today.
+    }

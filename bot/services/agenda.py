@@ -106,3 +106,23 @@ async def today(session: AsyncSession, manager: Manager, now: datetime) -> Agend
     ]
     soon = await birthdays(session, manager, now, manager.birthday_lead_days)
     return Agenda(overdue, followups, soon)
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    touches: int  # logged last week (Monday to Sunday, the manager's clock)
+    clients_touched: int
+    overdue: int  # clients due for a touch now
+
+
+async def last_week(session: AsyncSession, manager: Manager, now: datetime) -> Week:
+    zone = ZoneInfo(manager.timezone)
+    today = now.astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    start = datetime.combine(monday - timedelta(days=7), time(0, 0), tzinfo=zone)
+    end = datetime.combine(monday, time(0, 0), tzinfo=zone)
+    touches = await store.touches_between(session, manager.id, start, end)
+    clients = await store.clients_touched_between(session, manager.id, start, end)
+    _, end_of_today = _end_of_day(manager, now)
+    overdue = len(await store.overdue_clients(session, manager.id, end_of_today))
+    return Week(touches, clients, overdue)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import agenda as agenda_service
-from bot.services.agenda import Agenda
+from bot.services.agenda import Agenda, Week
 from bot.services.delivery_limits import retry_delay
 from bot.services.schedule_rules import push_out_of_quiet_hours
 from storage import reminders as store
@@ -60,6 +60,7 @@ class Ping:
     note_text: str | None = None
     last_touch_at: datetime | None = None
     agenda: Agenda | None = None  # the morning digest
+    week: Week | None = None  # the Monday summary
 
 
 Sender = Callable[[Ping], Awaitable[int]]  # returns the sent message id
@@ -94,6 +95,8 @@ async def _ping(
     if reminder.kind == ReminderKind.DIGEST:
         agenda = await agenda_service.today(session, manager, now)
         return None if agenda.empty else replace(base, agenda=agenda)
+    if reminder.kind == ReminderKind.WEEKLY:
+        return replace(base, week=await agenda_service.last_week(session, manager, now))
     if reminder.kind == ReminderKind.BIRTHDAY:
         contact = await _load(session, reminder, Contact, reminder.contact_id)
         if not isinstance(contact, Contact) or not contact.birth_month or not contact.birth_day:

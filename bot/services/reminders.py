@@ -109,6 +109,17 @@ def _digest_row(manager: Manager, now: datetime) -> dict[str, Any] | None:
     return _row(manager, ReminderKind.DIGEST, due, f"digest:{manager.id}:{today.isoformat()}", now)
 
 
+def _weekly_row(manager: Manager, now: datetime) -> dict[str, Any] | None:
+    """Monday's summary of last week, at the digest time (caught up within six hours)."""
+    today = now.astimezone(ZoneInfo(manager.timezone)).date()
+    if today.weekday() != 0:
+        return None
+    due = local_moment(today, manager.digest_time, manager.timezone)
+    if not now - DIGEST_CATCH_UP <= due <= now + DIGEST_AHEAD:
+        return None
+    return _row(manager, ReminderKind.WEEKLY, due, f"weekly:{manager.id}:{today.isoformat()}", now)
+
+
 async def plan(session: AsyncSession, now: datetime) -> int:
     rows: list[dict[str, Any]] = []
     for contact, client, manager in await store.birthdays_on(session, birthday_days(now)):
@@ -116,8 +127,9 @@ async def plan(session: AsyncSession, now: datetime) -> int:
     for client, manager in await store.checkins_due(session, now + CHECKIN_HORIZON):
         rows.append(_checkin_row(client, manager, now))
     for manager in await store.reachable_managers(session):
-        if (row := _digest_row(manager, now)) is not None:
-            rows.append(row)
+        for row in (_digest_row(manager, now), _weekly_row(manager, now)):
+            if row is not None:
+                rows.append(row)
     await store.insert_missing(session, rows)
     await session.commit()
     return len(rows)

@@ -281,3 +281,27 @@ async def test_today_lists_promises_overdue_and_birthdays_in_the_managers_clock(
 async def test_today_is_calm_when_nothing_is_due(client: BotClient) -> None:
     assert "всё чисто" in client.texts(await client.send("/today"))[0]
     assert "дней рождения нет" in client.texts(await client.send("/birthdays"))[0]
+
+
+async def test_monday_summary_of_last_week(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))  # Wednesday
+    await _setup(client)
+    await client.send("/call Ромашка первый")
+    await client.send("/call Ромашка второй")
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday 09:00 in Moscow
+    start = len(bot.session.requests)
+    await tick(session_pool, _sender(bot, clock), clock)
+    await tick(session_pool, _sender(bot, clock), clock)
+    weekly = [
+        r
+        for r in bot.session.requests[start:]
+        if isinstance(r, SendMessage) and "Итоги прошлой недели" in r.text
+    ]
+    assert len(weekly) == 1
+    assert "Касаний: <b>2</b> с 1 клиентами" in weekly[0].text
+    assert "Просроченных контактов нет" in weekly[0].text
