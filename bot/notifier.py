@@ -3,6 +3,9 @@ what the delivery service understands (blocked, retry later)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -24,6 +27,18 @@ class TelegramSender:
         self.bot = bot
         self.limiter = limiter
         self.clock = clock
+        # The limiter hands out slots; tasks woken late by a busy loop would still leave
+        # together. One gate spaces the requests themselves as they go out.
+        self._gate = asyncio.Lock()
+        self._next_send = 0.0
+        self._spacing = 1.0 / limiter.global_per_second
+
+    async def _spaced(self) -> None:
+        async with self._gate:
+            wait = self._next_send - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_send = time.monotonic() + self._spacing
 
     async def __call__(self, ping: Ping) -> int:
         now = self.clock.now()
@@ -34,6 +49,7 @@ class TelegramSender:
         else:
             text, markup = ping_text(ping, now), ping_kb(ping)
         await self.limiter.acquire(ping.chat_id)
+        await self._spaced()
         try:
             message = await self.bot.send_message(ping.chat_id, text, reply_markup=markup)
         except TelegramForbiddenError as exc:

@@ -68,6 +68,10 @@ class RateLimiter:
         self._last_housekeeping = -math.inf
 
     @property
+    def global_per_second(self) -> float:
+        return self._rate
+
+    @property
     def tracked_chats(self) -> int:
         return len(self._chats)
 
