@@ -20,7 +20,7 @@ from bot.services.contact_parse import ContactDraft, parse_contact_line
 from bot.services.contacts import ContactNotFound, NewContact
 from handlers import client_views as views
 from handlers.callbacks import ClientCb, ContactCb
-from handlers.drafts import save_for_picked_client
+from handlers.drafts import pick_handler
 from handlers.replies import edit_or_send
 from handlers.states import ContactInput
 from storage.models import Contact, Manager
@@ -191,30 +191,6 @@ async def on_contact(
     key = "contact-which-client" if found.kind == "ambiguous" else "contact-client-not-found"
     markup = views.lookup_kb(t, found.matches, offer_create=True, action="addc")
     await message.answer(t(key, query=draft.client[:100], name=draft.name), reply_markup=markup)
-
-
-async def on_pick_client(
-    query: CallbackQuery,
-    callback_data: ClientCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    await save_for_picked_client(
-        query,
-        callback_data.id,
-        bot,
-        t,
-        session,
-        manager,
-        state,
-        clock,
-        key="contact_draft",
-        save=save_contact,
-    )
 
 
 async def on_details_text(
@@ -395,7 +371,9 @@ async def on_contact_field_text(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_contact, Command("contact"))
-    router.callback_query.register(on_pick_client, ClientCb.filter(F.a == "addc"))
+    router.callback_query.register(
+        pick_handler("contact_draft", save_contact), ClientCb.filter(F.a == "addc")
+    )
     router.callback_query.register(on_contact_action, ContactCb.filter())
     router.message.register(on_details_text, ContactInput.details, F.text, NOT_A_COMMAND)
     router.message.register(on_birthday_text, ContactInput.birthday, F.text, NOT_A_COMMAND)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services.clients import ClientNotFound
 from bot.services.clock import Clock
+from handlers.callbacks import ClientCb
 from storage.models import Manager
 
 Saver = Callable[
@@ -44,3 +45,23 @@ async def save_for_picked_client(
         await query.answer(t("client-not-found"), show_alert=True)
         return
     await query.answer()
+
+
+def pick_handler(key: str, save: Saver) -> Callable[..., Awaitable[None]]:
+    """The callback handler for "this client" under a waiting draft stored under `key`."""
+
+    async def on_pick(
+        query: CallbackQuery,
+        callback_data: ClientCb,
+        bot: Bot,
+        t: Translator,
+        session: AsyncSession,
+        manager: Manager,
+        state: FSMContext,
+        clock: Clock,
+    ) -> None:
+        await save_for_picked_client(
+            query, callback_data.id, bot, t, session, manager, state, clock, key=key, save=save
+        )
+
+    return on_pick

@@ -22,7 +22,7 @@ from handlers import client_views as views
 from handlers import touch_views
 from handlers.callbacks import ClientCb, TouchCb
 from handlers.cards import show_card
-from handlers.drafts import save_for_picked_client
+from handlers.drafts import pick_handler
 from handlers.log_taps import show_client_picker
 from handlers.replies import edit_or_send
 from handlers.states import TouchInput
@@ -144,30 +144,6 @@ async def on_plain_log(
 ) -> None:
     assert message.text is not None
     await _log_text(message, message.text, Channel.CALL, bot, t, session, manager, state, clock)
-
-
-async def on_pick_client(
-    query: CallbackQuery,
-    callback_data: ClientCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    await save_for_picked_client(
-        query,
-        callback_data.id,
-        bot,
-        t,
-        session,
-        manager,
-        state,
-        clock,
-        key="log_draft",
-        save=save_draft,
-    )
 
 
 async def on_touch_action(
@@ -322,7 +298,9 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_call, Command("call"))
     router.message.register(on_log, Command("log"))
-    router.callback_query.register(on_pick_client, ClientCb.filter(F.a == "logc"))
+    router.callback_query.register(
+        pick_handler("log_draft", save_draft), ClientCb.filter(F.a == "logc")
+    )
     router.callback_query.register(on_move_pick, ClientCb.filter(F.a == "mvc"))
     router.callback_query.register(on_touch_action, TouchCb.filter())
     router.message.register(on_due_text, TouchInput.due, F.text, NOT_A_COMMAND)

@@ -1175,10 +1175,10 @@ class FakeTelegramAPI:
         # the server at once does not cut the bot off from the answer it is waiting for.
         self._record(call)
         try:
-            await answer.prepare(request)
-            await answer.write_eof()
-        except ConnectionResetError:
-            pass  # the client gave up on this call (a cancelled long poll, a closed session)
+            # The client may have given up on this call (a cancelled long poll, a closed session).
+            with contextlib.suppress(ConnectionResetError):
+                await answer.prepare(request)
+                await answer.write_eof()
         finally:
             self._mark_delivered(call)
         return answer
