@@ -1,4 +1,4 @@
-"""Fluent translations. Texts live in bot/locales/<lang>.ftl; string arguments are HTML-escaped."""
+"""Fluent translations: bot/locales/<lang>/<feature>.ftl; string args are HTML-escaped."""
 
 from __future__ import annotations
 
@@ -41,13 +41,23 @@ def pick_language(code: str | None, default: str) -> str:
 def _bundle(lang: str) -> FluentBundle:
     # use_isolating=False: Telegram would show the Unicode isolation marks as stray characters.
     bundle = FluentBundle([lang], use_isolating=False)
-    bundle.add_resource(FluentResource((LOCALES_DIR / f"{lang}.ftl").read_text("utf-8")))
+    for path in locale_files(lang):
+        bundle.add_resource(FluentResource(path.read_text("utf-8")))
     return bundle
 
 
-def message_ids(lang: str) -> set[str]:
-    resource = FluentResource((LOCALES_DIR / f"{lang}.ftl").read_text("utf-8"))
-    return {entry.id.name for entry in resource.body if isinstance(entry, ast.Message)}
+def locale_files(lang: str) -> list[Path]:
+    """One file per feature, so that features can be edited (and reviewed) apart."""
+    return sorted((LOCALES_DIR / lang).glob("*.ftl"))
+
+
+def message_ids(lang: str, path: Path | None = None) -> set[str]:
+    paths = [path] if path else locale_files(lang)
+    ids: set[str] = set()
+    for file in paths:
+        resource = FluentResource(file.read_text("utf-8"))
+        ids |= {entry.id.name for entry in resource.body if isinstance(entry, ast.Message)}
+    return ids
 
 
 def _prepare(value: Any) -> Any:

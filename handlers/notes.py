@@ -12,7 +12,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 from babel.dates import format_date
-from bot.services.note_parse import parse_note, split_target
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -21,6 +20,7 @@ from bot.services import notes as note_service
 from bot.services.clients import ClientNotFound, ClientRef
 from bot.services.clock import Clock
 from bot.services.contacts import ContactNotFound
+from bot.services.note_parse import parse_note, split_target
 from bot.services.notes import NewNote, NoteNotFound
 from handlers import client_views as views
 from handlers.callbacks import ClientCb, NoteCb

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -112,6 +113,13 @@ class Manager(Timestamped, Base):
     # Set when Telegram answers 403: we stop sending until the manager writes to us again.
     blocked_at: Mapped[datetime | None]
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The demo sandbox is a manager row of its own (never active, never pinged), so sample data
+    # can't mix with real data: every query is already scoped by manager.
+    sandbox_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("managers.id", ondelete="CASCADE"), unique=True
+    )
+    # A server default lets migration 0002 add the column to existing rows.
+    in_sandbox: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="managers")
@@ -258,6 +266,7 @@ class Sale(Timestamped, Base):
     __table_args__ = (
         Index("ix_sales_manager_time", "manager_id", "sold_at"),
         Index("ix_sales_client_time", "client_id", "sold_at"),
+        Index("ix_sales_manager_line", "manager_id", "product_line", "client_id"),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
     )
 
