@@ -346,16 +346,19 @@ def print_table(results: list[Result]) -> None:
         )
 
 
-def print_ratios(echo: Result, kambot: Result) -> None:
-    throughput = kambot.per_second / echo.per_second if echo.per_second else 0.0
-    p95 = kambot.p95_ms / echo.p95_ms if echo.p95_ms else float("inf")
-    ok_throughput = "met" if throughput >= GOAL_THROUGHPUT_RATIO else "MISSED"
-    ok_p95 = "met" if p95 <= GOAL_P95_RATIO else "MISSED"
+def print_ratios(baseline: Result, kambot: Result, *, goal: bool) -> None:
+    """kambot against one baseline; only the bare echo is the issue's goal, the echo that saves
+    each message is printed with the same thresholds as the floor of a bot that writes."""
+    throughput = kambot.per_second / baseline.per_second if baseline.per_second else 0.0
+    p95 = kambot.p95_ms / baseline.p95_ms if baseline.p95_ms else float("inf")
+    met_throughput = "met" if throughput >= GOAL_THROUGHPUT_RATIO else "MISSED"
+    met_p95 = "met" if p95 <= GOAL_P95_RATIO else "MISSED"
+    label = "goal" if goal else "same thresholds, not the goal"
     print(
-        f"throughput ratio kambot/echo: {throughput:.2f}  "
-        f"(goal >= {GOAL_THROUGHPUT_RATIO:.2f}: {ok_throughput})"
+        f"kambot/{baseline.bot:<7} throughput ratio {throughput:.2f} "
+        f"({label}: >= {GOAL_THROUGHPUT_RATIO:.2f} {met_throughput}), "
+        f"p95 latency ratio {p95:.2f} ({label}: <= {GOAL_P95_RATIO:.1f} {met_p95})"
     )
-    print(f"p95 latency ratio kambot/echo: {p95:.2f}  (goal <= {GOAL_P95_RATIO:.1f}: {ok_p95})")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -380,12 +383,8 @@ def main(argv: list[str] | None = None) -> None:
         saving = bench_echo(Path(tmp), args.updates, args.users, saving=True)
         kambot = bench_kambot(Path(tmp), args.updates, args.users)
     print_table([echo, saving, kambot])
-    print_ratios(echo, kambot)
-    # Not a goal of the issue: the same ratios against an echo that also saves each message.
-    print(
-        f"for reference, kambot/echo+db: throughput {kambot.per_second / saving.per_second:.2f},"
-        f" p95 {kambot.p95_ms / saving.p95_ms:.2f}"
-    )
+    print_ratios(echo, kambot, goal=True)
+    print_ratios(saving, kambot, goal=False)
     print(f"total {time.monotonic() - started:.1f} s")
 
 

@@ -75,6 +75,34 @@ async def migrate(settings: Settings) -> None:
         await engine.dispose()
 
 
+async def demo(settings: Settings, telegram_id: int, *, reset: bool, remove: bool) -> str:
+    """Creates (or --reset, --remove) the demo sandbox of a manager, registering them if new."""
+    from bot.services import demo as demo_service
+    from bot.services.clock import SystemClock
+    from bot.services.managers import Defaults
+    from storage.db import create_engine, create_session_pool
+    from storage.migrate import upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with create_session_pool(engine)() as session:
+            result = await demo_service.seed_account(
+                session,
+                telegram_id,
+                "reset" if reset else "remove" if remove else "enter",
+                defaults=Defaults(
+                    settings.default_language,
+                    settings.default_timezone,
+                    settings.default_digest_time,
+                ),
+                now=SystemClock().now(),
+            )
+    finally:
+        await engine.dispose()
+    return demo_service.describe(result, telegram_id)
+
+
 async def run(settings: Settings) -> None:
     from bot.runner import run_bot
 
@@ -83,8 +111,14 @@ async def run(settings: Settings) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kambot", description="kambot, the account manager's bot")
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate", "demo"])
+    parser.add_argument("telegram_id", nargs="?", type=int, help="demo: the user's Telegram id")
+    demo_action = parser.add_mutually_exclusive_group()
+    demo_action.add_argument("--reset", action="store_true", help="demo: make the sample again")
+    demo_action.add_argument("--remove", action="store_true", help="demo: delete the sandbox")
     args = parser.parse_args(argv)
+    if args.command == "demo" and (args.telegram_id is None or args.telegram_id <= 0):
+        return fail("usage: python -m bot demo <telegram_id> [--reset | --remove]")
 
     settings = load_settings()
     if isinstance(settings, str):
@@ -103,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         asyncio.run(migrate(settings))
         print("kambot: database is up to date")
+        return 0
+    if args.command == "demo":
+        print(asyncio.run(demo(settings, args.telegram_id, reset=args.reset, remove=args.remove)))
         return 0
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import Translator, pick_language, translator
+from bot.sandbox_mode import serve_in_sandbox
 from bot.services import managers as manager_service
 from bot.services.clock import Clock
 from storage import updates as update_store
@@ -214,7 +215,9 @@ class CurrentManagerMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = _user(data)
         assert user is not None  # AccessMiddleware let only updates with a user through
-        data["manager"] = await manager_service.get_or_register(
+        # One query answers both "who is this" and "was this update processed already";
+        # IdempotencyMiddleware reads the answer from data["update_seen"].
+        manager, data["update_seen"] = await manager_service.get_or_register_for_update(
             data["session"],
             manager_service.TelegramUser(
                 id=user.id,
@@ -222,6 +225,7 @@ class CurrentManagerMiddleware(BaseMiddleware):
                 full_name=user.full_name,
                 username=user.username,
             ),
+            getattr(event, "update_id", 0),
             defaults=manager_service.Defaults(
                 language=self.settings.default_language,
                 timezone=self.settings.default_timezone,
@@ -229,6 +233,9 @@ class CurrentManagerMiddleware(BaseMiddleware):
             ),
             now=self.clock.now(),
         )
+        data["manager"] = data["real_manager"] = manager
+        if manager.in_sandbox:  # /demo: the sandbox row serves the update (one indexed query)
+            return await serve_in_sandbox(handler, event, data, self.clock)
         return await handler(event, data)
 
 
@@ -246,7 +253,10 @@ class IdempotencyMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         session: AsyncSession = data["session"]
-        if await update_store.is_processed(session, event.update_id):
+        seen = data.pop("update_seen", None)  # None: not looked up (a brand-new manager)
+        if seen is None:
+            seen = await update_store.is_processed(session, event.update_id)
+        if seen:
             log.info("update %s already processed, skipped", event.update_id)
             return None
         # Pending in the session: it commits atomically with whatever the handler commits.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,6 +38,26 @@ async def tick(
     return await delivery.deliver(session_pool, send, now)
 
 
+class ReminderJob:
+    """The minute job of one process. Its first run comes at start-up, not a minute later, so
+    whatever fell due while the bot was down goes out at once; before it, rows a killed
+    predecessor had claimed are released (SQLite only, see delivery.release_orphans)."""
+
+    def __init__(
+        self, session_pool: async_sessionmaker[AsyncSession], send: Sender, clock: Clock
+    ) -> None:
+        self.session_pool, self.send, self.clock = session_pool, send, clock
+        self.started = False
+
+    async def run(self) -> dict[str, int]:
+        if not self.started:
+            released = await delivery.release_orphans(self.session_pool, self.clock.now())
+            if released:
+                log.info("start-up: %d reminder(s) claimed before a crash go out again", released)
+            self.started = True
+        return await tick(self.session_pool, self.send, self.clock)
+
+
 def create_scheduler(
     session_pool: async_sessionmaker[AsyncSession], clock: Clock, send: Sender | None = None
 ) -> AsyncIOScheduler:
@@ -45,10 +65,12 @@ def create_scheduler(
     scheduler = AsyncIOScheduler(timezone="UTC")
     if send is not None:
         scheduler.add_job(
-            tick,
+            # A bound coroutine method: APScheduler runs other callables in a thread.
+            ReminderJob(session_pool, send, clock).run,
             "interval",
             minutes=1,
-            args=(session_pool, send, clock),
+            # APScheduler runs on the real clock whatever clock the job is given.
+            next_run_time=datetime.now(UTC),
             id="reminders",
             replace_existing=True,
             coalesce=True,

@@ -50,6 +50,8 @@ def agenda_message(
     if agenda.birthdays:
         lines += ["", t("today-birthdays")]
         lines.extend(_birthday_line(t, reader.language, b) for b in agenda.birthdays[:MAX_ITEMS])
+    if agenda.pace:
+        lines += ["", agenda.pace]
     return "\n".join(lines), Markup(inline_keyboard=rows) if rows else None
 
 
@@ -70,7 +72,8 @@ async def on_today(
     now = clock.now()
     agenda = await agenda_service.today(session, manager, now)
     if agenda.empty:
-        await message.answer(t("today-empty"))
+        pace = f"\n\n{agenda.pace}" if agenda.pace else ""
+        await message.answer(t("today-empty") + pace)
         return
     text, markup = agenda_message(t, manager, agenda, now)
     await message.answer(text, reply_markup=markup)

@@ -82,3 +82,54 @@ class ReminderCb(CallbackData, prefix="r"):
     a: str
     id: int
     v: str = ""
+
+
+class RequestCb(CallbackData, prefix="rq"):
+    """A B2C request: open | resp | done | undo | list (page p) | new (create the client waiting
+    in the draft). `id` is re-checked against the asking manager."""
+
+    a: str
+    id: int = 0
+    p: int = 0
+
+
+class ReviewCb(CallbackData, prefix="rv"):
+    """A saved review: undo | req (open a request from a negative one)."""
+
+    a: str
+    id: int
+
+
+class KpiCb(CallbackData, prefix="kp"):
+    """/kpi: show a period (a="p") or its chart (a="c"). Only the period kind travels: the report
+    is always the pressing manager's own, so there is no id to forge."""
+
+    a: str
+    k: str  # week | month | quarter | year
+
+
+class SaleCb(CallbackData, prefix="sl"):
+    """An action on a logged sale (`id` = sale) or on a waiting sale draft (`id` = client).
+
+    Sale: undo | amt | line | date | cli | d (v = days ago) | mv (v = client id).
+    Draft: pick | new | rst | cancel. Every id is re-checked against the asking manager.
+    """
+
+    a: str
+    id: int = 0
+    v: str = ""
+
+
+class PlanCb(CallbackData, prefix="pl"):
+    """pick (`id` = client for the waiting per-client plan) | key (`id` = client to mark 🔑)."""
+
+    a: str
+    id: int = 0
+
+
+class DemoCb(CallbackData, prefix="dm"):
+    """/demo: leave | delete (ask) | purge (confirmed) | keep | reset. `id` is the sandbox's
+    manager id, re-checked against the pressing manager's own sandbox."""
+
+    a: str
+    id: int = 0

@@ -67,9 +67,10 @@ def ping_kb(ping: Ping) -> Markup:
 
 def week_text(language: str, week: Week) -> str:
     t = translator(language)
-    return t(
+    text = t(
         "rem-weekly",
         touches=week.touches,
         clients=week.clients_touched,
         overdue=week.overdue,
     )
+    return f"{text}\n\n{week.pace}" if week.pace else text

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -38,6 +40,12 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     kwargs: dict[str, Any] = {"echo": echo}
     if database_url.startswith("postgresql"):
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
+    url = make_url(database_url)
+    if url.drivername == "sqlite+aiosqlite":
+        # Same connect arguments SQLAlchemy would pass to aiosqlite.connect, to a connection
+        # that needs one thread round trip per statement (see storage/sqlite_driver.py).
+        args, options = url.get_dialect()().create_connect_args(url)
+        kwargs["async_creator"] = lambda: sqlite_driver.connect(*args, **options)
     engine = create_async_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)

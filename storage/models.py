@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    event,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -90,6 +91,7 @@ class Team(Timestamped, Base):
 
 class Manager(Timestamped, Base):
     __tablename__ = "managers"
+    __table_args__ = (Index("ix_managers_next_digest", "next_digest_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
@@ -120,9 +122,21 @@ class Manager(Timestamped, Base):
     )
     # A server default lets migration 0002 add the column to existing rows.
     in_sandbox: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The next digest moment (UTC) the planner has to look at this manager: a tick reads only
+    # the managers whose moment is near, not all of them. NULL = to be worked out (new
+    # managers, and after the timezone or the digest time changed, see below).
+    next_digest_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="managers")
+
+
+@event.listens_for(Manager.timezone, "set")
+@event.listens_for(Manager.digest_time, "set")
+def _digest_moment_changed(target: Manager, value: object, old: object, _initiator: object) -> None:
+    # A stale moment would hold the planner off until the old time: let it work it out again.
+    if value != old:
+        target.next_digest_at = None
 
 
 class Client(Timestamped, Base):
@@ -306,6 +320,9 @@ class ClientRequest(Timestamped, Base):
     __tablename__ = "requests"
     __table_args__ = (
         Index("ix_requests_manager_opened", "manager_id", "opened_at"),
+        # Open requests (resolved_at IS NULL) oldest first: the B2C list and the overdue count
+        # read only the few open rows, however many years of solved ones there are.
+        Index("ix_requests_manager_open", "manager_id", "resolved_at", "opened_at"),
         Index("ix_requests_client", "client_id"),
     )
 

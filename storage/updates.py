@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedUpdate
 
+# Built once: it runs for updates whose manager was not found (see storage/managers.py).
+_SEEN = select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == bindparam("id"))
+
 
 async def is_processed(session: AsyncSession, update_id: int) -> bool:
-    found = await session.scalar(
-        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
-    )
-    return found is not None
+    return await session.scalar(_SEEN, {"id": update_id}) is not None
 
 
 def mark_processed(session: AsyncSession, update_id: int, at: datetime) -> ProcessedUpdate:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.birthdays import Birthday, days_until, next_birthday
+from bot.services.kpi import pace_line
 from storage import reminders as store
 from storage.models import Manager
 
@@ -47,6 +48,8 @@ class Agenda:
     overdue: list[Overdue]
     followups: list[FollowUp]
     birthdays: list[BirthdayItem]
+    # The KPI pace line; alone it does not make a digest worth sending.
+    pace: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -105,7 +108,7 @@ async def today(session: AsyncSession, manager: Manager, now: datetime) -> Agend
         if t.next_step_due_at is not None
     ]
     soon = await birthdays(session, manager, now, manager.birthday_lead_days)
-    return Agenda(overdue, followups, soon)
+    return Agenda(overdue, followups, soon, await pace_line(session, manager, now))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,7 @@ class Week:
     touches: int  # logged last week (Monday to Sunday, the manager's clock)
     clients_touched: int
     overdue: int  # clients due for a touch now
+    pace: str | None = None  # the KPI pace line of the month
 
 
 async def last_week(session: AsyncSession, manager: Manager, now: datetime) -> Week:
@@ -125,4 +129,4 @@ async def last_week(session: AsyncSession, manager: Manager, now: datetime) -> W
     clients = await store.clients_touched_between(session, manager.id, start, end)
     _, end_of_today = _end_of_day(manager, now)
     overdue = len(await store.overdue_clients(session, manager.id, end_of_today))
-    return Week(touches, clients, overdue)
+    return Week(touches, clients, overdue, await pace_line(session, manager, now))

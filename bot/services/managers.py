@@ -47,6 +47,34 @@ async def get_or_register(
     session: AsyncSession, user: TelegramUser, *, defaults: Defaults, now: datetime
 ) -> Manager:
     manager = await store.by_telegram_id(session, user.id)
+    return await _register_or_update(session, manager, user, defaults=defaults, now=now)
+
+
+async def get_or_register_for_update(
+    session: AsyncSession,
+    user: TelegramUser,
+    update_id: int,
+    *,
+    defaults: Defaults,
+    now: datetime,
+) -> tuple[Manager, bool | None]:
+    """get_or_register, and whether the update was already processed, from one query.
+
+    The flag is None for a manager registered just now: it was not looked up.
+    """
+    manager, seen = await store.by_telegram_id_with_update(session, user.id, update_id)
+    registered = await _register_or_update(session, manager, user, defaults=defaults, now=now)
+    return registered, seen
+
+
+async def _register_or_update(
+    session: AsyncSession,
+    manager: Manager | None,
+    user: TelegramUser,
+    *,
+    defaults: Defaults,
+    now: datetime,
+) -> Manager:
     if manager is None:
         manager = Manager(
             telegram_id=user.id,

@@ -16,9 +16,9 @@ from bot.services.clients import ClientRef, Lookup
 from bot.services.names import normalize_name
 from bot.services.touch_parse import TouchDraft, client_candidates, parse_touch
 from bot.services.touches import NewTouch
-from storage import clients as client_store
+from storage import touches as touch_store
 from storage.enums import Channel
-from storage.models import Manager
+from storage.models import Client, Manager
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,9 @@ class Found:
     lookup: Lookup
     query: str  # the words taken as the client's name
     rest: str  # the text of the touch
+    # The client's row when found by exact name: holding it keeps it in the session's (weak)
+    # identity map, so saving the touch takes it from there instead of querying again.
+    row: Client | None = None
 
 
 async def find_client(session: AsyncSession, manager: Manager, text: str) -> Found:
@@ -36,12 +39,14 @@ async def find_client(session: AsyncSession, manager: Manager, text: str) -> Fou
     # Most messages name the client right: one indexed query settles them without loading
     # the whole base for fuzzy matching.
     norms = [normalize_name(c.query) for c in candidates]
-    exact = await client_store.by_norms(session, manager.id, norms)
+    exact: dict[str, list[Client]] = {}
+    for row in await touch_store.clients_named(session, manager.id, norms):
+        exact.setdefault(row.name_norm, []).append(row)
     for candidate, norm in zip(candidates, norms, strict=True):
         if len(exact.get(norm, [])) == 1:
-            cid, name, archived = exact[norm][0]
-            ref = ClientRef(cid, name, archived)
-            return Found(ref, Lookup("exact", [ref]), candidate.query, candidate.rest)
+            row = exact[norm][0]
+            ref = ClientRef(row.id, row.name, row.archived_at is not None)
+            return Found(ref, Lookup("exact", [ref]), candidate.query, candidate.rest, row)
     index = await client_service.load_index(session, manager)
     first: Found | None = None
     confident: Found | None = None

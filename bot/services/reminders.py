@@ -99,25 +99,22 @@ DIGEST_AHEAD = timedelta(hours=1)
 DIGEST_CATCH_UP = timedelta(hours=6)
 
 
-def _digest_row(manager: Manager, now: datetime) -> dict[str, Any] | None:
-    """Today's digest, planned an hour ahead; after downtime it is still sent within six hours
-    of its time, later than that it would be yesterday's news."""
+def _digest_rows(manager: Manager, now: datetime) -> tuple[list[dict[str, Any]], datetime]:
+    """Today's digest (and Monday's summary of last week) once its moment is an hour away or has
+    passed less than six hours ago — after downtime it still goes out, later than that it would
+    be yesterday's news; and the moment the planner has to look at this manager again."""
     today = now.astimezone(ZoneInfo(manager.timezone)).date()
     due = local_moment(today, manager.digest_time, manager.timezone)
-    if not now - DIGEST_CATCH_UP <= due <= now + DIGEST_AHEAD:
-        return None
-    return _row(manager, ReminderKind.DIGEST, due, f"digest:{manager.id}:{today.isoformat()}", now)
-
-
-def _weekly_row(manager: Manager, now: datetime) -> dict[str, Any] | None:
-    """Monday's summary of last week, at the digest time (caught up within six hours)."""
-    today = now.astimezone(ZoneInfo(manager.timezone)).date()
-    if today.weekday() != 0:
-        return None
-    due = local_moment(today, manager.digest_time, manager.timezone)
-    if not now - DIGEST_CATCH_UP <= due <= now + DIGEST_AHEAD:
-        return None
-    return _row(manager, ReminderKind.WEEKLY, due, f"weekly:{manager.id}:{today.isoformat()}", now)
+    if due > now + DIGEST_AHEAD:
+        return [], due
+    tomorrow = local_moment(today + timedelta(days=1), manager.digest_time, manager.timezone)
+    if due < now - DIGEST_CATCH_UP:
+        return [], tomorrow
+    day = today.isoformat()
+    rows = [_row(manager, ReminderKind.DIGEST, due, f"digest:{manager.id}:{day}", now)]
+    if today.weekday() == 0:
+        rows.append(_row(manager, ReminderKind.WEEKLY, due, f"weekly:{manager.id}:{day}", now))
+    return rows, tomorrow
 
 
 async def plan(session: AsyncSession, now: datetime) -> int:
@@ -126,10 +123,14 @@ async def plan(session: AsyncSession, now: datetime) -> int:
         rows.extend(_birthday_rows(contact, client, manager, now))
     for client, manager in await store.checkins_due(session, now + CHECKIN_HORIZON):
         rows.append(_checkin_row(client, manager, now))
-    for manager in await store.reachable_managers(session):
-        for row in (_digest_row(manager, now), _weekly_row(manager, now)):
-            if row is not None:
-                rows.append(row)
+    # Only managers whose digest moment is near are read, so the cost follows the digests due,
+    # not the number of managers; each is marked with the moment to look again.
+    marks: list[tuple[Manager, datetime]] = []
+    for manager in await store.digests_near(session, now + DIGEST_AHEAD):
+        digest_rows, again = _digest_rows(manager, now)
+        rows.extend(digest_rows)
+        marks.append((manager, again))
     await store.insert_missing(session, rows)
+    await store.move_digest_marks(session, marks)
     await session.commit()
     return len(rows)

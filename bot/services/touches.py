@@ -12,11 +12,11 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from bot.services import clients as client_service
 from bot.services.clients import refresh_checkin
 from bot.services.touch_parse import TouchDraft
-from storage import clients as client_store
 from storage import touches as store
 from storage.enums import Channel, Outcome, ReminderKind, ReminderState
 from storage.models import Client, Interaction, Manager, Reminder
@@ -95,8 +95,10 @@ class Recorded:
 async def record(
     session: AsyncSession, manager: Manager, client_id: int, new: NewTouch, now: datetime
 ) -> Recorded:
-    client = await client_store.owned_bare(session, manager.id, client_id)
-    if client is None:
+    # The client row is usually in the session already (found by name a moment ago): get()
+    # takes it from there without a query. Ownership is checked here, as owned_bare would.
+    client = await session.get(Client, client_id, options=[raiseload("*")])
+    if client is None or client.owner_id != manager.id:
         raise client_service.ClientNotFound(client_id)
     touch = Interaction(
         client_id=client.id,

@@ -1,4 +1,4 @@
-"""/undo: the newest entry of the last ten minutes goes — a touch or a note."""
+"""/undo: the newest entry of the last ten minutes goes — a touch, a note or a sale."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notes as note_service
+from bot.services import sales as sale_service
 from bot.services import touches as touch_service
+from bot.services.money import format_money
 from bot.services.touches import UNDO_WINDOW
 from storage import touches as store
 from storage.models import Manager
@@ -17,16 +19,33 @@ from storage.models import Manager
 
 @dataclass(frozen=True, slots=True)
 class Undone:
-    kind: Literal["touch", "note"]
+    kind: Literal["touch", "note", "sale"]
     text: str
 
 
 async def undo_last(session: AsyncSession, manager: Manager, now: datetime) -> Undone | None:
-    touch, note = await store.last_entries(session, manager.id, now - UNDO_WINDOW)
-    if touch is not None and (note is None or touch.created_at >= note.created_at):
-        await touch_service.delete(session, manager, touch.id, now)
-        return Undone("touch", touch.summary or touch.next_step or "")
+    since = now - UNDO_WINDOW
+    touch, note = await store.last_entries(session, manager.id, since)
+    sale = await sale_service.last_sale(session, manager.id, since)
+    entries: list[tuple[datetime, int, Literal["touch", "note", "sale"], int]] = []
+    # Ties (one clock tick) go to the kinds in this order, as before sales existed.
+    if touch is not None:
+        entries.append((touch.created_at, 2, "touch", touch.id))
     if note is not None:
-        await note_service.delete(session, manager, note.id)
+        entries.append((note.created_at, 1, "note", note.id))
+    if sale is not None:
+        entries.append((sale.created_at, 3, "sale", sale.id))
+    if not entries:
+        return None
+    _, _, kind, entry_id = max(entries)
+    if kind == "touch":
+        assert touch is not None
+        await touch_service.delete(session, manager, entry_id, now)
+        return Undone("touch", touch.summary or touch.next_step or "")
+    if kind == "note":
+        assert note is not None
+        await note_service.delete(session, manager, entry_id)
         return Undone("note", note.text)
-    return None
+    gone = await sale_service.delete(session, manager, entry_id, now)
+    amount = format_money(gone.sale.amount_minor, gone.sale.currency, manager.language)
+    return Undone("sale", f"{gone.client.name}, {amount}")

@@ -654,6 +654,7 @@ class FakeTelegramAPI:
             self._failures: list[_Failure] = []
             self._limiter: _SlidingWindowLimiter | None = None
             self._throttled = 0
+            self._delays: dict[str, float] = {}
 
     # ------------------------------------------------------------ lifecycle
 
@@ -840,6 +841,22 @@ class FakeTelegramAPI:
     def disable_rate_limits(self) -> None:
         with self._cond:
             self._limiter = None
+
+    def delay_answers(self, method: str, seconds: float) -> None:
+        """Answer `method` only `seconds` after doing it: a message is already stored (the user
+        sees it) while the bot still waits — requests in flight, as over a slow network. 0 stops."""
+        with self._cond:
+            if seconds > 0:
+                self._delays[method.lower()] = seconds
+            else:
+                self._delays.pop(method.lower(), None)
+
+    def unanswered(self, method: str | None = None) -> list[Call]:
+        """Calls already done whose answer has not been sent yet (see delay_answers)."""
+        with self._cond:
+            return [
+                c for c in self._calls if id(c) in self._undelivered and _method_matches(c, method)
+            ]
 
     @property
     def throttled_count(self) -> int:
@@ -1175,6 +1192,10 @@ class FakeTelegramAPI:
         # the server at once does not cut the bot off from the answer it is waiting for.
         self._record(call)
         try:
+            with self._cond:
+                delay = self._delays.get(method_key, 0.0)
+            if delay:
+                await asyncio.sleep(delay)
             # The client may have given up on this call (a cancelled long poll, a closed session).
             with contextlib.suppress(ConnectionResetError):
                 await answer.prepare(request)

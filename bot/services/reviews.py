@@ -1,0 +1,179 @@
+"""Client feedback: "/review Ромашка + спасибо за скорость" or "/review Ромашка - долго ждали".
+
+A negative review is what a B2C manager is judged on, so it is saved at once and counted in the
+KPI; the manager can take it back with Undo.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import requests as request_service
+from bot.services.clients import ClientNotFound
+from bot.services.requests import RequestView
+from storage import clients as client_store
+from storage.models import Manager, Review
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 4000
+
+# Symbols win over words: a client may well be called «Хороший дом».
+_SYMBOLS = {
+    "+": True,
+    "👍": True,
+    "👍🏻": True,
+    "👍🏼": True,
+    "👍🏽": True,
+    "👍🏾": True,
+    "👍🏿": True,
+    "-": False,
+    "−": False,
+    "–": False,
+    "—": False,
+    "👎": False,
+    "👎🏻": False,
+    "👎🏼": False,
+    "👎🏽": False,
+    "👎🏾": False,
+    "👎🏿": False,
+}
+# Label words only name the sign and are dropped; words that say something ("плохо
+# обслужили", "жалоба на курьера") are the sign and stay in the text too.
+_LABELS = {
+    **dict.fromkeys(("плюс", "позитив", "положительный", "хороший", "positive", "pos"), True),
+    **dict.fromkeys(("минус", "негатив", "отрицательный", "плохой", "negative", "neg"), False),
+}
+_TELLING = {
+    **dict.fromkeys(("хорошо", "отлично", "спасибо", "good", "great", "thanks"), True),
+    **dict.fromkeys(("плохо", "ужасно", "жалоба", "жалуется", "bad", "complaint"), False),
+}
+_TOKEN = re.compile(r"\S+")
+_EDGE = " \t\r\n,.;:!"
+# "+спасибо", "-долго": a sign glued to the first word of the text.
+_GLUED = re.compile(r"^([+\-−–—]|👍[🏻-🏿]?|👎[🏻-🏿]?)(?=\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDraft:
+    client_query: str
+    positive: bool | None  # None: no sign found, ask for one
+    text: str
+
+
+def _sign_of(token: str) -> bool | None:
+    bare = token.strip(_EDGE)
+    if bare in _SYMBOLS:
+        return _SYMBOLS[bare]
+    return None
+
+
+def parse_review(text: str) -> ReviewDraft:
+    """Splits "<client> <sign> [text]". The client's name is everything before the sign."""
+    text = text.strip()
+    tokens = list(_TOKEN.finditer(text))
+    # The name takes at least the first word, so the sign is looked for from the second one.
+    for index, token in enumerate(tokens[1:], start=1):
+        sign = _sign_of(token.group())
+        glued = _GLUED.match(token.group()) if sign is None else None
+        if sign is None and glued is not None:
+            sign = _SYMBOLS[glued.group(1)]
+            rest = text[token.start() + glued.end() :]
+        else:
+            rest = text[token.end() :]
+        if sign is not None:
+            return ReviewDraft(_name(text, tokens, index), sign, rest.strip(_EDGE))
+    for index, token in enumerate(tokens[1:], start=1):
+        word = token.group().strip(_EDGE).casefold().replace("ё", "е")
+        if word in _LABELS:
+            rest = text[token.end() :].strip(_EDGE)
+            return ReviewDraft(_name(text, tokens, index), _LABELS[word], rest)
+        if word in _TELLING:
+            rest = text[token.start() :].strip(_EDGE)
+            return ReviewDraft(_name(text, tokens, index), _TELLING[word], rest)
+    # "Ромашка+" or a name alone: look for a sign glued to the end of the name.
+    if tokens and len(tokens[-1].group()) > 1 and tokens[-1].group()[-1] in "+-":
+        return ReviewDraft(text[:-1].strip(_EDGE), tokens[-1].group()[-1] == "+", "")
+    return ReviewDraft(text.strip(_EDGE), None, "")
+
+
+def _name(text: str, tokens: list[re.Match[str]], sign_index: int) -> str:
+    return text[: tokens[sign_index].start()].strip(_EDGE)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewView:
+    id: int
+    client_id: int
+    client_name: str
+    positive: bool
+    text: str | None
+    request_id: int | None
+
+
+class ReviewNotFound(LookupError):
+    """Missing, or someone else's: deliberately indistinguishable."""
+
+
+async def record(
+    session: AsyncSession,
+    manager: Manager,
+    client_id: int,
+    positive: bool,
+    text: str,
+    now: datetime,
+) -> ReviewView:
+    client = await client_store.owned_bare(session, manager.id, client_id)
+    if client is None:
+        raise ClientNotFound(client_id)
+    review = Review(
+        client_id=client.id,
+        manager_id=manager.id,
+        is_positive=positive,
+        text=text.strip()[:MAX_TEXT] or None,
+        created_at=now,
+    )
+    session.add(review)
+    await session.commit()
+    return ReviewView(review.id, client.id, client.name, positive, review.text, None)
+
+
+async def _owned(session: AsyncSession, manager: Manager, review_id: int) -> Review:
+    review = await session.scalar(
+        select(Review).where(Review.id == review_id, Review.manager_id == manager.id)
+    )
+    if review is None:
+        log.warning(
+            "manager %s asked for review %s which is not theirs or gone", manager.id, review_id
+        )
+        raise ReviewNotFound(review_id)
+    return review
+
+
+async def delete(session: AsyncSession, manager: Manager, review_id: int) -> None:
+    review = await _owned(session, manager, review_id)
+    await session.delete(review)
+    await session.commit()
+
+
+async def open_request_from(
+    session: AsyncSession, manager: Manager, review_id: int, fallback_text: str, now: datetime
+) -> RequestView:
+    """A negative review becomes a request to work on; pressing twice opens it once."""
+    review = await _owned(session, manager, review_id)
+    if review.request_id is not None:
+        try:
+            return await request_service.get(session, manager, review.request_id)
+        except request_service.RequestNotFound:
+            pass  # the request was undone since: open a fresh one
+    opened = await request_service.open_request(
+        session, manager, review.client_id, review.text or fallback_text, now
+    )
+    review.request_id = opened.id
+    await session.commit()
+    return opened

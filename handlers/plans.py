@@ -1,0 +1,162 @@
+"""/plan: set, replace or remove a sales plan (own or per client); alone, show the plans."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import clients as client_service
+from bot.services import plans as plan_service
+from bot.services.amounts import AmountError
+from bot.services.clients import ClientNotFound
+from bot.services.clock import Clock
+from bot.services.plans import PlanChange, PlanProblem, PlanRequest
+from handlers import sale_views as views
+from handlers.callbacks import PlanCb
+from handlers.sales import amount_error_text
+from storage.enums import PeriodKind, Tier
+from storage.models import Manager
+
+DRAFT = "plan_draft"
+
+
+def change_text(t: Translator, change: PlanChange, manager: Manager) -> str:
+    period = views.period_label(t, change.period, manager.language)
+    client = change.client_name
+    if change.new_minor is None:
+        if change.old_minor is None:
+            return t("plan-nothing-to-remove", period=period)
+        old = views.money(manager, change.old_minor)
+        if client is not None:
+            return t("plan-removed-client", client=client, period=period, old=old)
+        return t("plan-removed", period=period, old=old)
+    amount = views.money(manager, change.new_minor)
+    if client is not None:
+        lines = [t("plan-set-client", client=client, period=period, amount=amount)]
+    else:
+        lines = [t("plan-set", period=period, amount=amount)]
+    if change.old_minor is not None:
+        if change.old_minor == change.new_minor:
+            lines.append(t("plan-same"))
+        else:
+            lines.append(t("plan-was", old=views.money(manager, change.old_minor), amount=amount))
+    pct = plan_service.attainment(change.sold_minor, change.new_minor) or 0
+    lines.append(t("plan-progress", sold=views.money(manager, change.sold_minor), pct=pct))
+    if client is not None and not change.client_is_key:
+        lines.append(t("plan-not-key", client=client))
+    return "\n".join(lines)
+
+
+async def _apply(
+    bot: Bot,
+    chat_id: int,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    clock: Clock,
+    request: PlanRequest,
+    client_id: int | None,
+) -> None:
+    try:
+        change = await plan_service.set_plan(
+            session, manager, request, clock.now(), client_id=client_id
+        )
+    except PlanProblem as exc:
+        await bot.send_message(chat_id, t(exc.key, **exc.args_))
+        return
+    markup = None
+    if change.client_id is not None and not change.client_is_key and change.new_minor:
+        markup = views.make_key_kb(t, change.client_id)
+    await bot.send_message(chat_id, change_text(t, change, manager), reply_markup=markup)
+
+
+async def on_plan(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    text = (command.args or "").strip()
+    if not text:
+        data = await plan_service.overview(session, manager, clock.now())
+        await message.answer(views.overview_text(t, data, manager))
+        return
+    try:
+        request = plan_service.parse_request(text)
+    except AmountError as exc:
+        await message.answer(amount_error_text(t, exc) + "\n\n" + t("plan-usage"))
+        return
+    except PlanProblem as exc:
+        await message.answer(t(exc.key, **exc.args_))
+        return
+    if request.client_query is None:
+        await _apply(bot, message.chat.id, t, session, manager, clock, request, None)
+        return
+    found = await client_service.lookup(session, manager, request.client_query)
+    if found.kind in ("exact", "confident") and found.best is not None:
+        await _apply(bot, message.chat.id, t, session, manager, clock, request, found.best.id)
+        return
+    query = request.client_query[:100]
+    if found.kind == "none":
+        await message.answer(t("plan-client-not-found", query=query))
+        return
+    draft: dict[str, Any] = asdict(request)
+    draft["kind"] = request.kind.value
+    await state.update_data({DRAFT: draft})
+    amount = views.money(manager, request.amount_minor)
+    await message.answer(
+        t("plan-which-client", query=query, amount=amount),
+        reply_markup=views.plan_clients_kb(found.matches),
+    )
+
+
+async def on_plan_action(
+    query: CallbackQuery,
+    callback_data: PlanCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    chat_id = query.from_user.id
+    try:
+        if callback_data.a == "key":
+            await client_service.set_choice(
+                session, manager, callback_data.id, "tier", Tier.KEY.value, clock.now()
+            )
+            await query.answer(t("plan-key-done"), show_alert=False)
+            return
+        if callback_data.a == "pick":
+            data = (await state.get_data()).get(DRAFT)
+            if not isinstance(data, dict):
+                await query.answer(t("plan-draft-gone"), show_alert=True)
+                return
+            await client_service.get(session, manager, callback_data.id)  # ownership first
+            request = PlanRequest(**{**data, "kind": PeriodKind(str(data["kind"]))})
+            await state.update_data({DRAFT: None})
+            await query.answer()
+            await _apply(bot, chat_id, t, session, manager, clock, request, callback_data.id)
+            return
+        await query.answer(t("callback-outdated"), show_alert=True)
+    except ClientNotFound:
+        await query.answer(t("client-not-found"), show_alert=True)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_plan, Command("plan"))
+    router.callback_query.register(on_plan_action, PlanCb.filter())
+    return router

@@ -1,0 +1,195 @@
+"""How sales and plans are shown: what was understood, with buttons to fix or undo."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton as Button
+from aiogram.types import InlineKeyboardMarkup as Markup
+from babel.dates import format_date
+
+from bot.i18n import Translator
+from bot.services.clients import ClientRef
+from bot.services.money import format_money
+from bot.services.periods import Period
+from bot.services.plans import PlanLine, PlansOverview, attainment
+from handlers.callbacks import PlanCb, SaleCb
+from handlers.touch_views import when_label
+from storage.enums import PeriodKind
+from storage.models import Client, Manager, Sale
+
+_ROMAN = ("I", "II", "III", "IV")
+
+
+def money(manager: Manager, minor: int) -> str:
+    return format_money(minor, manager.currency, manager.language)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def period_label(t: Translator, period: Period, lang: str) -> str:
+    if period.kind is PeriodKind.QUARTER:
+        number = (period.start.month - 1) // 3
+        quarter = _ROMAN[number] if lang == "ru" else str(number + 1)
+        return t("plan-period-quarter", quarter=quarter, year=str(period.start.year))
+    if period.kind is PeriodKind.YEAR:
+        return t("plan-period-year", year=str(period.start.year))
+    # "LLLL" is the stand-alone month name: «ноябрь 2026», not «ноября 2026».
+    return t("plan-period-month", month=format_date(period.start, "LLLL yyyy", locale=lang))
+
+
+def sale_text(
+    t: Translator,
+    sale: Sale,
+    client: Client,
+    manager: Manager,
+    now: datetime,
+    month: PlanLine,
+    *,
+    restored: bool = False,
+) -> str:
+    lines = [t("sale-saved", client=client.name)]
+    lines.append(t("sale-amount-line", amount=money(manager, sale.amount_minor)))
+    if sale.product_line:
+        lines.append(t("sale-line-line", line=sale.product_line))
+    zone = ZoneInfo(manager.timezone)
+    with_time = sale.sold_at.astimezone(zone).date() == now.astimezone(zone).date()
+    lines.append(
+        t("sale-date-line", when=when_label(t, sale.sold_at, manager, now, with_time=with_time))
+    )
+    if restored:
+        lines.append(t("sale-restored"))
+    label = _upper_first(period_label(t, month.period, manager.language))
+    pct = attainment(month.sold_minor, month.plan_minor)
+    if month.plan_minor and pct is not None:
+        lines.append(
+            t(
+                "sale-month-progress",
+                period=label,
+                sold=money(manager, month.sold_minor),
+                plan=money(manager, month.plan_minor),
+                pct=pct,
+            )
+        )
+    else:
+        lines.append(t("sale-month-total", period=label, sold=money(manager, month.sold_minor)))
+    return "\n".join(lines)
+
+
+def sale_kb(t: Translator, sale_id: int) -> Markup:
+    def b(key: str, action: str) -> Button:
+        return Button(text=t(key), callback_data=SaleCb(a=action, id=sale_id).pack())
+
+    return Markup(
+        inline_keyboard=[
+            [b("sale-btn-amount", "amt"), b("sale-btn-line", "line")],
+            [b("sale-btn-date", "date"), b("sale-btn-client", "cli")],
+            [b("btn-undo", "undo")],
+        ]
+    )
+
+
+def date_kb(t: Translator, sale_id: int) -> Markup:
+    keys = ("sale-date-today", "sale-date-yesterday", "sale-date-2days")
+    return Markup(
+        inline_keyboard=[
+            [
+                Button(text=t(key), callback_data=SaleCb(a="d", id=sale_id, v=str(days)).pack())
+                for days, key in enumerate(keys)
+            ]
+        ]
+    )
+
+
+def _label(ref: ClientRef) -> str:
+    label = ref.name if ref.via_contact is None else f"{ref.name} ({ref.via_contact})"
+    return ("📦 " + label if ref.archived else label)[:60]
+
+
+def draft_clients_kb(t: Translator, matches: list[ClientRef], *, offer_create: bool) -> Markup:
+    rows = [
+        [Button(text=_label(r), callback_data=SaleCb(a="pick", id=r.id).pack())] for r in matches
+    ]
+    if offer_create:
+        rows.append([Button(text=t("sale-btn-create"), callback_data=SaleCb(a="new").pack())])
+    rows.append([Button(text=t("sale-btn-cancel"), callback_data=SaleCb(a="cancel").pack())])
+    return Markup(inline_keyboard=rows)
+
+
+def restore_kb(t: Translator, client_id: int) -> Markup:
+    return Markup(
+        inline_keyboard=[
+            [
+                Button(
+                    text=t("sale-btn-restore"), callback_data=SaleCb(a="rst", id=client_id).pack()
+                )
+            ],
+            [Button(text=t("sale-btn-cancel"), callback_data=SaleCb(a="cancel").pack())],
+        ]
+    )
+
+
+def move_kb(sale_id: int, matches: list[ClientRef]) -> Markup:
+    return Markup(
+        inline_keyboard=[
+            [Button(text=_label(r), callback_data=SaleCb(a="mv", id=sale_id, v=str(r.id)).pack())]
+            for r in matches
+        ]
+    )
+
+
+# --- plans ---------------------------------------------------------------------------------
+def plan_clients_kb(matches: list[ClientRef]) -> Markup:
+    return Markup(
+        inline_keyboard=[
+            [Button(text=_label(r), callback_data=PlanCb(a="pick", id=r.id).pack())]
+            for r in matches
+        ]
+    )
+
+
+def make_key_kb(t: Translator, client_id: int) -> Markup:
+    return Markup(
+        inline_keyboard=[
+            [Button(text=t("plan-btn-key"), callback_data=PlanCb(a="key", id=client_id).pack())]
+        ]
+    )
+
+
+def overview_text(t: Translator, data: PlansOverview, manager: Manager) -> str:
+    lang = manager.language
+    lines = [t("plan-overview-title"), ""]
+    for line in data.own:
+        label = _upper_first(period_label(t, line.period, lang))
+        sold = money(manager, line.sold_minor)
+        pct = attainment(line.sold_minor, line.plan_minor)
+        if line.plan_minor and pct is not None:
+            lines.append(
+                t(
+                    "plan-overview-line",
+                    period=label,
+                    plan=money(manager, line.plan_minor),
+                    sold=sold,
+                    pct=pct,
+                )
+            )
+        else:
+            lines.append(t("plan-overview-line-none", period=label, sold=sold))
+    if data.clients:
+        lines += ["", t("plan-overview-clients")]
+        for line in data.clients:
+            lines.append(
+                t(
+                    "plan-overview-client",
+                    client=line.client_name or "",
+                    period=period_label(t, line.period, lang),
+                    plan=money(manager, line.plan_minor or 0),
+                    sold=money(manager, line.sold_minor),
+                    pct=attainment(line.sold_minor, line.plan_minor) or 0,
+                )
+            )
+    lines += ["", t("plan-overview-hint")]
+    return "\n".join(lines)

@@ -1,0 +1,124 @@
+"""storage/sqlite_driver.py: one thread round trip per statement, same results as aiosqlite."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import sqlite_driver
+from storage.db import create_engine
+
+TABLE = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    async with engine.begin() as conn:
+        await conn.execute(text(TABLE))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every call sent to a connection's worker thread, by function name."""
+    seen: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return seen
+
+
+async def test_the_engine_uses_the_fast_connection(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        assert isinstance(raw.driver_connection, sqlite_driver.FastConnection)
+        pragmas = [
+            (await conn.execute(text(f"PRAGMA {name}"))).scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        ]
+    assert pragmas == ["wal", 1, 5000]  # storage/db.py's connect hook still runs
+
+
+async def test_rows_rowcount_and_lastrowid_come_back(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        inserted = await conn.execute(text("INSERT INTO t (v) VALUES ('a')"))
+        assert inserted.lastrowid == 1
+        many = await conn.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "b"}, {"v": "c"}])
+        assert many.rowcount == 2
+        updated = await conn.execute(text("UPDATE t SET v = v || '!' WHERE id > 1"))
+        assert updated.rowcount == 2
+        returned = await conn.execute(text("INSERT INTO t (v) VALUES ('d') RETURNING id, v"))
+        assert returned.all() == [(4, "d")]
+    async with engine.connect() as conn:
+        result = await conn.execute(text("SELECT id, v FROM t ORDER BY id"))
+        assert list(result.keys()) == ["id", "v"]
+        assert result.all() == [(1, "a"), (2, "b!"), (3, "c!"), (4, "d")]
+        assert (await conn.execute(text("SELECT v FROM t WHERE id = 99"))).first() is None
+
+
+async def test_one_trip_per_statement_and_none_for_an_idle_commit(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.connect() as conn:  # connects and sets the pragmas: not counted below
+        await conn.execute(text("SELECT 1"))
+    trips.clear()
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT v FROM t"))
+        await conn.commit()  # nothing to commit: sqlite3 would do nothing, so no trip
+    assert trips == ["_run"]
+    trips.clear()
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO t (v) VALUES ('x')"))
+    assert trips == ["_run", "commit"]  # and the pool's reset on check-in costs no trip
+
+
+async def test_a_rollback_in_a_transaction_still_rolls_back(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("INSERT INTO t (v) VALUES ('gone')"))
+        await conn.rollback()
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+
+
+async def test_errors_are_the_usual_dbapi_errors(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO t (v) VALUES ('same')"))
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO t (v) VALUES ('same')"))
+    async with engine.connect() as conn:  # the connection went back to the pool usable
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+
+
+async def test_two_writers_wait_for_each_other_instead_of_failing(engine: AsyncEngine) -> None:
+    """Each connection keeps its own thread: a writer waiting on the lock blocks that thread
+    (busy_timeout), never the event loop, so the holder can finish and commit."""
+    holder = await engine.connect()
+    await holder.execute(text("INSERT INTO t (v) VALUES ('first')"))  # holds the write lock
+
+    async def second() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO t (v) VALUES ('second')"))
+
+    waiting = asyncio.create_task(second())
+    await asyncio.sleep(0.2)
+    assert not waiting.done()  # waiting for the lock, while this loop keeps running
+    await holder.commit()
+    await holder.close()
+    await asyncio.wait_for(waiting, 5)
+    async with engine.connect() as conn:
+        values = (await conn.execute(text("SELECT v FROM t ORDER BY id"))).scalars().all()
+    assert values == ["first", "second"]
