@@ -51,3 +51,14 @@ def test_every_key_used_in_code_exists() -> None:
 def test_translator_reads_all_feature_files() -> None:
     assert Translator("ru")("cancelled") != "cancelled"
     assert Translator("en")("cancelled") != "cancelled"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_menu_command_is_described_and_in_help(lang: str) -> None:
+    from bot.app import MENU_COMMANDS
+
+    t = Translator(lang)
+    help_text = t("help")
+    for command in MENU_COMMANDS:
+        assert f"cmd-{command}" in message_ids(lang), command
+        assert f"/{command}" in help_text, command

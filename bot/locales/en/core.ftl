@@ -24,6 +24,12 @@ cmd-clients = The client list, with filters
 cmd-contact = Add a decision-maker: /contact Acme: John, CFO, March 12
 cmd-import = Upload clients from CSV or Excel
 cmd-export = Download the whole base as Excel and CSV
+cmd-sale = Log a sale: /sale Acme 150k
+cmd-plan = Sales plan
+cmd-kpi = My KPIs: plan, pace, clients
+cmd-request = A client request (B2C)
+cmd-review = Client feedback: + or -
+cmd-demo = Demo: a sample base to try things on
 
 help =
     <b>kambot</b> — your pocket account-manager assistant.
@@ -44,6 +50,14 @@ help =
     /contact Acme: John Smith, CFO, March 12 — add a decision-maker
     /import — upload clients from CSV or Excel
     /export — download the whole base as Excel and CSV
+
+    <b>Sales and KPIs</b>
+    /sale Acme 150k cable yesterday — log a sale
+    /plan 3 000 000 — the sales plan for the month (/plan 9m quarter); /plan — show plans
+    /kpi — where you stand on plan and KPIs, with the pace to the end of the month; /kpi quarter — for the quarter
+    /request Acme the delivery did not arrive — open a request; /request — open requests
+    /review Acme + thanks — client feedback (+ or -)
+    /demo — demo mode with a sample base to try /kpi and everything else; /demo off to leave
 
     <b>Settings</b>
     /start — get started: language, timezone, work mode, digest time
