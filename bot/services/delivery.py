@@ -136,6 +136,16 @@ async def _ping(
     return None
 
 
+# A digest at the time the manager chose goes out even inside quiet hours (choosing it is asking
+# for it, see schedule_rules); a late one — after downtime — waits for the morning like any ping.
+ASKED_FOR_KINDS = frozenset({ReminderKind.DIGEST, ReminderKind.WEEKLY})
+ASKED_FOR_GRACE = timedelta(hours=1)
+
+
+def _asked_for(reminder: Reminder, now: datetime) -> bool:
+    return reminder.kind in ASKED_FOR_KINDS and now - reminder.due_at < ASKED_FOR_GRACE
+
+
 async def _prepare(
     session: AsyncSession, reminder: Reminder, now: datetime
 ) -> tuple[str | None, Ping | None]:
@@ -151,7 +161,7 @@ async def _prepare(
         reminder.state = ReminderState.CANCELLED
         return "inactive", None
     allowed = push_out_of_quiet_hours(now, manager.timezone, manager.quiet_start, manager.quiet_end)
-    if allowed > now:
+    if allowed > now and not _asked_for(reminder, now):
         reminder.state, reminder.due_at = ReminderState.PENDING, allowed
         return "quiet", None
     ping = await _ping(session, reminder, manager, now)

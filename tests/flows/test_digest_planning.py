@@ -117,3 +117,45 @@ async def test_a_new_timezone_moves_the_digest_to_its_morning(
     assert len(_digests(bot, start)) == 1
     [row] = await _digest_rows(session_pool)
     assert row.dedupe_key.endswith(":2026-11-28")  # Saturday in Vladivostok already
+
+
+async def test_a_digest_chosen_inside_quiet_hours_comes_at_that_time(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    await _with_a_birthday_soon(client)
+    await client.send("/settings")
+    await client.click("☀️ Дайджест")
+    await client.send("6:30")  # inside the default quiet hours (21:00-08:00): asked for anyway
+    sender = _sender(bot, clock)
+    clock.set(datetime(2026, 11, 29, 3, 0, tzinfo=UTC))  # 06:00 in Moscow
+    await tick(session_pool, sender, clock)
+    start = len(bot.session.requests)
+    clock.set(datetime(2026, 11, 29, 3, 30, tzinfo=UTC))  # 06:30
+    await tick(session_pool, sender, clock)
+    assert len(_digests(bot, start)) == 1
+
+
+async def test_a_digest_late_after_downtime_waits_for_the_end_of_quiet_hours(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    await _with_a_birthday_soon(client)
+    await client.send("/settings")
+    await client.click("☀️ Дайджест")
+    await client.send("6:30")
+    sender = _sender(bot, clock)
+    clock.set(datetime(2026, 11, 29, 3, 0, tzinfo=UTC))  # 06:00: planned for 06:30
+    await tick(session_pool, sender, clock)
+    start = len(bot.session.requests)
+    # Down from 06:00 to 07:45: the digest is 75 minutes late and it is still quiet time.
+    clock.set(datetime(2026, 11, 29, 4, 45, tzinfo=UTC))
+    await tick(session_pool, sender, clock)
+    assert _digests(bot, start) == []
+    clock.set(datetime(2026, 11, 29, 5, 0, tzinfo=UTC))  # 08:00: quiet hours are over
+    await tick(session_pool, sender, clock)
+    assert len(_digests(bot, start)) == 1
