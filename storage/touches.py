@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
 from storage.enums import ReminderKind, ReminderState
-from storage.models import Client, Contact, Interaction, Note, NoteTag, Reminder
+from storage.models import Client, Contact, Interaction, Note, NoteTag, Reminder, Sale
 
 # Built once (it runs for every logged message): the client rows a message may name, without
 # their tags or contacts, as a touch needs them.
@@ -47,10 +47,14 @@ async def owned_note(session: AsyncSession, owner_id: int, note_id: int) -> Note
     return await session.scalar(select(Note).where(Note.id == note_id, Note.manager_id == owner_id))
 
 
-async def latest_touch_time(session: AsyncSession, client_id: int) -> datetime | None:
-    return await session.scalar(
+async def latest_activity_time(session: AsyncSession, client_id: int) -> datetime | None:
+    """The newest touch or sale of the client: what the check-in clock counts from."""
+    touch = await session.scalar(
         select(func.max(Interaction.occurred_at)).where(Interaction.client_id == client_id)
     )
+    sale = await session.scalar(select(func.max(Sale.sold_at)).where(Sale.client_id == client_id))
+    moments = [m for m in (touch, sale) if m is not None]
+    return max(moments) if moments else None
 
 
 async def recent_touches(

@@ -45,7 +45,8 @@ from bot.services.amounts import (
 from bot.services.clients import ClientNotFound, ClientRef, Lookup, refresh_checkin
 from bot.services.dates import When, find_all_when, find_invalid_date, local_day
 from storage import clients as client_store
-from storage.models import Client, Interaction, Manager, Sale
+from storage import touches as touch_store
+from storage.models import Client, Manager, Sale
 
 log = logging.getLogger(__name__)
 MAX_LINE = 120
@@ -238,21 +239,11 @@ async def client_total(
     return int(value or 0)
 
 
-async def latest_activity(session: AsyncSession, client_id: int) -> datetime | None:
-    """The newest touch or sale of the client: what the check-in clock counts from."""
-    touch = await session.scalar(
-        select(func.max(Interaction.occurred_at)).where(Interaction.client_id == client_id)
-    )
-    sale = await session.scalar(select(func.max(Sale.sold_at)).where(Sale.client_id == client_id))
-    moments = [m for m in (touch, sale) if m is not None]
-    return max(moments) if moments else None
-
-
 async def _reset_activity(
     session: AsyncSession, manager: Manager, client: Client, now: datetime
 ) -> None:
     await session.flush()
-    client.last_touch_at = await latest_activity(session, client.id)
+    client.last_touch_at = await touch_store.latest_activity_time(session, client.id)
     refresh_checkin(client, manager, now)
 
 

@@ -82,7 +82,7 @@ def _sync_followup(
 async def _reset_cadence(
     session: AsyncSession, manager: Manager, client: Client, now: datetime
 ) -> None:
-    client.last_touch_at = await store.latest_touch_time(session, client.id)
+    client.last_touch_at = await store.latest_activity_time(session, client.id)
     refresh_checkin(client, manager, now)
 
 

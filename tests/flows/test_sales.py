@@ -522,3 +522,18 @@ async def test_a_new_sale_abandons_a_waiting_fix(
     await client.send("/sale Ромашка 10к")
     await client.send("500")  # no longer an answer to "type the right amount"
     assert [s.amount_minor for s in await _sales(session_pool)] == [15_000_000, 1_000_000]
+
+
+async def test_undoing_a_touch_keeps_the_clock_of_an_earlier_sale(
+    client: BotClient, session_pool: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    await _create(client, "Ромашка")
+    await client.send("/sale Ромашка 150к")
+    sold_at = clock.now()
+    clock.advance(timedelta(minutes=2))
+    await client.send("/call Ромашка обсудили")
+    texts = client.texts(await client.send("/undo"))
+    assert any("Отменил касание" in t for t in texts), texts
+    ромашка = await _client(session_pool, "Ромашка")
+    assert ромашка.last_touch_at == sold_at
+    assert ромашка.next_checkin_at == sold_at + timedelta(days=30)
