@@ -166,7 +166,8 @@ def _risk(t: Translator, b2b: B2B) -> str:
 
 
 def _days_since(moment: datetime, now: datetime) -> int:
-    return max((now - moment).days, 0)
+    """Calendar days on the manager's clock (`now` is local), the same count as /today's."""
+    return max((now.date() - moment.astimezone(now.tzinfo).date()).days, 0)
 
 
 def duration(t: Translator, seconds: int | None) -> str:

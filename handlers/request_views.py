@@ -35,6 +35,10 @@ def format_duration(t: Translator, seconds: float) -> str:
 
 
 def _sla(t: Translator, delta: timedelta) -> str:
+    # SLAs are quoted in hours up to two days ("24 ч", not "1 дн."), as support teams say them.
+    hours, rest = divmod(int(delta.total_seconds()), 3600)
+    if not rest and 0 < hours <= 48:
+        return t("dur-hours", n=hours)
     return format_duration(t, delta.total_seconds())
 
 

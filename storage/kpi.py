@@ -103,6 +103,11 @@ async def sales_two_periods(
     return current, previous
 
 
+async def first_sale_at(session: AsyncSession, manager_id: int) -> datetime | None:
+    """The start of the manager's sales history (the MIN of an index: no scan)."""
+    return await session.scalar(select(func.min(Sale.sold_at)).where(Sale.manager_id == manager_id))
+
+
 async def sales_total(
     session: AsyncSession, manager_id: int, start: datetime, end: datetime
 ) -> int:

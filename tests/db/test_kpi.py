@@ -396,3 +396,29 @@ async def test_b2c_and_kam_modes_get_the_sales_and_plan_lines(
     assert report.b2c is not None
     assert report.sales.total_minor == 1_240_000 * RUB
     assert report.pace.attainment == Fraction(62, 100)
+
+
+@pytest.mark.parametrize(
+    ("first_sale_day", "comparable"),
+    [
+        (1, True),  # October starts the history: a whole previous month
+        (4, True),  # within the first tenth of October's 31 days (3.1 days after 1 Oct 00:00)
+        (5, False),  # history starts inside October: "+x %" would compare with a stub
+    ],
+)
+async def test_no_comparison_with_a_previous_period_the_history_does_not_cover(
+    session_pool: async_sessionmaker[AsyncSession], first_sale_day: int, comparable: bool
+) -> None:
+    async with session_pool() as session:
+        manager = await _manager(session)
+        s = Seed(session, manager)
+        await s.client("Ромашка", created=local(2026, 1, 10))
+        # Oct 1 00:00 local + 3.1 days = Oct 4 02:24 local: a sale at 00:30 on the 4th is within.
+        await s.sale("Ромашка", 10_000, local(2026, 10, first_sale_day, 0, 30))
+        await s.sale("Ромашка", 30_000, local(2026, 11, 10))
+        await session.commit()
+        report = await build_kpi(session, manager, PeriodKind.MONTH, NOW)
+    assert report.previous_comparable is comparable
+    assert report.b2b is not None
+    # 30 000 vs 10 000 per sale: +200 % when comparable.
+    assert report.b2b.average_check.change == (Fraction(2) if comparable else None)

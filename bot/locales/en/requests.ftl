@@ -36,7 +36,7 @@ request-list-title = 📋 <b>Open requests: { $count }</b> (oldest first; ⚠️
 request-list-line = { $n }. { $flag }<b>{ $client }</b> — { $text } · { $age }{ $waiting }
 request-no-answer = no response yet
 request-list-page = Page { $page } of { $pages }
-request-list-sla = SLA: first response within { $response }, resolution within { $resolution }.
+request-list-sla = SLA: first response within { $response }, resolution within { $resolution }
 
 dur-days = { $n } d
 dur-hours = { $n } h

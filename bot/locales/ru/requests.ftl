@@ -36,7 +36,7 @@ request-list-title = 📋 <b>Открытые заявки: { $count }</b> (сн
 request-list-line = { $n }. { $flag }<b>{ $client }</b> — { $text } · { $age }{ $waiting }
 request-no-answer = без ответа
 request-list-page = Страница { $page } из { $pages }
-request-list-sla = SLA: первый ответ — за { $response }, решение — за { $resolution }.
+request-list-sla = SLA: первый ответ — за { $response }, решение — за { $resolution }
 
 dur-days = { $n } дн.
 dur-hours = { $n } ч

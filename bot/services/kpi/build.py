@@ -8,7 +8,8 @@ Definitions (the README repeats them for users):
 - active client: a non-archived client who bought in the period, or was touched within cadence;
 - coverage: touched within cadence ÷ clients in work;
 - average check: period sales ÷ number of sales; sales per client: period sales ÷ clients who
-  bought; both compared with the whole previous period;
+  bought; both compared with the whole previous period — only when the sales history covers it
+  (the first sale is within its first tenth), so a new user or the demo doesn't see "+790 %";
 - new product line: a (client, product line) first sold in the period, to a client who had
   bought anything before the period;
 - at risk: past the cadence (next check-in is in the past), or the average check of the last
@@ -37,6 +38,7 @@ from bot.services.periods import (
 )
 from storage import kpi as store
 from storage.enums import PeriodKind, WorkMode
+from storage.kpi import SalesTotals
 from storage.models import Manager
 
 TOP = 5
@@ -69,6 +71,10 @@ async def build_kpi(
     start, end = utc_bounds(period, zone)
     earlier, _ = utc_bounds(previous(period), zone)
     current, before = await store.sales_two_periods(session, manager.id, earlier, start, end)
+    first_sale = await store.first_sale_at(session, manager.id)
+    history_covers_previous = (
+        first_sale is not None and first_sale <= earlier + (start - earlier) / 10
+    )
     report = KpiReport(
         mode=manager.work_mode,
         period=period,
@@ -76,6 +82,7 @@ async def build_kpi(
         currency=manager.currency,
         sales=current,
         previous_sales=before,
+        previous_comparable=history_covers_previous,
         pace=await pace_for(session, manager, period, today, current.total_minor),
     )
     if manager.work_mode == WorkMode.B2B:
@@ -96,7 +103,8 @@ async def _b2b(
     now: datetime,
 ) -> B2B:
     start, end = bounds
-    cur, prev = report.sales, report.previous_sales
+    cur = report.sales
+    prev = report.previous_sales if report.previous_comparable else SalesTotals(0, 0, 0)
     touches, touched_clients = await store.touches(session, manager.id, start, end)
     overdue_count, overdue = await store.overdue(session, manager.id, now, RISK_SHOWN)
     drops = await store.check_drops(
@@ -114,5 +122,6 @@ async def _b2b(
         ),
         new_lines=await store.new_lines(session, manager.id, start, end),
         top=await store.top_clients(session, manager.id, start, end, TOP),
-        risk=AtRisk(overdue_count, overdue, drops, now),
+        # In the manager's zone: "overdue by N days" counts calendar days, as /today does.
+        risk=AtRisk(overdue_count, overdue, drops, now.astimezone(ZoneInfo(manager.timezone))),
     )

@@ -129,6 +129,8 @@ class KpiReport:
     sales: SalesTotals
     previous_sales: SalesTotals
     pace: Pace
+    # False when the history starts inside the previous period: no "vs previous" then.
+    previous_comparable: bool = True
     # One of the three, by work mode; the B2C and key-account figures have modules of their own.
     b2b: B2B | None = None
     b2c: B2CMetrics | None = None
