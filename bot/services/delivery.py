@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 BATCH = 200
 CONCURRENCY = 16  # recordings at once; sends waiting on the limiter are not counted
+PREPARE_CHUNK = 20
 MAX_ATTEMPTS = 8
 WORKER = f"{socket.gethostname()}-{id(object())}"
 
@@ -237,9 +238,9 @@ async def deliver(
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
     async def prepare(reminder_ids: list[int]) -> list[Ping]:
-        # All of the batch before any send. Preparing row by row in tasks that shared one gate
-        # with the recording made each record queue behind the prepares still waiting: in the
-        # kill -9 test 41 of 60 messages Telegram had answered were not yet recorded.
+        # A chunk in one session, apart from the recording. Preparing row by row in tasks that
+        # shared one gate with the recording made each record queue behind the prepares still
+        # waiting: in the kill -9 test 41 of 60 messages Telegram had answered were unrecorded.
         pings: list[Ping] = []
         if not reminder_ids:
             return pings
@@ -276,7 +277,12 @@ async def deliver(
             for ping in await prepare([rid]):
                 await send_and_record(ping)
     rest = [rid for rid, kind in claimed if kind != ReminderKind.DIGEST]
-    await asyncio.gather(*(send_and_record(ping) for ping in await prepare(rest)))
+    # Prepared a chunk at a time, each chunk's sends starting at once: preparing a whole batch
+    # of 500 first left the sender idle ~2 s per batch (P3 fell from 25.7 to 23.4 msg/s).
+    async with asyncio.TaskGroup() as group:
+        for start in range(0, len(rest), PREPARE_CHUNK):
+            for ping in await prepare(rest[start : start + PREPARE_CHUNK]):
+                group.create_task(send_and_record(ping))
     if claimed:
         log.info("delivered reminders: %s", outcomes)
     return outcomes
