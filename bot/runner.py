@@ -56,7 +56,8 @@ async def run_bot(settings: Settings, *, started: float) -> None:
         else:
             await _run_polling(settings, bot, dp, stop, in_flight, started, me.username or "")
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler.running:  # not yet started when Telegram was unreachable at start
+            scheduler.shutdown(wait=False)
         await bot.session.close()
         await engine.dispose()
         log.info("stopped cleanly")

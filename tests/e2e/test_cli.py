@@ -66,6 +66,16 @@ def test_bad_database_url_is_one_clear_line(tmp_path: Path, url: str, says: str)
     assert BOT_TOKEN not in result.stderr
 
 
+def test_unreachable_telegram_is_one_clear_line(tmp_path: Path) -> None:
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    result = _run(tmp_path, BOT_TOKEN=BOT_TOKEN, TELEGRAM_API_URL="http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert "cannot reach the Telegram Bot API at http://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Unclosed client session" not in result.stderr
+    assert BOT_TOKEN not in result.stderr
+
+
 def test_migrate_command_creates_the_default_sqlite_database(tmp_path: Path) -> None:
     result = _run(tmp_path, "migrate")
     assert result.returncode == 0, result.stderr
