@@ -130,3 +130,8 @@ def working_days(period: Period, today: date, calendar: WorkCalendar) -> Working
         return WorkingDays(total, total, 0)
     elapsed = calendar.count(period.start, today + timedelta(days=1))
     return WorkingDays(total, elapsed, total - elapsed)
+
+
+def warm_up() -> None:
+    """`holidays` imports its country modules on first use (~0.3 s): at start, not on a /kpi."""
+    calendar_for_timezone("Europe/Moscow").is_working(date(2026, 1, 1))
