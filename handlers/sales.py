@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -277,7 +278,7 @@ async def _sale_id(state: FSMContext) -> int:
     return int((await state.get_data()).get("sale_id", 0))
 
 
-async def _after_fix(
+async def _apply_fix(
     message: Message,
     bot: Bot,
     t: Translator,
@@ -285,8 +286,15 @@ async def _after_fix(
     manager: Manager,
     state: FSMContext,
     clock: Clock,
-    found: Recorded,
+    change: Callable[[int], Awaitable[Recorded]],
 ) -> None:
+    """Runs one typed fix on the sale being fixed; the sale may be gone (undone meanwhile)."""
+    try:
+        found = await change(await _sale_id(state))
+    except (SaleNotFound, ClientNotFound):
+        await state.set_state(None)
+        await message.answer(t("sale-not-found"))
+        return
     await state.set_state(None)
     await show_sale(bot, message.chat.id, t, session, manager, found, clock)
 
@@ -309,13 +317,16 @@ async def on_amount_text(
     except SaleProblem as exc:
         await message.answer(t(exc.key, **exc.args_))
         return
-    try:
-        found = await sale_service.set_amount(session, manager, await _sale_id(state), minor)
-    except (SaleNotFound, ClientNotFound):
-        await state.set_state(None)
-        await message.answer(t("sale-not-found"))
-        return
-    await _after_fix(message, bot, t, session, manager, state, clock, found)
+    await _apply_fix(
+        message,
+        bot,
+        t,
+        session,
+        manager,
+        state,
+        clock,
+        lambda sale_id: sale_service.set_amount(session, manager, sale_id, minor),
+    )
 
 
 async def on_line_text(
@@ -329,13 +340,16 @@ async def on_line_text(
 ) -> None:
     assert message.text is not None
     raw = None if message.text.strip() in {"-", "—", "–"} else message.text
-    try:
-        found = await sale_service.set_line(session, manager, await _sale_id(state), raw)
-    except (SaleNotFound, ClientNotFound):
-        await state.set_state(None)
-        await message.answer(t("sale-not-found"))
-        return
-    await _after_fix(message, bot, t, session, manager, state, clock, found)
+    await _apply_fix(
+        message,
+        bot,
+        t,
+        session,
+        manager,
+        state,
+        clock,
+        lambda sale_id: sale_service.set_line(session, manager, sale_id, raw),
+    )
 
 
 async def on_date_text(
@@ -361,13 +375,16 @@ async def on_date_text(
     except SaleProblem as exc:
         await message.answer(t(exc.key, **exc.args_))
         return
-    try:
-        found = await sale_service.set_date(session, manager, await _sale_id(state), sold_at, now)
-    except (SaleNotFound, ClientNotFound):
-        await state.set_state(None)
-        await message.answer(t("sale-not-found"))
-        return
-    await _after_fix(message, bot, t, session, manager, state, clock, found)
+    await _apply_fix(
+        message,
+        bot,
+        t,
+        session,
+        manager,
+        state,
+        clock,
+        lambda sale_id: sale_service.set_date(session, manager, sale_id, sold_at, now),
+    )
 
 
 async def on_client_text(
@@ -396,7 +413,8 @@ async def on_client_text(
     except ClientArchived as exc:
         await message.answer(t("sale-move-archived", name=exc.client.name))
         return
-    await _after_fix(message, bot, t, session, manager, state, clock, found)
+    await state.set_state(None)
+    await show_sale(bot, message.chat.id, t, session, manager, found, clock)
 
 
 def build_router() -> Router:
