@@ -18,7 +18,7 @@ from bot.services import requests as request_service
 from bot.services.clients import ClientNotFound
 from bot.services.requests import RequestView
 from storage import clients as client_store
-from storage.models import Manager, Review
+from storage.models import Client, Manager, Review
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4000
@@ -177,3 +177,19 @@ async def open_request_from(
     review.request_id = opened.id
     await session.commit()
     return opened
+
+
+async def last_entered(
+    session: AsyncSession, manager_id: int, since: datetime
+) -> tuple[Review, str] | None:
+    """The newest review entered since `since`, with its client's name: for /undo."""
+    row = (
+        await session.execute(
+            select(Review, Client.name)
+            .join(Client, Client.id == Review.client_id)
+            .where(Review.manager_id == manager_id, Review.created_at >= since)
+            .order_by(Review.created_at.desc(), Review.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None

@@ -377,3 +377,26 @@ def test_opened_time_from_the_start_of_the_text(
     got = split_opened_at(typed, NOW, "Europe/Moscow")
     assert got.text == text
     assert got.opened_at == opened
+
+
+async def test_undo_command_takes_back_the_newest_request_or_review(
+    client: BotClient, session_pool: Pool, clock: FrozenClock
+) -> None:
+    await _create(client, "Ромашка")
+    await client.send("/request Ромашка не пришла доставка")
+    clock.advance(timedelta(minutes=1))
+    await client.send("/review Ромашка - курьер опоздал")
+    clock.advance(timedelta(minutes=1))
+    texts = client.texts(await client.send("/undo"))
+    assert any("Отменил отзыв: Ромашка: курьер опоздал" in t for t in texts), texts
+    assert await _reviews(session_pool) == []
+    assert len(await _requests(session_pool)) == 1
+    texts = client.texts(await client.send("/undo"))
+    assert any("Отменил заявку: Ромашка: не пришла доставка" in t for t in texts), texts
+    assert await _requests(session_pool) == []
+    clock.advance(timedelta(minutes=1))
+    await client.send("/request Ромашка нужен счёт")
+    clock.advance(timedelta(minutes=11))  # past the ten-minute window: stays
+    texts = client.texts(await client.send("/undo"))
+    assert any("нечего отменять" in t for t in texts), texts
+    assert len(await _requests(session_pool)) == 1
