@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -167,10 +168,9 @@ async def open_request_from(
     """A negative review becomes a request to work on; pressing twice opens it once."""
     review = await _owned(session, manager, review_id)
     if review.request_id is not None:
-        try:
+        # A request undone since is gone: then a fresh one is opened below.
+        with suppress(request_service.RequestNotFound):
             return await request_service.get(session, manager, review.request_id)
-        except request_service.RequestNotFound:
-            pass  # the request was undone since: open a fresh one
     opened = await request_service.open_request(
         session, manager, review.client_id, review.text or fallback_text, now
     )
