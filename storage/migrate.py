@@ -46,3 +46,7 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 async def table_names(engine: AsyncEngine) -> list[str]:
     async with engine.connect() as conn:
         return await conn.run_sync(lambda c: inspect(c).get_table_names())
+
+
+class MigrationError(RuntimeError):
+    pass
