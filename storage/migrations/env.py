@@ -14,7 +14,20 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _refuse_cascading_rebuilds(connection: Connection) -> None:
+    """Batch mode drops and recreates SQLite tables: with foreign keys on, the drop cascades
+    into every child table. storage.migrate.upgrade turns them off before its transaction."""
+    if connection.dialect.name != "sqlite":
+        return
+    if connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        raise RuntimeError(
+            "SQLite migrations must run with foreign keys off (a table rebuild would cascade "
+            "deletes): use storage.migrate.upgrade"
+        )
+
+
 def _run(connection: Connection) -> None:
+    _refuse_cascading_rebuilds(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
