@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import AfterValidator, Field
+
+# Row ids are int4 on PostgreSQL: a forged id outside 1..2³¹−1 would overflow the query. Such
+# data fails to unpack, so no handler matches and the fallback says "this button is outdated".
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int, Field(ge=0, le=MAX_ID)]  # 0: "no id" (a list, a draft)
+Page = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+def _fits(value: str) -> str:
+    """Free values (`v`) carry pages, indices and ids as digits: bound them like ids."""
+    if value.lstrip("-").isdigit() and abs(int(value)) > MAX_ID:
+        raise ValueError("number out of range")
+    return value
+
+
+Value = Annotated[str, AfterValidator(_fits)]
 
 
 class Flow:
@@ -28,9 +48,9 @@ class ClientCb(CallbackData, prefix="c"):
     """An action on one client card. `id` is always re-checked against the asking manager."""
 
     a: str  # open | edit | set | ask | archive | restore | delete | purge | contacts
-    id: int = 0
+    id: OptionalId = 0
     f: str = ""
-    v: str = ""
+    v: Value = ""
 
 
 class NewClientCb(CallbackData, prefix="nc"):
@@ -41,13 +61,13 @@ class NewClientCb(CallbackData, prefix="nc"):
 
 class ListCb(CallbackData, prefix="l"):
     f: str = "all"  # all | overdue | key | archived | tag
-    p: int = 0
-    t: int = -1  # index into the tag list shown with the page
+    p: Page = 0
+    t: Annotated[int, Field(ge=-1, le=MAX_ID)] = -1  # index into the tag list of the page
 
 
 class ContactCb(CallbackData, prefix="ct"):
     a: str  # open | ask | del | purge
-    id: int
+    id: Id
     f: str = ""
 
 
@@ -59,29 +79,29 @@ class TouchCb(CallbackData, prefix="t"):
     """An action on a logged touch; `id` is re-checked against the asking manager."""
 
     a: str  # kind | setk | due | setd | client | undo | done
-    id: int
-    v: str = ""
+    id: Id
+    v: Value = ""
 
 
 class TapCb(CallbackData, prefix="tp"):
     """Logging by taps: client → type → outcome; each step carries what was chosen so far."""
 
-    id: int  # client id
+    id: Id  # client id
     k: str = ""  # kind
     o: str = ""  # outcome, "x" for skipped
 
 
 class NoteCb(CallbackData, prefix="n"):
     a: str  # undo
-    id: int
+    id: Id
 
 
 class ReminderCb(CallbackData, prefix="r"):
     """A tap on a reminder: done | log | snooze (v = 1h | tomorrow | 3d | week)."""
 
     a: str
-    id: int
-    v: str = ""
+    id: Id
+    v: Value = ""
 
 
 class RequestCb(CallbackData, prefix="rq"):
@@ -89,15 +109,15 @@ class RequestCb(CallbackData, prefix="rq"):
     in the draft). `id` is re-checked against the asking manager."""
 
     a: str
-    id: int = 0
-    p: int = 0
+    id: OptionalId = 0
+    p: Page = 0
 
 
 class ReviewCb(CallbackData, prefix="rv"):
     """A saved review: undo | req (open a request from a negative one)."""
 
     a: str
-    id: int
+    id: Id
 
 
 class KpiCb(CallbackData, prefix="kp"):
@@ -116,15 +136,15 @@ class SaleCb(CallbackData, prefix="sl"):
     """
 
     a: str
-    id: int = 0
-    v: str = ""
+    id: OptionalId = 0
+    v: Value = ""
 
 
 class PlanCb(CallbackData, prefix="pl"):
     """pick (`id` = client for the waiting per-client plan) | key (`id` = client to mark 🔑)."""
 
     a: str
-    id: int = 0
+    id: OptionalId = 0
 
 
 class DemoCb(CallbackData, prefix="dm"):
@@ -132,4 +152,4 @@ class DemoCb(CallbackData, prefix="dm"):
     manager id, re-checked against the pressing manager's own sandbox."""
 
     a: str
-    id: int = 0
+    id: OptionalId = 0
