@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage import sqlite_driver
+from storage.sqlite_files import create_private, ensure_folder, sqlite_file
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -30,9 +30,13 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def ensure_sqlite_folder(database_url: str) -> None:
-    url = make_url(database_url)
-    if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
-        Path(url.database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    """Prepares a SQLite file for its owner only: a folder we create is 0700, a new file 0600
+    (created before SQLite would make it 0644; its -wal/-shm take the file's mode). Existing
+    folders and files keep their modes (see storage/sqlite_files.py)."""
+    path = sqlite_file(database_url)
+    if path is not None:
+        ensure_folder(path)
+        create_private(path)
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
