@@ -12,24 +12,10 @@ Pipeline::
 
 Decisions (the brief left them open):
 
-* Encoding. A UTF-16/UTF-8 BOM is trusted. Without one, bytes that decode as strict UTF-8 are
-  UTF-8: Russian text in Windows-1251 is practically never valid UTF-8, because two Cyrillic
-  letters in a row are two bytes >= 0xC0, i.e. a lead byte followed by a non-continuation byte.
-  Otherwise the file is Windows-1251 (what Russian Excel writes) -- unless it also contains a
-  run of two or more UTF-8-encoded Cyrillic letters (``[D0-D3][80-BF]`` pairs): that is UTF-8
-  text inside a file that is not UTF-8, i.e. mixed encodings, refused with
-  "import-file-encoding" rather than imported half as mojibake. Genuine cp1251 text would need
-  two "Р/С/Т/У + punctuation" pairs back to back to look like that.
-* Separator: ``csv.Sniffer`` looks at every character and is fooled by commas inside quoted
-  Russian text ("Москва, ул. Ленина"). We parse the first 50 records with the real csv parser
-  once per candidate (tab, ``;``, ``,``) and keep the one that splits the header into more than
-  one column and gives the most records with the header's column count; quoted separators do
-  not count because the parser honours the quotes. Ties go to tab, then ``;`` (what Russian
-  Excel writes, and commas are common inside unquoted Russian text), then ``,``.
-* Macros: a workbook with a VBA project (.xlsm or a vbaProject.bin part) is read for its values
-  only, with the note "import-note-macros". openpyxl never executes or even parses the VBA
-  part (``keep_vba=False``), so refusing would only cost the manager a re-save on the phone;
-  the note is the clear reply. "import-file-macros" is therefore never raised.
+* Reading (encodings, separators, workbooks, limits): see ``import_readers``,
+  ``import_encoding`` and ``import_limits``; this module starts from a ``Table`` of strings.
+* Macros: "import-file-macros" is never raised: a workbook with a VBA project is read for its
+  values with a note, since openpyxl never parses the VBA part.
 * Formulas: XLSX cells give Excel's cached values (``data_only=True``) and the table carries the
   note "import-note-formulas". A text value that looks like a formula (``=`` followed by
   something, or a DDE payload such as ``+cmd|' /C calc'!A0``) is refused per cell as
@@ -53,49 +39,68 @@ Decisions (the brief left them open):
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
-import warnings
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from pathlib import PurePath
-from typing import Any, Final, TypeAlias
-from xml.etree.ElementTree import ParseError
+from datetime import date
+from typing import Final, TypeAlias
 
-from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.utils.exceptions import (  # type: ignore[import-untyped, unused-ignore]
-    InvalidFileException,
-)
 from rapidfuzz import fuzz, process
 
 from bot.services.birthdays import Birthday, parse_birthday
+from bot.services.import_limits import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_LINES,
+    MAX_RECORD_FIELDS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    ImportFileError,
+)
+from bot.services.import_readers import (
+    NOTE_COLUMNS,
+    NOTE_FORMULAS,
+    NOTE_MACROS,
+    NOTE_SHEET,
+    TEXT_EXTENSIONS,
+    WORKBOOK_EXTENSIONS,
+    Table,
+    read_table,
+)
+from bot.services.import_readers import header_key as _header_key
 from bot.services.names import NameProblem, normalize_name, validate_display_name
 from bot.services.phones import normalize_phone
 from bot.services.taxid import is_valid_inn, normalize_tax_id
 
-MAX_FILE_BYTES: Final = 10 * 1024 * 1024
-MAX_ROWS: Final = 20_000
-# Columns past this are not read: no client base has a hundred meaningful columns, and a sheet
-# with thousands of formatted-but-empty columns must not cost 20,000 x thousands of cells.
-MAX_COLUMNS: Final = 100
-# An XLSX is a zip: 10 MB can unpack to gigabytes (a zip bomb). A real 20,000-row base unpacks
-# to a few tens of MB.
-MAX_UNPACKED_BYTES: Final = 256 * 1024 * 1024
-# Lengths of the database columns the values end up in (names: see names.MAX_NAME_LENGTH).
+# Re-exported: callers and tests know them as importing.*.
+__all__ = [
+    "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_LINES",
+    "MAX_RECORD_FIELDS",
+    "MAX_ROWS",
+    "MAX_UNPACKED_BYTES",
+    "NOTE_COLUMNS",
+    "NOTE_FORMULAS",
+    "NOTE_MACROS",
+    "NOTE_SHEET",
+    "TEXT_EXTENSIONS",
+    "WORKBOOK_EXTENSIONS",
+    "ImportFileError",
+    "Table",
+    "read_table",
+]
+
 MAX_ROLE_LENGTH: Final = 200
 MAX_EMAIL_LENGTH: Final = 254
 MAX_TAG_LENGTH: Final = 64
 MAX_CADENCE_DAYS: Final = 365
 # A birth year that makes a contact younger than this is taken for Excel's auto-completed year.
 MIN_CONTACT_AGE: Final = 14
-
-TEXT_EXTENSIONS: Final = frozenset({"csv", "tsv", "txt"})
-WORKBOOK_EXTENSIONS: Final = frozenset({"xlsx", "xlsm"})
 
 # The fields an import fills, in the order the export writes them.
 FIELDS: Final = (
@@ -116,42 +121,16 @@ FIELDS: Final = (
 )
 CONTACT_FIELDS: Final = ("contact_role", "contact_phone", "contact_email", "birthday")
 
-NOTE_FORMULAS: Final = "import-note-formulas"
-NOTE_SHEET: Final = "import-note-sheet"
-NOTE_MACROS: Final = "import-note-macros"
-NOTE_COLUMNS: Final = "import-note-columns"
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted workbook
-_SNIFF_CHARS = 64 * 1024
-_SNIFF_RECORDS = 50
-_DELIMITERS = ("\t", ";", ",")  # preference order on ties
-_UTF8_CYRILLIC_RUN = re.compile(rb"(?:[\xd0-\xd3][\x80-\xbf]){2,}")
 _NEUTRALIZED = re.compile(r"^'(?=[=+\-@\t\r'])")
 _FORMULA = re.compile(r"^=\s*[\w(\"'$@+\-.]")
 _DDE = re.compile(r"^[=+\-@].*\w\|.*!", re.DOTALL)
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 _TAG_SPLIT = re.compile(r"[,;#\n]")
-_NOT_WORD = re.compile(r"[\W_]+")
 _CADENCE = re.compile(
     r"^(?:раз в |every |each )?(\d{1,3})?\s*"
     r"(д|дн|дня|дней|день|d|day|days|н|нед|недели|недель|неделю|неделя|w|wk|week|weeks"
     r"|м|мес|месяц|месяца|месяцев|m|mo|month|months)?$"
 )
-
-
-class ImportFileError(Exception):
-    """A whole-file problem: ``key`` is the i18n key, ``params`` its arguments.
-
-    The arguments are stored as ``params``, not ``args``: ``Exception.args`` is a tuple that
-    pickling and tracebacks rely on.
-    """
-
-    def __init__(self, key: str, **params: str | int) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params: dict[str, str | int] = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,19 +158,6 @@ class ImportRow:
     contact_phone: str | None = None
     contact_email: str | None = None
     birthday: Birthday | None = None
-
-
-@dataclass(slots=True)
-class Table:
-    headers: list[str]
-    rows: list[list[str]]  # each exactly len(headers) cells; fully empty rows are skipped
-    sheet: str | None = None  # the sheet read from a workbook
-    notes: list[str] = field(default_factory=list)  # i18n keys: "import-note-..."
-    # The spreadsheet row of each entry of ``rows`` (header = ``header_row``), for error reports.
-    row_numbers: list[int] = field(default_factory=list)
-    header_row: int = 1
-    encoding: str | None = None  # of a CSV: "utf-8", "utf-8-sig", "utf-16", "cp1251"
-    delimiter: str | None = None  # of a CSV
 
 
 @dataclass(slots=True)
@@ -263,272 +229,6 @@ class ImportResult:
     clients: list[ClientDraft]
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-
-def read_table(content: bytes, filename: str) -> Table:
-    """The first sheet-like table of the file, as strings. Raises ``ImportFileError``."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError("import-file-too-large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
-    extension = PurePath(filename or "").suffix.lower().lstrip(".")
-    if extension not in TEXT_EXTENSIONS | WORKBOOK_EXTENSIONS:
-        raise ImportFileError("import-file-unsupported")
-    if not content.strip():
-        raise ImportFileError("import-file-empty")
-    if content.startswith(_OLE_MAGIC):
-        raise ImportFileError("import-file-unsupported")
-    # Content beats extension: people rename files, and Telegram keeps whatever name they gave.
-    if content.startswith(_ZIP_MAGIC):
-        return _read_workbook(content)
-    if extension in WORKBOOK_EXTENSIONS:
-        raise ImportFileError("import-file-corrupt")
-    return _read_text(content)
-
-
-def _table_from_records(records: Iterator[tuple[int, list[str]]]) -> Table:
-    """Header = first non-empty record; trailing empty header cells are dropped."""
-    headers: list[str] | None = None
-    header_row = 1
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    for number, raw in records:
-        # Data cells keep a neutralizing apostrophe until _parse_cell: it marks deliberate text.
-        cells = list(raw) if headers is not None else [_unneutralize(cell) for cell in raw]
-        if headers is not None:
-            # Cells past the last header have no field to go to: they neither count nor show.
-            cells = (cells + [""] * len(headers))[: len(headers)]
-        if not any(cell.strip() for cell in cells):
-            continue
-        if headers is None:
-            headers, header_row = _header(cells), number
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError("import-file-too-many-rows", limit=MAX_ROWS)
-        rows.append(cells)
-        numbers.append(number)
-    if headers is None:
-        raise ImportFileError("import-file-empty")
-    if not rows:
-        raise ImportFileError("import-file-empty")
-    return Table(headers=headers, rows=rows, row_numbers=numbers, header_row=header_row)
-
-
-def _header(cells: list[str]) -> list[str]:
-    headers = _trim_headers(cells)
-    # A first row of numbers, dates or phones is data: the file has no header to map.
-    if not any(any(ch.isalpha() for ch in header) for header in headers):
-        raise ImportFileError("import-file-no-header")
-    return headers
-
-
-def _trim_headers(cells: list[str]) -> list[str]:
-    headers = [" ".join(cell.split()) for cell in cells]
-    while headers and not headers[-1]:
-        headers.pop()
-    return headers
-
-
-def _unneutralize(cell: str) -> str:
-    # The startswith test spares the regex on the 99.9% of cells without an apostrophe.
-    return _NEUTRALIZED.sub("", cell, count=1) if cell.startswith("'") else cell
-
-
-# --- CSV ---
-
-
-def _read_text(content: bytes) -> Table:
-    text, encoding = _decode(content)
-    delimiter = _guess_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        table = _table_from_records((number, record) for number, record in enumerate(reader, 1))
-    except csv.Error as exc:  # a field over csv.field_size_limit, a NUL byte
-        raise ImportFileError("import-file-corrupt") from exc
-    table.encoding = encoding
-    table.delimiter = delimiter
-    return table
-
-
-def _decode(content: bytes) -> tuple[str, str]:
-    boms = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"))
-    for bom, codec in (*boms, (codecs.BOM_UTF16_BE, "utf-16")):
-        if content.startswith(bom):
-            try:
-                return content.decode(codec), codec
-            except UnicodeDecodeError as exc:
-                raise ImportFileError("import-file-encoding") from exc
-    try:
-        return content.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if _UTF8_CYRILLIC_RUN.search(content):
-        raise ImportFileError("import-file-encoding")
-    try:
-        return content.decode("cp1251"), "cp1251"
-    except UnicodeDecodeError as exc:  # 0x98, the one byte cp1251 leaves undefined
-        raise ImportFileError("import-file-encoding") from exc
-
-
-def _guess_delimiter(text: str) -> str:
-    sample = text[:_SNIFF_CHARS]
-    truncated = len(text) > len(sample)
-    best, best_score = ",", 0
-    for delimiter in _DELIMITERS:
-        widths = _record_widths(sample, delimiter, truncated)
-        if not widths or widths[0] < 2:
-            continue
-        score = sum(1 for width in widths if width == widths[0])
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _record_widths(sample: str, delimiter: str, truncated: bool) -> list[int]:
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-    widths: list[int] = []
-    try:
-        for record in reader:
-            if record:  # csv gives [] for a blank line
-                widths.append(len(record))
-            if len(widths) > _SNIFF_RECORDS:
-                break
-    except csv.Error:
-        return []
-    # The last record of a cut sample is probably cut too.
-    return widths[:-1] if truncated and len(widths) > 1 else widths
-
-
-# --- XLSX ---
-
-
-def _read_workbook(content: bytes) -> Table:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportFileError("import-file-corrupt") from exc
-    names = {part.filename.lower() for part in parts}
-    if "xl/workbook.xml" not in names:  # a .docx, an .ods, any other zip
-        raise ImportFileError("import-file-unsupported")
-    # zipfile never inflates a part past its declared size, so the declared sizes are a bound.
-    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
-        raise ImportFileError("import-file-too-large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
-    has_macros = any(name.endswith("vbaproject.bin") for name in names)
-    try:
-        table = _read_sheet(content, archive)
-    except (KeyError, ValueError, TypeError, OSError, ParseError, InvalidFileException) as exc:
-        raise ImportFileError("import-file-corrupt") from exc
-    if has_macros:
-        table.notes.append(NOTE_MACROS)
-    return table
-
-
-def _read_sheet(content: bytes, archive: zipfile.ZipFile) -> Table:
-    # openpyxl warns about each Excel feature it drops (data validation, conditional formats,
-    # a missing default style); none of them matters for reading values.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-        return _read_chosen_sheet(content, archive)
-
-
-def _read_chosen_sheet(content: bytes, archive: zipfile.ZipFile) -> Table:
-    workbook = load_workbook(
-        io.BytesIO(content), read_only=True, data_only=True, keep_vba=False, keep_links=False
-    )
-    try:
-        sheets = list(workbook.worksheets)
-        for candidate in sheets:
-            candidate.reset_dimensions()  # some writers store a wrong <dimension>: read it all
-        sheet = _choose_sheet(sheets)
-        if sheet is None:
-            raise ImportFileError("import-file-empty")
-        table = _table_from_records(_sheet_records(sheet))
-        if len(sheets) > 1:
-            table.notes.append(NOTE_SHEET)
-        if len(table.headers) >= MAX_COLUMNS:  # the header reaches the cap: there may be more
-            table.notes.append(NOTE_COLUMNS)
-        path = getattr(sheet, "_worksheet_path", None)
-        if isinstance(path, str) and _has_formulas(archive, path):
-            table.notes.append(NOTE_FORMULAS)
-        table.sheet = str(sheet.title)
-        return table
-    finally:
-        workbook.close()
-
-
-def _choose_sheet(sheets: Sequence[Any]) -> Any:
-    """The non-empty sheet named "Клиенты"/"Clients" (our export's), else the first non-empty."""
-    named = [s for s in sheets if _header_key(str(s.title)) in {"клиенты", "clients"}]
-    others = [s for s in sheets if s not in named]
-    return next((sheet for sheet in (*named, *others) if _sheet_has_content(sheet)), None)
-
-
-def _sheet_has_content(sheet: Any) -> bool:
-    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-    return any(any(_cell_text(value).strip() for value in row) for row in rows)
-
-
-def _sheet_records(sheet: Any) -> Iterator[tuple[int, list[str]]]:
-    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-    width: int | None = None
-    for number, values in enumerate(rows, 1):
-        # Rows come padded to MAX_COLUMNS; past the header's width nothing is read anyway.
-        cells = [_cell_text(value) for value in values[:width]]
-        if width is None and any(cell.strip() for cell in cells):
-            width = len(_trim_headers(cells))
-        yield number, cells
-
-
-def _has_formulas(archive: zipfile.ZipFile, path: str) -> bool:
-    """Whether the sheet XML has an ``<f>`` element; streamed, the XML can be large."""
-    overlap = b""
-    with archive.open(path.lstrip("/")) as stream:
-        while chunk := stream.read(1024 * 1024):
-            if _FORMULA_TAG.search(overlap + chunk):
-                return True
-            overlap = chunk[-8:]
-    return False
-
-
-def _cell_text(value: object) -> str:
-    """A cell value as the text the manager sees: no "1.0", no "7.7e+09", dates day-first."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _number_text(value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, datetime):
-        day = _date_text(value.date())
-        return day if value.time() == time(0) else f"{day} {value:%H:%M}"
-    if isinstance(value, date):
-        return _date_text(value)
-    if isinstance(value, time):
-        return f"{value:%H:%M}"
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
-
-
-def _number_text(value: float) -> str:
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    # repr is the shortest exact form; Decimal prints it without an exponent.
-    return format(Decimal(repr(value)), "f")
-
-
-def _date_text(value: date) -> str:
-    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
-
-
 # --- mapping columns -------------------------------------------------------------------------
 
 _ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -577,12 +277,6 @@ _INFO_ALIASES: Final = ("id", "архив", "в архиве", "archived", "от
 # are too close to each other for fuzzy matching ("тел" vs "тег").
 _FUZZY_CUTOFF: Final = 90.0
 _FUZZY_MIN_LENGTH: Final = 5
-
-
-def _header_key(text: str) -> str:
-    """Case-, «ё»- and punctuation-insensitive: "E-mail" -> "e mail", "Тел." -> "тел"."""
-    folded = text.casefold().replace("ё", "е")
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
 def _compact(key: str) -> str:

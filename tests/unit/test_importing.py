@@ -240,10 +240,11 @@ def test_file_at_the_size_limit_is_read() -> None:
     assert len(table.rows) == count + 1
 
 
-def test_a_cell_beyond_the_csv_field_limit_is_a_corrupt_file() -> None:
+def test_a_cell_beyond_the_csv_field_limit_is_refused_as_too_long() -> None:
     content = b"Client\n" + b"x" * 200_000 + b"\n"
 
-    assert file_error(content).key == "import-file-corrupt"
+    error = file_error(content)
+    assert (error.key, error.params) == ("import-file-cell-too-long", {"limit": 32_767})
 
 
 def test_20001_rows_are_too_many_and_20000_are_fine() -> None:
