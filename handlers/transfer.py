@@ -224,7 +224,16 @@ async def on_import_button(
                 t("import-progress", done=done, total=total),
             )
 
-    report = await transfer.apply_import(session, manager, result.clients, clock.now(), progress)
+    try:
+        report = await transfer.apply_import(
+            session, manager, result.clients, clock.now(), progress
+        )
+    except Exception:
+        # apply_import rolled back: all or nothing. Say so on the progress message, which
+        # would otherwise stay at "0 of N" forever.
+        log.exception("import of %d clients failed", len(result.clients))
+        await edit_or_send(bot, chat_id, progress_message.message_id, t("import-failed"))
+        return
     await edit_or_send(
         bot,
         chat_id,
