@@ -15,6 +15,7 @@ from bot.app import create_bot, create_dispatcher, set_commands
 from bot.config import Settings
 from bot.middlewares import InFlight
 from bot.notifier import TelegramSender
+from bot.polling import OrderedPoller
 from bot.scheduler import create_scheduler
 from bot.services import periods
 from bot.services.clock import SystemClock
@@ -76,34 +77,35 @@ async def _run_polling(
 ) -> None:
     await bot.delete_webhook(drop_pending_updates=False)
     log.info("polling as @%s, ready in %.2f s", username, time.monotonic() - started)
-    # handle_as_tasks=False: an update is confirmed to Telegram only after its handler finished,
-    # so a crash mid-update means redelivery (made harmless by the idempotency middleware),
-    # never a lost update.
-    polling = asyncio.create_task(
-        dp.start_polling(
-            bot,
-            handle_as_tasks=False,
-            handle_signals=False,
-            close_bot_session=False,
-            polling_timeout=settings.polling_timeout,
-            allowed_updates=dp.resolve_used_update_types(),
-        )
+    # Chats side by side, one chat in order; an update is confirmed to Telegram only after it
+    # and every earlier one finished, so a crash means redelivery (made harmless by the
+    # idempotency middleware), never a lost update. See bot/polling.py.
+    poller = OrderedPoller(
+        dp,
+        bot,
+        polling_timeout=settings.polling_timeout,
+        allowed_updates=dp.resolve_used_update_types(),
+        dispatcher=dp,
+        bots=[bot],
     )
+    polling = asyncio.create_task(poller.run())
     stopper = asyncio.create_task(stop.wait())
     await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    if not polling.done():
+    stopper.cancel()
+    poller.stop()
+    polling.cancel()  # it may be in a long poll; updates it read but did not start are unconfirmed
+    try:
+        with suppress(asyncio.CancelledError):
+            await polling  # re-raises what ended it, after the in-flight updates below
+    finally:
         log.info(
             "stopping: waiting up to %.0f s for %d update(s) in flight",
             settings.shutdown_timeout,
-            in_flight.count,
+            poller.in_flight,
         )
-        await in_flight.wait_idle(settings.shutdown_timeout)
-        with suppress(RuntimeError):
-            await dp.stop_polling()
-        with suppress(asyncio.CancelledError):
-            await polling
-    stopper.cancel()
-    polling.result()
+        if await poller.drain(settings.shutdown_timeout):
+            await in_flight.wait_idle(settings.shutdown_timeout)
+        await poller.confirm()
 
 
 async def _run_webhook(
