@@ -14,6 +14,7 @@ from aiogram.types import TelegramObject, Update, User
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.chat_order import ChatOrderMiddleware
 from bot.config import Settings
 from bot.i18n import Translator, pick_language, translator
 from bot.sandbox_mode import serve_in_sandbox
@@ -289,6 +290,7 @@ def register_middlewares(
 ) -> None:
     for middleware in (
         ErrorBoundaryMiddleware(settings, in_flight),
+        ChatOrderMiddleware(),  # one chat in order when updates come as tasks (webhook)
         ThrottlingMiddleware(settings),
         AccessMiddleware(settings),
         DbSessionMiddleware(session_pool),
