@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.chat_order import ChatOrderMiddleware
 from bot.config import Settings
 from bot.i18n import Translator, pick_language, translator
+from bot.private_only import PrivateOnlyMiddleware
 from bot.sandbox_mode import serve_in_sandbox
 from bot.services import managers as manager_service
 from bot.services.clock import Clock
@@ -292,6 +293,7 @@ def register_middlewares(
         ErrorBoundaryMiddleware(settings, in_flight),
         ChatOrderMiddleware(),  # one chat in order when updates come as tasks (webhook)
         ThrottlingMiddleware(settings),
+        PrivateOnlyMiddleware(settings),  # before the session: nothing from a group is stored
         AccessMiddleware(settings),
         DbSessionMiddleware(session_pool),
         CurrentManagerMiddleware(settings, clock),

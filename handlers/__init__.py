@@ -23,6 +23,7 @@ def get_routers() -> list[Router]:
         kpi,
         log_taps,
         logging,
+        membership,
         notes,
         plans,
         preferences,
@@ -38,6 +39,7 @@ def get_routers() -> list[Router]:
 
     modules = (
         common,
+        membership,
         demo,
         start,
         settings,

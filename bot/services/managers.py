@@ -186,3 +186,12 @@ async def finish_onboarding(session: AsyncSession, manager: Manager, now: dateti
     if manager.onboarded_at is None:
         manager.onboarded_at = now
         await session.commit()
+
+
+async def set_blocked(
+    session: AsyncSession, manager: Manager, blocked: bool, now: datetime
+) -> None:
+    """The user blocked (or unblocked) the bot in their private chat. The same flag a 403 on a
+    delivery sets: reminders and digests to a blocked manager stop at once, and resume after."""
+    manager.blocked_at = now if blocked else None
+    await session.commit()

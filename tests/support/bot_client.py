@@ -55,13 +55,15 @@ class BotClient:
         user_id: int = 1001,
         language_code: str | None = "ru",
         first_name: str = "Анна",
+        chat: Chat | None = None,
     ) -> None:
         self.dp = dp
         self.bot = bot
         self.user = User(
             id=user_id, is_bot=False, first_name=first_name, language_code=language_code
         )
-        self.chat = Chat(id=user_id, type="private")
+        # A group chat (chat=Chat(id=-100…, type="supergroup")) for the private-only rules.
+        self.chat = chat or Chat(id=user_id, type="private")
         self._message_ids = itertools.count(1)
         self.messages: dict[int, Reply] = {}
 

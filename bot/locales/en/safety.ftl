@@ -1,0 +1,4 @@
+## Groups and channels: personal data in a private chat only
+private-only-hint = 🔒 I work with clients and notes in a private chat only — everyone can read this one. Write to me in private.
+private-only-button = Open the private chat
+private-only-alert = 🔒 Buttons work only in a private chat with the bot.

@@ -1,0 +1,34 @@
+"""The user blocks or unblocks the bot in their private chat (`my_chat_member` updates)."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
+from aiogram.types import ChatMemberUpdated
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import managers as manager_service
+from bot.services.clock import Clock
+from storage.models import Manager
+
+
+async def on_blocked(
+    event: ChatMemberUpdated, session: AsyncSession, real_manager: Manager, clock: Clock
+) -> None:
+    # The real manager even inside /demo: it is the person who stopped listening.
+    await manager_service.set_blocked(session, real_manager, True, clock.now())
+
+
+async def on_unblocked(
+    event: ChatMemberUpdated, session: AsyncSession, real_manager: Manager, clock: Clock
+) -> None:
+    await manager_service.set_blocked(session, real_manager, False, clock.now())
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    private = F.chat.type == ChatType.PRIVATE
+    router.my_chat_member.register(on_blocked, ChatMemberUpdatedFilter(KICKED), private)
+    router.my_chat_member.register(on_unblocked, ChatMemberUpdatedFilter(MEMBER), private)
+    return router
