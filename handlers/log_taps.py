@@ -22,6 +22,7 @@ from handlers.client_views import KIND_ICONS
 from handlers.replies import edit_or_send
 from handlers.states import TouchInput
 from storage import clients as client_store
+from storage import updates as update_store
 from storage.enums import Channel, Outcome
 from storage.models import Manager
 
@@ -112,6 +113,12 @@ async def on_tap(
         return
     except ValueError:
         await query.answer(t("callback-outdated"), show_alert=True)
+        return
+    if message_id is not None and not await update_store.first_press(
+        session, chat_id, message_id, query.data or "", clock.now()
+    ):
+        # A double tap, or the tenth: the touch was saved by the first press.
+        await query.answer(t("tap-already-saved"))
         return
     saved = await touch_service.record(
         session, manager, client.id, NewTouch(kind=kind, summary="", outcome=outcome), clock.now()

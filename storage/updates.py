@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, select
@@ -41,3 +42,25 @@ async def prune(session: AsyncSession, older_than: datetime) -> int:
         delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < older_than)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def press_key(chat_id: int, message_id: int, data: str) -> int:
+    """A button press as a row key: negative, so it can never meet a Telegram update id."""
+    digest = hashlib.blake2b(f"{chat_id}:{message_id}:{data}".encode(), digest_size=7).digest()
+    return -1 - int.from_bytes(digest, "big")
+
+
+async def first_press(
+    session: AsyncSession, chat_id: int, message_id: int, data: str, at: datetime
+) -> bool:
+    """False when this button under this message has already acted; else marks it pressed.
+
+    The mark is pending in the session and commits with the write the press makes, so a
+    press whose write failed can be pressed again. Repeated presses of one user are handled
+    one at a time (see ThrottlingMiddleware), so the check cannot race with the mark.
+    """
+    key = press_key(chat_id, message_id, data)
+    if await is_processed(session, key):
+        return False
+    mark_processed(session, key, at)
+    return True
