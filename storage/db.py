@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import (
 from storage import sqlite_driver
 from storage.sqlite_files import create_private, ensure_folder, sqlite_file
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another process's write lock (a backup, `sqlite3` in a shell)
+# before it fails. Long on purpose: a manager would rather wait than retype a lost message.
+# Writes take the lock only at flush/commit (reads run outside transactions, so the first DML
+# starts the write from no transaction and SQLite's busy handler applies: no instant BUSY).
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+# Sessions queued behind the lock hold pooled connections: the pool must not give up first.
+SQLITE_POOL_TIMEOUT_S = SQLITE_BUSY_TIMEOUT_MS / 1000 + 30
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -50,6 +56,8 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
         # that needs one thread round trip per statement (see storage/sqlite_driver.py).
         args, options = url.get_dialect()().create_connect_args(url)
         kwargs["async_creator"] = lambda: sqlite_driver.connect(*args, **options)
+        if sqlite_file(url) is not None:  # a file: a queue pool (memory gets a static one)
+            kwargs["pool_timeout"] = SQLITE_POOL_TIMEOUT_S
     engine = create_async_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
