@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import logging
@@ -18,6 +17,7 @@ from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import workers
 from bot.i18n import Translator
 from bot.services import exporting, importing, transfer
 from bot.services.clients import local_today
@@ -57,7 +57,7 @@ async def _parse(
 ) -> importing.ImportResult:
     content = await _download(bot, document)
     # Parsing 10,000 rows takes a second of CPU: off the event loop, so other users are served.
-    return await asyncio.to_thread(
+    return await workers.run_heavy(
         importing.parse_file, content, document.file_name or "file", local_today(manager, today_)
     )
 
@@ -256,18 +256,24 @@ async def on_text_instead_of_file(message: Message, t: Translator) -> None:
     await message.answer(t("import-waiting-file"))
 
 
+def _export_files(data: exporting.ExportData) -> tuple[bytes, bytes]:
+    """The workbook and the zip of CSVs (in a worker thread: CPU for a big base)."""
+    workbook = exporting.build_workbook(data)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in exporting.build_csvs(data).items():
+            zf.writestr(name, content)
+    return workbook, archive.getvalue()
+
+
 async def on_export(
     message: Message, bot: Bot, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
 ) -> None:
-    data = await transfer.collect_export(session, manager)
-    workbook, csvs = await asyncio.to_thread(
-        lambda: (exporting.build_workbook(data), exporting.build_csvs(data))
-    )
+    # Loading a big base through the ORM is seconds of CPU too: on a loop of its own in a
+    # worker thread, like building the files, so other chats are served meanwhile.
+    data = await workers.in_own_loop(session, lambda own: transfer.collect_export(own, manager))
+    workbook, archive = await workers.run_heavy(_export_files, data)
     stamp = local_today(manager, clock.now()).isoformat()
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in csvs.items():
-            zf.writestr(name, content)
     caption = t(
         "export-caption",
         clients=len(data.clients),
@@ -281,7 +287,7 @@ async def on_export(
         caption=caption,
     )
     await bot.send_document(
-        message.chat.id, BufferedInputFile(archive.getvalue(), filename=f"kambot-{stamp}-csv.zip")
+        message.chat.id, BufferedInputFile(archive, filename=f"kambot-{stamp}-csv.zip")
     )
 
 
