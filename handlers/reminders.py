@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +21,11 @@ from storage.models import Manager
 
 
 def _with_status(query: CallbackQuery, status: str) -> str:
-    original = (
-        query.message.text if query.message is not None and hasattr(query.message, "text") else ""
-    )
-    return f"{original or ''}\n\n{status}".strip()
+    # html_text re-renders the entities as HTML and escapes the rest: the plain `text` would be
+    # re-parsed as HTML, so a client named "<b>A&B" breaks the edit or turns into markup.
+    message = query.message
+    original = message.html_text if isinstance(message, Message) and message.text else ""
+    return f"{original}\n\n{status}".strip()
 
 
 async def on_reminder(

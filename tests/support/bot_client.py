@@ -6,6 +6,7 @@ from the recording session.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from aiogram.types import (
     User,
 )
 
+from tests.support import telegram_html
 from tests.support.mocked_bot import MockedBot
 
 _update_ids = itertools.count(1)
@@ -124,12 +126,17 @@ class BotClient:
     async def press(self, data: str, *, message_id: int | None = None) -> list[TelegramMethod[Any]]:
         """Sends raw callback data: also how a test forges a button."""
         target = self.messages.get(message_id) if message_id is not None else None
+        # Telegram hands the message back as plain text plus entities, not as the HTML sent.
+        text, entities = target.text if target else "…", None
+        with contextlib.suppress(telegram_html.HtmlError):
+            text, entities = telegram_html.parse(text)
         message = Message(
             message_id=message_id or 1,
             date=datetime.now(UTC),
             chat=self.chat,
             from_user=User(id=self.bot.id, is_bot=True, first_name="KamBot"),
-            text=target.text if target else "…",
+            text=text,
+            entities=entities or None,
         )
         query = CallbackQuery(
             id=str(next(_update_ids)),

@@ -19,6 +19,8 @@ from aiogram.enums import ParseMode
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from tests.support import telegram_html
+
 BOT_ID = 4242424
 BOT_TOKEN = f"{BOT_ID}:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ"
 MESSAGE_RESULT_METHODS = {
@@ -48,6 +50,8 @@ class RecordingSession(BaseSession):
         self._message_ids: dict[int, int] = defaultdict(lambda: 100)
         # Files users "uploaded": file_id -> bytes, served by getFile + download.
         self.files: dict[str, bytes] = {}
+        # Opt-in: refuse malformed HTML the way Telegram does ("can't parse entities").
+        self.strict_html = False
 
     def fail_next(
         self, api_method: str, status: int, description: str, *, retry_after: int | None = None
@@ -113,6 +117,13 @@ class RecordingSession(BaseSession):
     ) -> TelegramType:
         self.requests.append(method)
         self.results.append(None)
+        text = getattr(method, "text", None)
+        if self.strict_html and isinstance(text, str) and getattr(method, "parse_mode", 1):
+            try:
+                telegram_html.parse(text)
+            except telegram_html.HtmlError as exc:
+                error = f"Bad Request: can't parse entities: {exc}"
+                self._errors[method.__api_method__].appendleft(QueuedError(400, error))
         queued = self._errors.get(method.__api_method__)
         if queued:
             error = queued.popleft()
