@@ -11,15 +11,20 @@ from contextlib import suppress
 
 from pydantic import ValidationError
 
-from bot.config import Settings, token_problem
+from bot.config import TOKEN_SHAPE, Settings, token_problem
 
 log = logging.getLogger("kambot")
 STARTED = time.monotonic()
 
 TOKEN_HELP = {
     "missing": "BOT_TOKEN is not set.",
-    "malformed": "BOT_TOKEN does not look like a Telegram bot token (123456789:AA...).",
+    "malformed": f"BOT_TOKEN does not look like a Telegram bot token: it should be {TOKEN_SHAPE}.",
 }
+# One line, and the last: a placeholder or revoked token passes the format check and fails here.
+TOKEN_REJECTED = (
+    "Telegram rejected BOT_TOKEN (Unauthorized): it is a placeholder, mistyped or revoked; "
+    "get one from @BotFather (https://t.me/BotFather) with /newbot, or /token for an existing bot"
+)
 HOW_TO_GET_TOKEN = """\
 How to get a token:
   1. Open Telegram and talk to @BotFather (https://t.me/BotFather).
@@ -141,16 +146,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         print(asyncio.run(demo(settings, args.telegram_id, reset=args.reset, remove=args.remove)))
         return 0
-    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+    from aiogram.exceptions import (
+        TelegramAPIError,
+        TelegramNetworkError,
+        TelegramRetryAfter,
+        TelegramServerError,
+        TelegramUnauthorizedError,
+    )
 
+    from bot.startup import api_method_name, describe
+
+    where = settings.telegram_api_url or "api.telegram.org"
+    # Each of these ends the process with one line printed after every log line (the runner
+    # has closed everything by then), so the reason is the last thing on the screen.
     try:
         with suppress(KeyboardInterrupt):
             asyncio.run(run(settings))
     except TelegramUnauthorizedError:
-        return fail(f"Telegram rejected BOT_TOKEN (Unauthorized).\n{HOW_TO_GET_TOKEN}")
+        return fail(TOKEN_REJECTED)
     except TelegramNetworkError as exc:
-        where = settings.telegram_api_url or "api.telegram.org"
-        return fail(f"cannot reach the Telegram Bot API at {where}: {exc}")
+        return fail(f"cannot reach the Telegram Bot API at {where}: {describe(exc)}")
+    except (TelegramServerError, TelegramRetryAfter) as exc:
+        # Already retried for STARTUP_RETRY_SECONDS by bot.startup.StartupRetry.
+        return fail(
+            f"the Telegram Bot API at {where} kept failing {api_method_name(exc.method)} for "
+            f"{settings.startup_retry_seconds:g} s ({describe(exc)}); try again later"
+        )
+    except TelegramAPIError as exc:
+        return fail(f"Telegram refused {api_method_name(exc.method)} at start-up: {describe(exc)}")
     return 0
 
 

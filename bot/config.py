@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 from datetime import time
 from pathlib import Path
@@ -13,6 +16,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Telegram tokens are "<bot id>:<35 url-safe chars>"; we accept 30+ to stay tolerant of changes.
 TOKEN_RE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+TOKEN_SHAPE = (
+    "digits (the bot id), a colon, then 35 characters of A-Za-z0-9_-, "
+    "like 123456789:AAH_paste-your-token-from-BotFather"
+)
+# What Telegram accepts as setWebhook(secret_token=...) and echoes in the request header.
+WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/kambot.db"
 
 Language = Literal["ru", "en"]
@@ -46,6 +55,29 @@ class Settings(BaseSettings):
     throttle_rate: float = Field(default=2.0, gt=0)
     shutdown_timeout: float = Field(default=10.0, ge=0)
     polling_timeout: int = Field(default=25, ge=0, le=50)
+    # How long each start-up call (getMe, setMyCommands, deleteWebhook, setWebhook) keeps
+    # retrying Telegram's passing errors (5xx, 429, network) before the bot gives up.
+    startup_retry_seconds: float = Field(default=60.0, ge=0)
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        # `WEBHOOK_SECRET=` copied from .env.example means "not set", not "the empty secret".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram refuses any other secret at setWebhook; say so before anything starts.
+        if value is not None and not WEBHOOK_SECRET_RE.match(value.get_secret_value()):
+            raise ValueError(
+                "Telegram allows 1-256 characters of A-Za-z0-9_- "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
+                "or leave it unset to use one derived from BOT_TOKEN"
+            )
+        return value
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
@@ -91,6 +123,27 @@ class Settings(BaseSettings):
     @property
     def token_value(self) -> str:
         return self.bot_token.get_secret_value() if self.bot_token else ""
+
+    @property
+    def webhook_secret_is_derived(self) -> bool:
+        return self.webhook_secret is None
+
+    def effective_webhook_secret(self) -> str:
+        """WEBHOOK_SECRET, or one derived from the token when it is unset.
+
+        A webhook must never run without a secret: anyone reaching the port could post an
+        update "from" any user. Derived rather than random so every instance behind one
+        webhook URL, and a restarted one, registers the same secret instead of locking the
+        others out; it is as strong as the token, and whoever has the token can call
+        setWebhook anyway.
+        """
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        digest = hmac.new(
+            self.token_value.encode(), b"kambot webhook secret v1", hashlib.sha256
+        ).digest()
+        # URL-safe base64 without padding: 43 characters of A-Za-z0-9_-, as Telegram requires.
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
     @property
     def is_sqlite(self) -> bool:

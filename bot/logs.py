@@ -33,3 +33,8 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     # aiohttp's access log and APScheduler's per-run lines drown the useful ones at INFO.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    # APScheduler's "Adding job tentatively" and Alembic's "Context impl SQLiteImpl.",
+    # "Running upgrade …" fill a new user's first screen above the line that matters; the
+    # runner logs one line of its own when a migration actually ran.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -21,6 +21,7 @@ from bot.services import periods
 from bot.services.clock import SystemClock
 from bot.services.delivery_limits import RateLimiter
 from bot.services.timezones import warm_up
+from bot.startup import StartupRetry
 from storage.db import create_engine, create_session_pool
 from storage.migrate import upgrade
 
@@ -38,6 +39,7 @@ def _stop_event() -> asyncio.Event:
 
 async def run_bot(settings: Settings, *, started: float) -> None:
     engine = create_engine(settings.database_url)
+    # Alembic's own INFO lines are silenced (bot.logs); upgrade() logs one line when it migrated.
     await upgrade(engine)
     session_pool = create_session_pool(engine)
     warm_up()
@@ -50,6 +52,9 @@ async def run_bot(settings: Settings, *, started: float) -> None:
     sender = TelegramSender(bot, RateLimiter(global_per_second=27, per_chat_interval=1.25), clock)
     scheduler = create_scheduler(session_pool, clock, sender)
     stop = _stop_event()
+    # One 502 or 429 on getMe, setMyCommands, deleteWebhook or setWebhook must not kill the start.
+    bot.session.middleware(StartupRetry(settings.startup_retry_seconds, stop=stop))
+    stopped_cleanly = False
     try:
         me = await bot.get_me()
         await set_commands(bot, settings.default_language)
@@ -58,12 +63,16 @@ async def run_bot(settings: Settings, *, started: float) -> None:
             await _run_webhook(settings, bot, dp, stop, started)
         else:
             await _run_polling(settings, bot, dp, stop, in_flight, started, me.username or "")
+        stopped_cleanly = True
     finally:
         if scheduler.running:  # not yet started when Telegram was unreachable at start
             scheduler.shutdown(wait=False)
         await bot.session.close()
         await engine.dispose()
-        log.info("stopped cleanly")
+        # After a failure the caller prints the fatal line, and it must be the last one:
+        # "stopped cleanly" above it would read as all being well.
+        if stopped_cleanly:
+            log.info("stopped cleanly")
 
 
 async def _run_polling(
@@ -113,7 +122,14 @@ async def _run_webhook(
 ) -> None:
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    # Never None: without a secret anyone reaching the port could post an update "from" any
+    # user. aiogram answers 401 to a request whose X-Telegram-Bot-Api-Secret-Token differs.
+    secret = settings.effective_webhook_secret()
+    if settings.webhook_secret_is_derived:
+        log.info(
+            "WEBHOOK_SECRET is not set: using a secret derived from BOT_TOKEN "
+            "(the same on every instance); set WEBHOOK_SECRET to choose your own"
+        )
     app = web.Application()
     # handle_in_background=False: Telegram gets 200 only after the update is handled, and
     # retries otherwise; the idempotency middleware makes the retry harmless.
@@ -125,19 +141,20 @@ async def _run_webhook(
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
-    await bot.set_webhook(
-        url=settings.webhook_url or "",
-        secret_token=secret,
-        allowed_updates=dp.resolve_used_update_types(),
-    )
-    log.info(
-        "webhook on %s:%s%s, ready in %.2f s",
-        settings.webhook_host,
-        settings.webhook_port,
-        settings.webhook_path,
-        time.monotonic() - started,
-    )
     try:
+        # Inside the try: when Telegram keeps refusing setWebhook the port is still released.
+        await bot.set_webhook(
+            url=settings.webhook_url or "",
+            secret_token=secret,
+            allowed_updates=dp.resolve_used_update_types(),
+        )
+        log.info(
+            "webhook on %s:%s%s, ready in %.2f s",
+            settings.webhook_host,
+            settings.webhook_port,
+            settings.webhook_path,
+            time.monotonic() - started,
+        )
         await stop.wait()
     finally:
         await runner.cleanup()
