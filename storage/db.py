@@ -35,7 +35,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def ensure_sqlite_folder(database_url: str) -> None:
+def prepare_sqlite_file(database_url: str) -> None:
     """Prepares a SQLite file for its owner only: a folder we create is 0700, a new file 0600
     (created before SQLite would make it 0644; its -wal/-shm take the file's mode). Existing
     folders and files keep their modes (see storage/sqlite_files.py)."""
@@ -46,7 +46,7 @@ def ensure_sqlite_folder(database_url: str) -> None:
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
-    ensure_sqlite_folder(database_url)
+    prepare_sqlite_file(database_url)
     kwargs: dict[str, Any] = {"echo": echo}
     if database_url.startswith("postgresql"):
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
