@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import workers
 from bot.i18n import Translator
-from bot.services import exporting, importing, transfer
+from bot.services import export_collect, exporting, importing, transfer
 from bot.services.clients import local_today
 from bot.services.clock import Clock
 from handlers.callbacks import ImportCb
@@ -271,7 +271,9 @@ async def on_export(
 ) -> None:
     # Loading a big base through the ORM is seconds of CPU too: on a loop of its own in a
     # worker thread, like building the files, so other chats are served meanwhile.
-    data = await workers.in_own_loop(session, lambda own: transfer.collect_export(own, manager))
+    data = await workers.in_own_loop(
+        session, lambda own: export_collect.collect_full_export(own, manager)
+    )
     workbook, archive = await workers.run_heavy(_export_files, data)
     stamp = local_today(manager, clock.now()).isoformat()
     caption = t(

@@ -9,7 +9,18 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Client, Contact, Interaction, Note, Sale
+from storage.enums import ReminderKind
+from storage.models import (
+    Client,
+    ClientRequest,
+    Contact,
+    Interaction,
+    Note,
+    Plan,
+    Reminder,
+    Review,
+    Sale,
+)
 
 
 async def existing_keys(
@@ -100,3 +111,64 @@ async def sales_for_export(session: AsyncSession, owner_id: int) -> list[tuple[S
         .order_by(Sale.sold_at, Sale.id)
     )
     return [(r[0], r[1]) for r in rows]
+
+
+async def requests_for_export(
+    session: AsyncSession, owner_id: int
+) -> list[tuple[ClientRequest, str]]:
+    # Scoped like touches and sales: by the client's owner, so a handed-over client's
+    # requests go with the client.
+    rows = await session.execute(
+        select(ClientRequest, Client.name)
+        .join(Client, Client.id == ClientRequest.client_id)
+        .where(Client.owner_id == owner_id)
+        .order_by(ClientRequest.opened_at, ClientRequest.id)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def reviews_for_export(session: AsyncSession, owner_id: int) -> list[tuple[Review, str]]:
+    rows = await session.execute(
+        select(Review, Client.name)
+        .join(Client, Client.id == Review.client_id)
+        .where(Client.owner_id == owner_id)
+        .order_by(Review.created_at, Review.id)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def plans_for_export(session: AsyncSession, manager_id: int) -> list[tuple[Plan, str | None]]:
+    rows = await session.execute(
+        select(Plan, Client.name)
+        .outerjoin(Client, Client.id == Plan.client_id)
+        .where(Plan.manager_id == manager_id)
+        .order_by(Plan.period_start, Plan.period_kind, Plan.id)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def reminders_for_export(
+    session: AsyncSession, manager_id: int
+) -> list[tuple[Reminder, str | None, str | None, str | None]]:
+    """(reminder, client, contact, text) of the manager's own pings; the digest and weekly
+    rows are the bot's schedule, not the manager's data."""
+    contact_client = Client.__table__.alias("contact_client")
+    rows = await session.execute(
+        select(
+            Reminder,
+            func.coalesce(Client.name, contact_client.c.name),
+            Contact.name,
+            func.coalesce(Note.text, Interaction.next_step),
+        )
+        .outerjoin(Client, Client.id == Reminder.client_id)
+        .outerjoin(Contact, Contact.id == Reminder.contact_id)
+        .outerjoin(contact_client, contact_client.c.id == Contact.client_id)
+        .outerjoin(Note, Note.id == Reminder.note_id)
+        .outerjoin(Interaction, Interaction.id == Reminder.interaction_id)
+        .where(
+            Reminder.manager_id == manager_id,
+            Reminder.kind.not_in([ReminderKind.DIGEST, ReminderKind.WEEKLY]),
+        )
+        .order_by(Reminder.due_at, Reminder.id)
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

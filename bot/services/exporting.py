@@ -30,7 +30,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias
 from zoneinfo import ZoneInfo
@@ -117,11 +117,52 @@ class ExportSale:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportRequest:
+    client_name: str
+    text: str
+    opened_at: datetime
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    feedback: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReview:
+    client_name: str
+    is_positive: bool
+    created_at: datetime
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPlan:
+    period_kind: str  # "week" | "month" | "quarter" | "year"
+    period_start: date
+    amount_minor: int
+    currency: str
+    client_name: str | None = None  # a per-client plan; None for the manager's own
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReminder:
+    kind: str  # "birthday" | "checkin" | "followup" | "note"
+    due_at: datetime
+    state: str  # storage.enums.ReminderState values
+    client_name: str | None = None
+    contact_name: str | None = None
+    text: str | None = None  # the note's text or the follow-up's next step
+
+
+@dataclass(frozen=True, slots=True)
 class ExportData:
     clients: Sequence[ExportClient] = ()
     touches: Sequence[ExportTouch] = ()
     notes: Sequence[ExportNote] = ()
     sales: Sequence[ExportSale] = ()
+    requests: Sequence[ExportRequest] = ()
+    reviews: Sequence[ExportReview] = ()
+    plans: Sequence[ExportPlan] = ()
+    reminders: Sequence[ExportReminder] = ()
     timezone: str = "Europe/Moscow"
     language: Language = "ru"
 
@@ -139,7 +180,7 @@ class _Money:
     precision: int
 
 
-_Value: TypeAlias = str | int | datetime | _Phone | _Money | None
+_Value: TypeAlias = str | int | datetime | date | _Phone | _Money | None
 
 
 @dataclass(slots=True)
@@ -181,6 +222,10 @@ _SHEETS: Final[dict[str, dict[Language, str]]] = {
     "touches": {"ru": "Касания", "en": "Touches"},
     "notes": {"ru": "Заметки", "en": "Notes"},
     "sales": {"ru": "Продажи", "en": "Sales"},
+    "requests": {"ru": "Запросы", "en": "Requests"},
+    "reviews": {"ru": "Отзывы", "en": "Reviews"},
+    "plans": {"ru": "Планы", "en": "Plans"},
+    "reminders": {"ru": "Напоминания", "en": "Reminders"},
 }
 _TOUCH_HEADERS: Final[dict[Language, list[str]]] = {
     "ru": ["Клиент", "Тип", "Когда", "Итог", "Содержание", "Следующий шаг", "Срок шага"],
@@ -193,6 +238,23 @@ _NOTE_HEADERS: Final[dict[Language, list[str]]] = {
 _SALE_HEADERS: Final[dict[Language, list[str]]] = {
     "ru": ["Клиент", "Дата", "Сумма", "Валюта", "Продуктовая линейка"],
     "en": ["Client", "Date", "Amount", "Currency", "Product line"],
+}
+# Stable headers: a later import of the whole export reads these sheets by them.
+_REQUEST_HEADERS: Final[dict[Language, list[str]]] = {
+    "ru": ["Клиент", "Запрос", "Открыт", "Первый ответ", "Решён", "Итог"],
+    "en": ["Client", "Request", "Opened", "First response", "Resolved", "Feedback"],
+}
+_REVIEW_HEADERS: Final[dict[Language, list[str]]] = {
+    "ru": ["Клиент", "Оценка", "Текст", "Когда"],
+    "en": ["Client", "Rating", "Text", "When"],
+}
+_PLAN_HEADERS: Final[dict[Language, list[str]]] = {
+    "ru": ["Период", "Начало", "Клиент", "Сумма", "Валюта"],
+    "en": ["Period", "Start", "Client", "Amount", "Currency"],
+}
+_REMINDER_HEADERS: Final[dict[Language, list[str]]] = {
+    "ru": ["Тип", "Клиент", "Контакт", "Когда", "Состояние", "Текст"],
+    "en": ["Kind", "Client", "Contact", "Due", "State", "Text"],
 }
 # Values as import reads them back (importing._TIERS etc. know both languages).
 _WORDS: Final[dict[Language, dict[str, str]]] = {
@@ -214,6 +276,22 @@ _WORDS: Final[dict[Language, dict[str, str]]] = {
         "negative": "негативный",
         "yes": "да",
         "no": "нет",
+        "week": "неделя",
+        "month": "месяц",
+        "quarter": "квартал",
+        "year": "год",
+        "birthday": "день рождения",
+        "checkin": "пора связаться",
+        "followup": "следующий шаг",
+        "note": "заметка",
+        "pending": "ожидает",
+        "claimed": "отправляется",
+        "sent": "отправлено",
+        "snoozed": "отложено",
+        "done": "выполнено",
+        "failed": "не доставлено",
+        "cancelled": "отменено",
+        "blocked": "заблокировано",
     },
     "en": {
         "b2b": "B2B",
@@ -227,6 +305,10 @@ _DATETIME_FORMAT: Final[dict[Language, tuple[str, str]]] = {
     "ru": ("%d.%m.%Y %H:%M", "DD.MM.YYYY HH:MM"),
     "en": ("%Y-%m-%d %H:%M", "YYYY-MM-DD HH:MM"),
 }
+_DATE_FORMAT: Final[dict[Language, tuple[str, str]]] = {
+    "ru": ("%d.%m.%Y", "DD.MM.YYYY"),
+    "en": ("%Y-%m-%d", "YYYY-MM-DD"),
+}
 
 
 def _word(language: Language, value: str | None) -> str | None:
@@ -239,7 +321,16 @@ def _word(language: Language, value: str | None) -> str | None:
 
 
 def _sheets(data: ExportData) -> list[_Sheet]:
-    return [_clients(data), _touches(data), _notes(data), _sales(data)]
+    return [
+        _clients(data),
+        _touches(data),
+        _notes(data),
+        _sales(data),
+        _requests(data),
+        _reviews(data),
+        _plans(data),
+        _reminders(data),
+    ]
 
 
 def _clients(data: ExportData) -> _Sheet:
@@ -363,6 +454,76 @@ def _sales(data: ExportData) -> _Sheet:
     return sheet
 
 
+def _requests(data: ExportData) -> _Sheet:
+    language, zone = data.language, ZoneInfo(data.timezone)
+    headers = _with_zone(_REQUEST_HEADERS[language], (2, 3, 4), data.timezone)
+    sheet = _Sheet(_SHEETS["requests"][language], "requests.csv", headers)
+    for request in data.requests:
+        sheet.rows.append(
+            [
+                request.client_name,
+                request.text,
+                _local(request.opened_at, zone),
+                _local(request.first_response_at, zone),
+                _local(request.resolved_at, zone),
+                request.feedback,
+            ]
+        )
+    return sheet
+
+
+def _reviews(data: ExportData) -> _Sheet:
+    language, zone = data.language, ZoneInfo(data.timezone)
+    headers = _with_zone(_REVIEW_HEADERS[language], (3,), data.timezone)
+    sheet = _Sheet(_SHEETS["reviews"][language], "reviews.csv", headers)
+    for review in data.reviews:
+        rating = "positive" if review.is_positive else "negative"
+        sheet.rows.append(
+            [
+                review.client_name,
+                _word(language, rating),
+                review.text,
+                _local(review.created_at, zone),
+            ]
+        )
+    return sheet
+
+
+def _plans(data: ExportData) -> _Sheet:
+    language = data.language
+    sheet = _Sheet(_SHEETS["plans"][language], "plans.csv", list(_PLAN_HEADERS[language]))
+    for plan in data.plans:
+        precision = _precision(plan.currency)
+        sheet.rows.append(
+            [
+                _word(language, plan.period_kind),
+                plan.period_start,
+                plan.client_name,
+                _Money(Decimal(plan.amount_minor).scaleb(-precision), precision),
+                plan.currency,
+            ]
+        )
+    return sheet
+
+
+def _reminders(data: ExportData) -> _Sheet:
+    language, zone = data.language, ZoneInfo(data.timezone)
+    headers = _with_zone(_REMINDER_HEADERS[language], (3,), data.timezone)
+    sheet = _Sheet(_SHEETS["reminders"][language], "reminders.csv", headers)
+    for reminder in data.reminders:
+        sheet.rows.append(
+            [
+                _word(language, reminder.kind),
+                reminder.client_name,
+                reminder.contact_name,
+                _local(reminder.due_at, zone),
+                _word(language, reminder.state),
+                reminder.text,
+            ]
+        )
+    return sheet
+
+
 def _precision(currency: str) -> int:
     # Minor units per ISO 4217 (RUB 2, JPY 0, KWD 3); Babel knows them offline.
     return int(get_currency_precision(currency))
@@ -391,17 +552,17 @@ def _clean(text: str) -> str:
 
 
 def build_workbook(data: ExportData) -> bytes:
-    """All four sheets as one XLSX; write-only mode streams rows instead of building cells."""
+    """All sheets as one XLSX; write-only mode streams rows instead of building cells."""
     workbook = Workbook(write_only=True)
-    datetime_format = _DATETIME_FORMAT[data.language][1]
+    formats = (_DATETIME_FORMAT[data.language][1], _DATE_FORMAT[data.language][1])
     for sheet in _sheets(data):
-        _write_sheet(workbook, sheet, datetime_format)
+        _write_sheet(workbook, sheet, formats)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _write_sheet(workbook: Any, sheet: _Sheet, datetime_format: str) -> None:
+def _write_sheet(workbook: Any, sheet: _Sheet, formats: tuple[str, str]) -> None:
     worksheet = workbook.create_sheet(sheet.name)
     # Write-only sheets take layout before the first row.
     worksheet.freeze_panes = "A2"
@@ -410,14 +571,12 @@ def _write_sheet(workbook: Any, sheet: _Sheet, datetime_format: str) -> None:
     last = get_column_letter(len(sheet.headers))
     worksheet.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
     bold = Font(bold=True)
-    worksheet.append(
-        [_xlsx_cell(worksheet, header, datetime_format, bold) for header in sheet.headers]
-    )
+    worksheet.append([_xlsx_cell(worksheet, header, formats, bold) for header in sheet.headers])
     for row in sheet.rows:
-        worksheet.append([_xlsx_cell(worksheet, value, datetime_format) for value in row])
+        worksheet.append([_xlsx_cell(worksheet, value, formats) for value in row])
 
 
-def _xlsx_cell(worksheet: Any, value: _Value, datetime_format: str, font: Any = None) -> Any:
+def _xlsx_cell(worksheet: Any, value: _Value, formats: tuple[str, str], font: Any = None) -> Any:
     if isinstance(value, _Phone) and _STRICT_PHONE.match(value.text):
         cell = WriteOnlyCell(worksheet, value=value.text)
         cell.quotePrefix = True
@@ -433,9 +592,9 @@ def _xlsx_cell(worksheet: Any, value: _Value, datetime_format: str, font: Any = 
         cell = WriteOnlyCell(worksheet, value=number)
         cell.number_format = "#,##0" if value.precision == 0 else "#,##0." + "0" * value.precision
         return cell
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too: the format tells which
         cell = WriteOnlyCell(worksheet, value=value)
-        cell.number_format = datetime_format
+        cell.number_format = formats[0] if isinstance(value, datetime) else formats[1]
         return cell
     if isinstance(value, str):
         # Neutralized text never starts with "=", so openpyxl never types it as a formula.
@@ -461,8 +620,8 @@ def _display(value: _Value) -> str:
         return value.text
     if isinstance(value, _Money):
         return f"{value.amount:,}"
-    if isinstance(value, datetime):
-        return "00.00.0000 00:00"
+    if isinstance(value, date):
+        return "00.00.0000 00:00" if isinstance(value, datetime) else "00.00.0000"
     return "" if value is None else str(value)
 
 
@@ -470,16 +629,17 @@ def _display(value: _Value) -> str:
 
 
 def build_csvs(data: ExportData) -> dict[str, bytes]:
-    """clients.csv, touches.csv, notes.csv, sales.csv.
+    """clients.csv, touches.csv, notes.csv, sales.csv, requests.csv, reviews.csv, plans.csv,
+    reminders.csv.
 
     UTF-8 with a BOM and ";" between fields: Excel opens a BOM-less CSV in the ANSI code page
     (Windows-1251 in Russia, so UTF-8 Cyrillic turns into mojibake), and Russian Excel splits
     fields on ";" because "," is its decimal separator; every other tool reads both.
     """
-    datetime_format = _DATETIME_FORMAT[data.language][0]
+    formats = (_DATETIME_FORMAT[data.language][0], _DATE_FORMAT[data.language][0])
     decimal_comma = data.language == "ru"
     return {
-        sheet.file: _csv_bytes(sheet, lambda v: _csv_text(v, datetime_format, decimal_comma))
+        sheet.file: _csv_bytes(sheet, lambda v: _csv_text(v, formats, decimal_comma))
         for sheet in _sheets(data)
     }
 
@@ -493,7 +653,7 @@ def _csv_bytes(sheet: _Sheet, text: Callable[[_Value], str]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _csv_text(value: _Value, datetime_format: str, decimal_comma: bool) -> str:
+def _csv_text(value: _Value, formats: tuple[str, str], decimal_comma: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, _Phone):
@@ -502,8 +662,8 @@ def _csv_text(value: _Value, datetime_format: str, decimal_comma: bool) -> str:
         text = format(value.amount, "f")
         # Russian Excel reads "150000,5" as a number and "150000.5" as text (or a date).
         return text.replace(".", ",") if decimal_comma else text
-    if isinstance(value, datetime):
-        return value.strftime(datetime_format)
+    if isinstance(value, date):
+        return value.strftime(formats[0] if isinstance(value, datetime) else formats[1])
     if isinstance(value, int):
         return str(value)
     return neutralize(value)

@@ -280,7 +280,9 @@ def test_an_empty_base_exports_headers_that_import_calls_empty() -> None:
 
     sheets = workbook_rows(build_workbook(data))
 
-    assert list(sheets) == ["Клиенты", "Касания", "Заметки", "Продажи"]
+    assert list(sheets) == [
+        "Клиенты", "Касания", "Заметки", "Продажи", "Запросы", "Отзывы", "Планы", "Напоминания",
+    ]  # fmt: skip
     assert all(len(rows) == 1 for rows in sheets.values())
     with pytest.raises(ImportFileError) as caught:
         parse_file(build_workbook(data), "export.xlsx", TODAY)
@@ -293,7 +295,9 @@ def test_an_empty_base_exports_headers_that_import_calls_empty() -> None:
 def test_workbook_layout() -> None:
     workbook = load_workbook(io.BytesIO(build_workbook(rich_data("en"))))
 
-    assert workbook.sheetnames == ["Clients", "Touches", "Notes", "Sales"]
+    assert workbook.sheetnames == [
+        "Clients", "Touches", "Notes", "Sales", "Requests", "Reviews", "Plans", "Reminders",
+    ]  # fmt: skip
     clients = workbook["Clients"]
     assert clients.freeze_panes == "A2"
     assert clients.auto_filter.ref == "A1:R8"  # 18 columns; a header and 3 + 1 + 1 + 1 + 1 rows
@@ -347,7 +351,10 @@ def test_money_is_a_number_in_major_units_with_its_currency() -> None:
 def test_csv_files_are_utf8_with_bom_and_semicolons() -> None:
     files = build_csvs(rich_data())
 
-    assert sorted(files) == ["clients.csv", "notes.csv", "sales.csv", "touches.csv"]
+    assert sorted(files) == [
+        "clients.csv", "notes.csv", "plans.csv", "reminders.csv", "requests.csv", "reviews.csv",
+        "sales.csv", "touches.csv",
+    ]  # fmt: skip
     raw = files["clients.csv"]
     assert raw.startswith(b"\xef\xbb\xbf\xd0\x9a\xd0\xbb\xd0\xb8\xd0\xb5\xd0\xbd\xd1\x82;")
     notes = csv_rows(files["notes.csv"])
