@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import updates as update_store
-from storage.db import create_engine
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, create_engine
 from storage.enums import ReminderKind, WorkMode
 from storage.migrate import current_revision
 from storage.models import Base, Client, Contact, Manager, Reminder
@@ -168,7 +168,7 @@ async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path: Path
         async with engine.connect() as conn:
             assert (await conn.scalar(text("PRAGMA journal_mode"))) == "wal"
             assert (await conn.scalar(text("PRAGMA foreign_keys"))) == 1
-            assert (await conn.scalar(text("PRAGMA busy_timeout"))) == 5000
+            assert (await conn.scalar(text("PRAGMA busy_timeout"))) == SQLITE_BUSY_TIMEOUT_MS
     finally:
         await engine.dispose()
     assert (tmp_path / "nested" / "folder" / "k.db").exists()

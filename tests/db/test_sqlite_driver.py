@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import sqlite_driver
-from storage.db import create_engine
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, create_engine
 
 TABLE = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"
 
@@ -50,7 +50,7 @@ async def test_the_engine_uses_the_fast_connection(engine: AsyncEngine) -> None:
             (await conn.execute(text(f"PRAGMA {name}"))).scalar()
             for name in ("journal_mode", "foreign_keys", "busy_timeout")
         ]
-    assert pragmas == ["wal", 1, 5000]  # storage/db.py's connect hook still runs
+    assert pragmas == ["wal", 1, SQLITE_BUSY_TIMEOUT_MS]  # storage/db.py's connect hook still runs
 
 
 async def test_rows_rowcount_and_lastrowid_come_back(engine: AsyncEngine) -> None:
