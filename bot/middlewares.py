@@ -18,6 +18,7 @@ from bot.chat_order import ChatOrderMiddleware
 from bot.config import Settings
 from bot.i18n import Translator, pick_language, translator
 from bot.private_only import PrivateOnlyMiddleware
+from bot.reply_guard import ReplyGuardMiddleware
 from bot.sandbox_mode import serve_in_sandbox
 from bot.services import managers as manager_service
 from bot.services.clock import Clock
@@ -263,6 +264,8 @@ class IdempotencyMiddleware(BaseMiddleware):
             return None
         # Pending in the session: it commits atomically with whatever the handler commits.
         marker = update_store.mark_processed(session, event.update_id, self.clock.now())
+        # Whether the handler's own commit happened: after it, a failure is not "try again".
+        data["committed"] = lambda: inspect(marker).persistent
         result = await handler(event, data)
         if inspect(marker).persistent:
             return result  # written by the handler's own commit (sessions never autoflush)
@@ -299,5 +302,6 @@ def register_middlewares(
         CurrentManagerMiddleware(settings, clock),
         IdempotencyMiddleware(clock),
         I18nMiddleware(),
+        ReplyGuardMiddleware(),  # innermost: it knows whether the handler committed
     ):
         dp.update.outer_middleware(middleware)

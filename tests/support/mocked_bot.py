@@ -54,9 +54,21 @@ class RecordingSession(BaseSession):
         self.strict_html = False
 
     def fail_next(
-        self, api_method: str, status: int, description: str, *, retry_after: int | None = None
+        self,
+        api_method: str,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
     ) -> None:
-        self._errors[api_method].append(QueuedError(status, description, retry_after))
+        """The next `times` calls of `api_method` fail: 500/502 raise TelegramServerError,
+        429 with retry_after raises TelegramRetryAfter, as aiogram maps Telegram's answers."""
+        for _ in range(times):
+            self._errors[api_method].append(QueuedError(status, description, retry_after))
+
+    def clear_failures(self) -> None:
+        self._errors.clear()
 
     async def close(self) -> None:
         return None

@@ -5,3 +5,6 @@ private-only-alert = 🔒 Buttons work only in a private chat with the bot.
 
 ## Repeated presses
 tap-already-saved = ✅ Already saved — pressing again changes nothing.
+
+## The confirmation failed, the data is saved
+saved-undelivered = ✅ Your last action was saved, but I could not show the confirmation (code <code>{ $ref }</code>). No need to repeat it.
