@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from aiogram import Dispatcher
-from aiogram.methods import GetFile, SendDocument
+from aiogram.methods import EditMessageText, GetFile, SendDocument
+from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage import transfer as storage_transfer
 from storage.models import Client, Contact, Manager
+from tests.support import bombs
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import MockedBot
 from tests.support.spreadsheets import csv_bytes, inn10, russian_clients
@@ -160,3 +164,102 @@ async def test_export_contains_only_my_clients(
     archive_doc = [r for r in requests if isinstance(r, SendDocument)][1]
     with zipfile.ZipFile(io.BytesIO(archive_doc.document.data)) as archive:  # type: ignore[union-attr]
         assert "Ромашка" not in archive.read("clients.csv").decode("utf-8-sig")
+
+
+# --- issue 13: bombs, control characters, failures, the full export ---------------------------
+
+
+async def test_bombs_are_refused_with_the_limit_in_the_users_language(
+    client: BotClient, dispatcher: Dispatcher, bot: MockedBot
+) -> None:
+    await client.send("/import")
+    texts = client.texts(await client.send_document(bombs.wide_csv_header(), "wide.csv"))
+    assert any("больше 1\xa0000 колонок" in t for t in texts), texts
+    texts = client.texts(await client.send_document(bombs.empty_rows_xlsx(24), "rows.xlsx", XLSX))
+    assert any("больше 100\xa0000 строк, считая пустые" in t for t in texts), texts
+    english = BotClient(dispatcher, bot, user_id=7007, language_code="en")
+    await english.send("/import")
+    texts = english.texts(await english.send_document(bombs.long_cell_csv(), "long.csv"))
+    assert any("more than 32,767 characters" in t for t in texts), texts
+    texts = english.texts(
+        await english.send_document(bombs.whitespace_member_xlsx(1024), "zip.xlsx", XLSX)
+    )
+    assert any("over 160 MB unpacked" in t for t in texts), texts
+
+
+async def test_control_characters_are_stripped_and_the_import_succeeds(
+    client: BotClient, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    # A NUL used to pass the preview and then fail the INSERT on PostgreSQL.
+    rows = [["Клиент", "Контакт", "Должность"], ["Ромашка\x00", "Иван\x01", "за\x0bкупки\tопт"]]
+    await client.send("/import")
+    texts = client.texts(await client.send_document(csv_bytes(rows), "nul.csv"))
+    assert any("<b>1</b> клиентов" in t for t in texts), texts
+    texts = client.texts(await client.click("✅ Импортировать (1)"))
+    assert any("Новых клиентов: <b>1</b>" in t for t in texts), texts
+    async with session_pool() as session:
+        person = (
+            await session.execute(
+                select(Client.name, Contact.name, Contact.role).join(
+                    Contact, Contact.client_id == Client.id
+                )
+            )
+        ).one()
+    assert tuple(person) == ("Ромашка", "Иван", "закупки опт")  # the tab is only a space
+
+
+async def test_a_failed_import_says_so_on_the_progress_message_and_imports_nothing(
+    client: BotClient,
+    session_pool: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(storage_transfer, "insert_rows", broken)
+    await client.send("/import")
+    await client.send_document(csv_bytes(russian_clients(3)), "base.csv")
+    requests = await client.click("✅ Импортировать (3)")
+    texts = client.texts(requests)
+    assert any("Импорт не удался — ничего не импортировано" in t for t in texts), texts
+    edits = [r for r in requests if isinstance(r, EditMessageText)]
+    assert edits
+    assert "не удался" in edits[-1].text  # the "0 of 3" message itself
+    assert await _count(session_pool, Client) == 0
+
+
+async def test_export_has_my_requests_reviews_plans_and_reminders_only(
+    client: BotClient, dispatcher: Dispatcher, bot: MockedBot
+) -> None:
+    other = BotClient(dispatcher, bot, user_id=6006)
+    for who, name, word in ((client, "Ромашка", "доставка"), (other, "Лютик", "курьер")):
+        await who.send(f"/client {name}")
+        await who.click("➕ Создать нового клиента")
+        await who.send(f"/request {name} не пришла {word}")
+        await who.send(f"/review {name} + {word} отлично")
+        await who.send(f"/note {name}: позвонить про {word}, напомни 5 декабря")
+    await client.send("/plan 150000 month")
+    await other.send("/plan 990000 month")
+
+    requests = await client.send("/export")
+    documents = [r for r in requests if isinstance(r, SendDocument)]
+    workbook = load_workbook(io.BytesIO(documents[0].document.data), read_only=True)  # type: ignore[union-attr]
+    sheets = {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in workbook}
+    workbook.close()
+    with zipfile.ZipFile(io.BytesIO(documents[1].document.data)) as archive:  # type: ignore[union-attr]
+        files = {name: archive.read(name).decode("utf-8-sig") for name in archive.namelist()}
+    expected = {
+        ("Запросы", "requests.csv"): "не пришла доставка",
+        ("Отзывы", "reviews.csv"): "доставка отлично",
+        ("Напоминания", "reminders.csv"): "позвонить про доставка",
+        ("Планы", "plans.csv"): "150000",
+    }
+    for (sheet, file), mine in expected.items():
+        cells = " ".join(str(c) for row in sheets[sheet] for c in row if c is not None)
+        assert mine in cells, (sheet, cells)
+        assert mine in files[file], (file, files[file])
+        for theirs in ("курьер", "Лютик", "990000"):
+            assert theirs not in cells + files[file], (sheet, theirs)
+    assert sheets["Запросы"][0][:2] == ["Клиент", "Запрос"]
+    assert "позитивный" in files["reviews.csv"]
+    assert "месяц" in files["plans.csv"]
