@@ -16,7 +16,8 @@ Every limit of ``import_limits`` is enforced while the file streams in (see ther
   never executes or even parses the VBA part (``keep_vba=False``).
 * Formulas: XLSX cells give Excel's cached values (``data_only=True``), with a note.
 * Control characters: NUL and the other C0 controls except tab and line breaks are removed from
-  every cell. They are invisible, PostgreSQL refuses NUL in text, and XML cannot carry them.
+  every cell. They are invisible, PostgreSQL refuses NUL in text, and XML cannot carry them
+  (Excel writes them as "_x0007_", which is decoded here and removed the same way).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ _SNIFF_RECORDS = 50
 _DELIMITERS = ("\t", ";", ",")  # preference order on ties
 _NEUTRALIZED = re.compile(r"^'(?=[=+\-@\t\r'])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# How Excel writes a control character into XML ("_x0007_"); openpyxl leaves it as it is.
+_EXCEL_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f])_")
 _NOT_WORD = re.compile(r"[\W_]+")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _XML_PART = (".xml", ".rels", ".vml")
@@ -177,7 +180,7 @@ def _read_text(content: bytes) -> Table:
         if "field larger than field limit" in str(exc):
             raise limits.cell_too_long() from exc
         raise ImportFileError("import-file-corrupt") from exc
-    if len(table.headers) > limits.MAX_COLUMNS:
+    if len(table.headers) >= limits.MAX_COLUMNS:  # the header reaches the cap: there may be more
         table.notes.append(NOTE_COLUMNS)
     table.encoding = encoding
     table.delimiter = delimiter
@@ -355,6 +358,8 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if "_x00" in value:
+            value = _EXCEL_CONTROL.sub(_excel_control, value)
         return _clean(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -374,6 +379,11 @@ def _cell_text(value: object) -> str:
     if isinstance(value, timedelta):
         return str(value)
     return _clean(str(value))
+
+
+def _excel_control(match: re.Match[str]) -> str:
+    character = chr(int(match.group(1), 16))
+    return character if character in "\t\n\r" else ""
 
 
 def _number_text(value: float) -> str:
