@@ -31,11 +31,18 @@ from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
 from bot.chat_order import ORDERED, ChatOrder, chat_key
+from bot.update_journal import UpdateJournal
 
 log = logging.getLogger(__name__)
 
 MAX_IN_FLIGHT = 100  # Telegram's getUpdates limit is 100
 REPOLL_INTERVAL = 0.1
+# Park (bot/update_journal.py) updates running longer than PARK_AFTER seconds once the window
+# from the oldest unconfirmed update to the newest taken spans PARK_WINDOW updates: a slow update
+# then no longer holds back the window. Below that nothing is parked, and "confirmed" keeps
+# meaning "finished" (the end-to-end harness relies on that).
+PARK_AFTER = 1.0
+PARK_WINDOW = 20
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 
@@ -47,38 +54,59 @@ class OrderedPoller:
         *,
         polling_timeout: int,
         allowed_updates: list[str] | None = None,
+        journal: UpdateJournal | None = None,
         max_in_flight: int = MAX_IN_FLIGHT,
         repoll_interval: float = REPOLL_INTERVAL,
+        park_after: float = PARK_AFTER,
+        park_window: int = PARK_WINDOW,
         **workflow_data: Any,
     ) -> None:
         self.dp = dp
         self.bot = bot
         self.polling_timeout = polling_timeout
         self.allowed_updates = allowed_updates
+        self.journal = journal
         self.max_in_flight = max(1, min(max_in_flight, 100))
         self.repoll_interval = repoll_interval
+        self.park_after = park_after
+        self.park_window = park_window
         self.workflow_data = {**workflow_data, ORDERED: True}
         self.order = ChatOrder()
-        self._last_taken: int | None = None  # the highest update_id started
-        self._unfinished: set[int] = set()
+        self._last_taken: int | None = None  # the highest update_id taken from getUpdates
+        self._unconfirmed: dict[int, tuple[Update, float]] = {}  # running, not parked: started
+        self._parked: set[int] = set()  # running, confirmed, kept in the journal
+        self._replayed: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._moved = asyncio.Event()  # the confirmable offset moved, or stop was asked
+        self._moved = asyncio.Event()  # an update finished, or stop was asked
         self._stopping = False
 
     # ------------------------------------------------------------ state
 
     @property
     def in_flight(self) -> int:
-        return len(self._unfinished)
+        return len(self._unconfirmed) + len(self._parked)
 
     @property
     def offset(self) -> int | None:
-        """What getUpdates may confirm: below the oldest unfinished update."""
-        if self._unfinished:
-            return min(self._unfinished)
+        """What getUpdates may confirm: below the oldest unfinished update not parked."""
+        if self._unconfirmed:
+            return min(self._unconfirmed)
         return None if self._last_taken is None else self._last_taken + 1
 
     # ------------------------------------------------------------ the loop
+
+    def replay(self) -> int:
+        """Starts the updates a crash left parked, before anything new (chat order holds)."""
+        if self.journal is None:
+            return 0
+        updates = self.journal.load(self.bot)
+        for update in updates:
+            self._replayed.add(update.update_id)
+            self._parked.add(update.update_id)
+            self._spawn(update)
+        if updates:
+            log.info("replaying %d parked update(s) left by the last run", len(updates))
+        return len(updates)
 
     async def run(self) -> None:
         """Polls until stop() (cancel it too: it may be in a long poll); drain() waits for the
@@ -88,10 +116,11 @@ class OrderedPoller:
         asked_at = 0.0
         loop = asyncio.get_running_loop()
         while not self._stopping:
-            # With updates unfinished getUpdates answers at once (with them): ask again only
+            # With updates unconfirmed getUpdates answers at once (with them): ask again only
             # when there is something new to confirm, or after a moment for other chats' news.
-            while self._unfinished and not self._stopping:
-                full = len(self._unfinished) >= self.max_in_flight
+            while self._unconfirmed and not self._stopping:
+                self._park_stalled(loop.time())
+                full = self.in_flight >= self.max_in_flight
                 left = asked_at + self.repoll_interval - loop.time()
                 if self.offset != asked or (not full and left <= 0):
                     break
@@ -102,7 +131,7 @@ class OrderedPoller:
                 break
             offset = self.offset
             try:
-                updates = await self._get_updates(offset, 0 if self._unfinished else None)
+                updates = await self._get_updates(offset, 0 if self._unconfirmed else None)
             except Exception as exc:  # noqa: BLE001 - the network comes back; keep polling
                 log.error("getUpdates failed: %s: %s", type(exc).__name__, exc)
                 await backoff.asleep()
@@ -111,7 +140,21 @@ class OrderedPoller:
             asked, asked_at = offset, loop.time()
             for update in updates:
                 if self._last_taken is None or update.update_id > self._last_taken:
-                    self._start(update)
+                    self._start(update, loop.time())
+
+    def _park_stalled(self, now: float) -> None:
+        if self.journal is None or not self._unconfirmed or self._last_taken is None:
+            return
+        if self._last_taken - min(self._unconfirmed) + 1 < self.park_window:
+            return  # Telegram re-sends few updates with each answer: nothing to gain yet
+        for update_id, (update, started) in sorted(self._unconfirmed.items()):
+            if now - started < self.park_after:
+                break  # started in update_id order: the rest are younger
+            if not self.journal.park(update):
+                break  # the offset stays before it: Telegram keeps it for us
+            del self._unconfirmed[update_id]
+            self._parked.add(update_id)
+            log.info("update %s runs long: parked, the window moves on", update_id)
 
     async def _get_updates(self, offset: int | None, wait: int | None) -> list[Update]:
         polling_timeout = self.polling_timeout if wait is None else wait
@@ -126,9 +169,14 @@ class OrderedPoller:
         )
         return await self.bot(method, **kwargs)
 
-    def _start(self, update: Update) -> None:
+    def _start(self, update: Update, now: float) -> None:
         self._last_taken = update.update_id
-        self._unfinished.add(update.update_id)
+        if update.update_id in self._replayed:
+            return  # already running from the journal
+        self._unconfirmed[update.update_id] = (update, now)
+        self._spawn(update)
+
+    def _spawn(self, update: Update) -> None:
         key = chat_key(update)
         turn = self.order.reserve(key) if key is not None else None  # in update_id order
         task = asyncio.create_task(self._handle(update, turn))
@@ -136,15 +184,20 @@ class OrderedPoller:
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, update: Update, turn: Any) -> None:
-        try:
-            if turn is None:
+        if turn is None:
+            await self._process(update)
+        else:
+            async with turn:
                 await self._process(update)
-            else:
-                async with turn:
-                    await self._process(update)
-        finally:
-            self._unfinished.discard(update.update_id)
-            self._moved.set()
+        # Not reached when cancelled (stopping): an unfinished update stays unconfirmed (Telegram
+        # keeps it) or parked (the journal keeps it).
+        self._unconfirmed.pop(update.update_id, None)
+        if update.update_id in self._parked:
+            self._parked.discard(update.update_id)
+            self._replayed.discard(update.update_id)
+            if self.journal is not None:
+                self.journal.done(update.update_id)
+        self._moved.set()
 
     async def _process(self, update: Update) -> None:
         """What aiogram's Dispatcher._process_update does: feed, answer a returned method."""

@@ -22,6 +22,7 @@ from bot.services.clock import SystemClock
 from bot.services.delivery_limits import RateLimiter
 from bot.services.timezones import warm_up
 from bot.startup import StartupRetry
+from bot.update_journal import UpdateJournal, journal_folder
 from storage.db import create_engine, create_session_pool
 from storage.migrate import upgrade
 
@@ -94,9 +95,11 @@ async def _run_polling(
         bot,
         polling_timeout=settings.polling_timeout,
         allowed_updates=dp.resolve_used_update_types(),
+        journal=UpdateJournal(journal_folder(settings.database_url)),
         dispatcher=dp,
         bots=[bot],
     )
+    poller.replay()  # what a crash left parked, before anything new
     polling = asyncio.create_task(poller.run())
     stopper = asyncio.create_task(stop.wait())
     await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
