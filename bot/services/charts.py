@@ -9,7 +9,6 @@ font and text caches are not documented as thread-safe.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import threading
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_percent
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import workers
 from bot.i18n import Translator
 from bot.services.chart_data import ChartData, chart_data
 from bot.services.kpi.text import period_label
@@ -69,7 +69,7 @@ async def kpi_chart_png(
     session: AsyncSession, manager: Manager, kind: PeriodKind, now: datetime, t: Translator
 ) -> bytes:
     data = await chart_data(session, manager, kind, now)
-    return await asyncio.to_thread(render_png, data, chart_labels(data, t))
+    return await workers.run_heavy(render_png, data, chart_labels(data, t))
 
 
 def chart_labels(data: ChartData, t: Translator) -> ChartLabels:
