@@ -392,6 +392,8 @@ async def test_the_row_audit_names_the_owner_of_every_row_written(fuzz_db: Path)
     anna, bob = (BotClient(dp, bot, user_id=u, language_code=lang) for u, lang, _ in USERS[:2])
     audit = RowAudit(str(fuzz_db))
     try:
+        await anna.send("/client Ромашка")
+        await anna.click("Создать")
         await anna.send("/call Ромашка обсудили поставку")
         owners = {u for _, found in audit.changes() for u in found}
         assert owners == {anna.user.id}
@@ -404,6 +406,14 @@ async def test_the_row_audit_names_the_owner_of_every_row_written(fuzz_db: Path)
         written = audit.changes()
         assert {u for _, found in written for u in found} == {anna.user.id}
         assert {rec["tbl"] for rec, _ in written} == {"clients"}
+        con = sqlite3.connect(fuzz_db)
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("DELETE FROM clients")  # the cascade takes the touch with it
+        con.commit()
+        con.close()
+        written = audit.changes()
+        assert {u for _, found in written for u in found} == {anna.user.id}
+        assert {rec["tbl"] for rec, _ in written} == {"clients", "interactions"}
     finally:
         audit.close()
         await engine.dispose()
