@@ -21,16 +21,18 @@ OPTIONAL = [
     "l:all:{}:-1",
     "rq:list:0:{}",
 ]
-CASES = [(d, i) for d in REQUIRED for i in [*BAD_IDS, 0]] + [
-    (d, i) for d in OPTIONAL for i in BAD_IDS
-] + [
-    ("l:all:0:{}", 2**31),  # a tag index; -1 is "no tag"
-    ("l:all:0:{}", -2),
-    ("c:hist:1::{}", 2**31),  # a history page
-    ("c:hist:1::{}", 2**63),
-    ("sl:mv:1:{}", 2**31),  # the client a sale moves to
-    ("sl:mv:1:{}", 2**63),
-]
+CASES = (
+    [(d, i) for d in REQUIRED for i in [*BAD_IDS, 0]]
+    + [(d, i) for d in OPTIONAL for i in BAD_IDS]
+    + [
+        ("l:all:0:{}", 2**31),  # a tag index; -1 is "no tag"
+        ("l:all:0:{}", -2),
+        ("c:hist:1::{}", 2**31),  # a history page
+        ("c:hist:1::{}", 2**63),
+        ("sl:mv:1:{}", 2**31),  # the client a sale moves to
+        ("sl:mv:1:{}", 2**63),
+    ]
+)
 
 
 @pytest.mark.parametrize(("template", "forged"), CASES)
