@@ -69,7 +69,10 @@ async def save_draft(
     text = touch_views.touch_text(t, saved.touch, saved.client, manager, clock.now())
     await bot.send_message(chat_id, text, reply_markup=touch_views.touch_kb(t, saved.touch))
     for problem in draft.problems:
-        await bot.send_message(chat_id, t(f"touch-problem-{problem}"))
+        # Some problems have nothing to say (an empty text is fine after a pick): Telegram
+        # refuses an empty message, and the touch is already committed.
+        if note := t(f"touch-problem-{problem}"):
+            await bot.send_message(chat_id, note)
 
 
 async def _log_text(

@@ -61,3 +61,14 @@ async def test_reminder_buttons_keep_html_specials_as_text(
         reminder = await session.get(Reminder, reminder.id)
     assert reminder is not None
     assert reminder.state == ReminderState.DONE
+
+
+async def test_a_log_without_text_for_a_new_client_sends_no_empty_message(
+    client: BotClient,
+) -> None:
+    # Found by the fuzz test: Telegram refuses an empty message, after the touch was committed.
+    await client.send("/log кабель")
+    requests = await client.click("➕ Создать нового клиента")
+    sent = [r.text for r in requests if isinstance(r, SendMessage)]
+    assert any(t.startswith("✅ Записал") for t in sent), sent
+    assert all(t.strip() for t in sent), sent
