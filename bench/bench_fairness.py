@@ -13,15 +13,20 @@ one chat come in the order of its updates (both before and after per-chat concur
 n-th reply to B answers B's n-th /help. Goal: under load, B's p95 <= 1 s.
 
 Run: .venv/bin/python -m bench.bench_fairness [--clients N] [--interval S] [--alone K]
+     [--database-url postgresql+asyncpg://...]   (your own database: it is emptied first)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.common import median_ms, p95_ms
 from tests.e2e.harness import BotProcess, Chat
@@ -146,10 +151,11 @@ def run_a(
 
 def measure_under_load(
     api: FakeTelegramAPI, chat_a: Chat, chat_b: Chat, content: bytes, interval: float
-) -> tuple[list[float], dict[str, float], int]:
+) -> tuple[list[float], dict[str, float], int, list[float], list[float]]:
     done: dict[str, float] = {}
     errors: list[str] = []
     mark = api.mark()
+    started = time.monotonic()
     worker = threading.Thread(target=run_a, args=(api, chat_a, content, done, errors))
     worker.start()
     pushed: list[float] = []
@@ -167,7 +173,20 @@ def measure_under_load(
     )
     answers = replies_to(api, chat_b.user_id, mark)
     latencies = [call.at - at for at, call in zip(pushed, answers, strict=False)]
-    return latencies, done, len(pushed)
+    import_end = started + done.get("import", 0.0)
+    during_import = [lat for at, lat in zip(pushed, latencies, strict=False) if at < import_end]
+    during_exports = [lat for at, lat in zip(pushed, latencies, strict=False) if at >= import_end]
+    return latencies, done, len(pushed), during_import, during_exports
+
+
+async def empty_database(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -175,6 +194,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=20_000, help="rows in the base and import")
     parser.add_argument("--interval", type=float, default=0.25, help="seconds between B's /help")
     parser.add_argument("--alone", type=int, default=20, help="B's /help measured alone")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database of your own, emptied first (default: a fresh SQLite file)",
+    )
     return parser.parse_args(argv)
 
 
@@ -188,7 +211,11 @@ def main(argv: list[str] | None = None) -> None:
     base = csv_bytes(base_rows(args.clients, prefix="Ромашка", region=77), delimiter=";")
     more = csv_bytes(base_rows(args.clients, prefix="Лютик", region=78), delimiter=";")
     with tempfile.TemporaryDirectory(prefix="kambot-bench-fair-") as tmp, FakeTelegramAPI() as api:
-        bot = BotProcess(api, Path(tmp) / "kambot")
+        env = {}
+        if args.database_url:
+            asyncio.run(empty_database(args.database_url))
+            env["DATABASE_URL"] = args.database_url
+        bot = BotProcess(api, Path(tmp) / "kambot", env=env)
         bot.start()
         try:
             chat_a, chat_b = Chat(api, USER_A, "ru"), Chat(api, USER_B, "ru")
@@ -200,13 +227,22 @@ def main(argv: list[str] | None = None) -> None:
                 f"set-up: A's base of {args.clients} imported in {time.monotonic() - setup:.1f} s"
             )
             alone = measure_alone(api, chat_b, args.alone)
-            loaded, done, pushed = measure_under_load(api, chat_a, chat_b, more, args.interval)
+            loaded, done, pushed, in_import, in_exports = measure_under_load(
+                api, chat_a, chat_b, more, args.interval
+            )
         finally:
             code = bot.stop()
             if code != 0:
                 print(f"warning: the bot exited with code {code}; log:\n{bot.log()[-2000:]}")
     print(f"{'B /help':<22} {'count':>6} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
-    for name, samples in (("alone", alone), ("while A works", loaded)):
+    for name, samples in (
+        ("alone", alone),
+        ("while A works", loaded),
+        ("  during the import", in_import),
+        ("  during the exports", in_exports),
+    ):
+        if not samples:
+            continue
         print(
             f"{name:<22} {len(samples):>6} {median_ms(samples):>9.1f} {p95_ms(samples):>9.1f}"
             f" {max(samples) * 1000:>9.1f}"
