@@ -138,10 +138,17 @@ def scan_xml(source: IO[bytes], kind: str, formula_tag: re.Pattern[bytes] | None
     rows = cells = strings = elements = 0
     carry = b""
     while chunk := stream.read(_CHUNK):
+        if kind == "other":  # a "<" cannot be cut in two: no carry needed
+            elements += chunk.count(b"<")
+            if elements > MAX_OTHER_XML_ELEMENTS:
+                raise unpacked_too_large(MAX_OTHER_XML_BYTES)
+            continue
         data = carry + chunk
         # Count only up to the last "<": a tag cut by the chunk boundary is counted next time.
         cut = data.rfind(b"<")
         whole, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+        # Cell text lives in sheets and shared strings: other parts have only the byte and
+        # element limits.
         if len(carry) > _MAX_TEXT_RUN_BYTES or _longest_text(whole) > _MAX_TEXT_RUN_BYTES:
             raise cell_too_long()
         if formula_tag is not None and not found:
@@ -153,14 +160,10 @@ def scan_xml(source: IO[bytes], kind: str, formula_tag: re.Pattern[bytes] | None
                 raise too_many_lines()
             if cells > MAX_CELLS:
                 raise too_many_cells()
-        elif kind == "strings":
+        else:
             strings += _count_tag(whole, b"si")
             if strings > MAX_CELLS:
                 raise too_many_cells()
-        else:
-            elements += whole.count(b"<")
-            if elements > MAX_OTHER_XML_ELEMENTS:
-                raise unpacked_too_large(MAX_OTHER_XML_BYTES)
     return found
 
 
