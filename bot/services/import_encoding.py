@@ -16,8 +16,10 @@ Decisions:
   ones, so the decoding whose letters are the more frequent in Russian wins (KOI8-R read as
   1251 gives "тПЭБЫЛБ" for "Ромашка": rare letters, and a case pattern no word has). Ties go to
   1251, what Russian Excel writes. When neither reads as words (only KOI8-R decodes, and into
-  wrongly-cased salad), nothing fits: the encoding message. No dictionary and no new dependency: letter frequencies are
-  decisive on a line of text, and a header row is a line of text.
+  wrongly-cased salad), nothing fits: the encoding message. No dictionary and no new
+  dependency (charset-normalizer is not installed, and it guesses among dozens of code pages
+  where we need two): letter frequencies are decisive on a line of text, and a header row is
+  a line of text.
 """
 
 from __future__ import annotations

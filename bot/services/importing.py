@@ -40,14 +40,13 @@ Decisions (the brief left them open):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final, TypeAlias
 
-from rapidfuzz import fuzz, process
-
 from bot.services.birthdays import Birthday, parse_birthday
+from bot.services.import_grouping import conflict_errors, group_clients, group_with_conflicts
 from bot.services.import_limits import (
     MAX_CELL_CHARS,
     MAX_CELLS,
@@ -58,6 +57,17 @@ from bot.services.import_limits import (
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
     ImportFileError,
+)
+from bot.services.import_mapping import map_columns
+from bot.services.import_model import (
+    CONTACT_FIELDS,
+    FIELDS,
+    ClientDraft,
+    ColumnMapping,
+    ContactDraft,
+    ImportRow,
+    ParsedImport,
+    RowError,
 )
 from bot.services.import_readers import (
     NOTE_COLUMNS,
@@ -70,12 +80,13 @@ from bot.services.import_readers import (
     read_table,
 )
 from bot.services.import_readers import header_key as _header_key
-from bot.services.names import NameProblem, normalize_name, validate_display_name
+from bot.services.names import NameProblem, validate_display_name
 from bot.services.phones import normalize_phone
 from bot.services.taxid import is_valid_inn, normalize_tax_id
 
 # Re-exported: callers and tests know them as importing.*.
 __all__ = [
+    "FIELDS",
     "MAX_CELLS",
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
@@ -90,8 +101,16 @@ __all__ = [
     "NOTE_SHEET",
     "TEXT_EXTENSIONS",
     "WORKBOOK_EXTENSIONS",
+    "ClientDraft",
+    "ColumnMapping",
+    "ContactDraft",
     "ImportFileError",
+    "ImportRow",
+    "ParsedImport",
+    "RowError",
     "Table",
+    "group_clients",
+    "map_columns",
     "read_table",
 ]
 
@@ -101,25 +120,6 @@ MAX_TAG_LENGTH: Final = 64
 MAX_CADENCE_DAYS: Final = 365
 # A birth year that makes a contact younger than this is taken for Excel's auto-completed year.
 MIN_CONTACT_AGE: Final = 14
-
-# The fields an import fills, in the order the export writes them.
-FIELDS: Final = (
-    "client",
-    "tax_id",
-    "phone",
-    "segment",
-    "tier",
-    "status",
-    "cadence",
-    "channel",
-    "tags",
-    "contact_name",
-    "contact_role",
-    "contact_phone",
-    "contact_email",
-    "birthday",
-)
-CONTACT_FIELDS: Final = ("contact_role", "contact_phone", "contact_email", "birthday")
 
 _NEUTRALIZED = re.compile(r"^'(?=[=+\-@\t\r'])")
 _FORMULA = re.compile(r"^=\s*[\w(\"'$@+\-.]")
@@ -131,75 +131,6 @@ _CADENCE = re.compile(
     r"(д|дн|дня|дней|день|d|day|days|н|нед|недели|недель|неделю|неделя|w|wk|week|weeks"
     r"|м|мес|месяц|месяца|месяцев|m|mo|month|months)?$"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int  # as Excel shows it: the header is row 1
-    column: str  # the header as written in the file
-    reason: str  # i18n key
-    value: str  # the offending cell, for the report
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRow:
-    row: int
-    client_name: str
-    tax_id: str | None = None
-    phone: str | None = None
-    segment: str | None = None  # "b2b" | "b2c"
-    tier: str | None = None  # "key" | "regular"
-    status: str | None = None  # "active" | "paused" | "lost"
-    cadence_days: int | None = None
-    preferred_channel: str | None = None  # "call" | "message" | "email" | "visit" | "meeting"
-    tags: tuple[str, ...] = ()
-    contact_name: str | None = None  # a row has a contact exactly when this is set
-    contact_role: str | None = None
-    contact_phone: str | None = None
-    contact_email: str | None = None
-    birthday: Birthday | None = None
-
-
-@dataclass(slots=True)
-class ColumnMapping:
-    columns: dict[str, int]  # field (see FIELDS) -> column index
-    ignored: list[str] = field(default_factory=list)  # headers not recognised
-    # Headers our own export writes for information (ID, archived, owner, created): known, but
-    # deliberately not imported.
-    not_imported: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class ParsedImport:
-    rows: list[ImportRow]
-    errors: list[RowError]  # sorted by row, then column order
-    # ``group_clients(rows)``, computed by the same pass that found the conflicts.
-    clients: list[ClientDraft] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class ContactDraft:
-    name: str
-    role: str | None
-    phone: str | None
-    email: str | None
-    birthday: Birthday | None
-    row: int
-
-
-@dataclass(slots=True)
-class ClientDraft:
-    name: str
-    tax_id: str | None
-    phone: str | None
-    segment: str | None
-    tier: str | None
-    status: str | None
-    cadence_days: int | None
-    preferred_channel: str | None
-    tags: tuple[str, ...]
-    contacts: list[ContactDraft]
-    rows: list[int]  # the file rows this client was merged from
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,114 +158,6 @@ class ImportResult:
     mapping: ColumnMapping
     parsed: ParsedImport
     clients: list[ClientDraft]
-
-
-# --- mapping columns -------------------------------------------------------------------------
-
-_ALIASES: Final[dict[str, tuple[str, ...]]] = {
-    "client": (
-        "клиент", "компания", "организация", "наименование", "название", "контрагент",
-        "название компании", "наименование организации", "наименование клиента",
-        "название клиента", "имя клиента", "client", "company", "account", "organization",
-        "organisation", "customer", "client name", "company name", "account name",
-        "customer name",
-    ),
-    "tax_id": ("инн", "инн клиента", "инн организации", "inn", "tax id", "taxid", "tin", "vat",
-               "vat id", "vat number"),
-    "phone": ("телефон", "тел", "телефон компании", "телефон клиента", "номер телефона",
-              "phone", "tel", "telephone", "phone number", "company phone"),
-    "contact_name": ("контакт", "лпр", "контактное лицо", "фио контакта", "имя контакта",
-                     "фио лпр", "contact", "contact name", "contact person", "decision maker",
-                     "person"),
-    "contact_role": ("должность", "роль", "должность контакта", "role", "position", "title",
-                     "job title"),
-    "contact_phone": ("телефон контакта", "тел контакта", "моб", "мобильный", "моб тел",
-                      "моб телефон", "мобильный телефон", "сотовый", "телефон лпр",
-                      "contact phone", "mobile", "mobile phone", "cell", "cell phone"),
-    "contact_email": ("email", "e mail", "почта", "эл почта", "электронная почта", "емейл",
-                      "имейл", "e mail контакта", "email контакта", "mail", "email address",
-                      "e mail address"),
-    "birthday": ("день рождения", "др", "дата рождения", "birthday", "dob", "date of birth",
-                 "birth date", "birthdate"),
-    "tags": ("теги", "тэги", "метки", "тег", "tags", "labels", "tag"),
-    "segment": ("сегмент", "тип клиента", "segment", "client type"),
-    "tier": ("уровень", "категория", "ключевой", "ключевой клиент", "tier", "key account",
-             "key", "vip"),
-    "status": ("статус", "состояние", "status"),
-    "cadence": ("частота контакта", "частота контакта дней", "частота контактов", "частота",
-                "каденция", "интервал", "интервал дней", "cadence", "cadence days",
-                "contact frequency", "frequency"),
-    "channel": ("канал", "предпочтительный канал", "канал связи", "channel",
-                "preferred channel"),
-}  # fmt: skip
-# A bare "name" is the client when nothing else names the client (a B2C base, where the client
-# is a person), else the contact.
-_PERSON_ALIASES: Final = ("name", "full name", "имя", "фио", "полное имя")
-# Written by our export for information; recognised so they are not reported as unknown.
-_INFO_ALIASES: Final = ("id", "архив", "в архиве", "archived", "ответственный", "владелец",
-                        "owner", "создан", "дата создания", "created", "created at")  # fmt: skip
-# Near-miss spellings ("Телефн", "Email адресс") within this score are accepted; shorter headers
-# are too close to each other for fuzzy matching ("тел" vs "тег").
-_FUZZY_CUTOFF: Final = 90.0
-_FUZZY_MIN_LENGTH: Final = 5
-
-
-def _compact(key: str) -> str:
-    return key.replace(" ", "")
-
-
-_ALIAS_INDEX: Final[dict[str, str]] = {
-    _compact(_header_key(alias)): name for name, aliases in _ALIASES.items() for alias in aliases
-}
-_FUZZY_CHOICES: Final = list(_ALIAS_INDEX)
-_PERSON_KEYS: Final = frozenset(_compact(_header_key(alias)) for alias in _PERSON_ALIASES)
-_INFO_KEYS: Final = frozenset(_compact(_header_key(alias)) for alias in _INFO_ALIASES)
-
-
-def map_columns(headers: list[str]) -> ColumnMapping:
-    """Recognise each header; the first column wins when two mean the same field."""
-    columns: dict[str, int] = {}
-    pending: list[int] = []
-    person: list[int] = []
-    not_imported: list[str] = []
-    for index, header in enumerate(headers):
-        key = _compact(_header_key(header))
-        if not key:
-            continue
-        name = _ALIAS_INDEX.get(key)
-        if name is not None and name not in columns:
-            columns[name] = index
-        elif key in _PERSON_KEYS:
-            person.append(index)
-        elif key in _INFO_KEYS:
-            not_imported.append(header)
-        else:
-            pending.append(index)
-    for index in person:
-        name = next((f for f in ("client", "contact_name") if f not in columns), None)
-        if name is None:
-            pending.append(index)
-        else:
-            columns[name] = index
-    ignored = [
-        headers[index] for index in sorted(pending) if not _fuzzy_map(headers, index, columns)
-    ]
-    return ColumnMapping(
-        columns=dict(sorted(columns.items(), key=lambda item: item[1])),
-        ignored=ignored,
-        not_imported=not_imported,
-    )
-
-
-def _fuzzy_map(headers: list[str], index: int, columns: dict[str, int]) -> bool:
-    key = _compact(_header_key(headers[index]))
-    if len(key) < _FUZZY_MIN_LENGTH:
-        return False
-    match = process.extractOne(key, _FUZZY_CHOICES, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-    if match is None or _ALIAS_INDEX[match[0]] in columns:
-        return False
-    columns[_ALIAS_INDEX[match[0]]] = index
-    return True
 
 
 # --- parsing rows ----------------------------------------------------------------------------
@@ -418,11 +241,11 @@ def parse_rows(table: Table, mapping: ColumnMapping, today: date) -> ParsedImpor
         if row is not None:
             rows.append(row)
     # A conflicting row was not merged, so the drafts are exactly those of the remaining rows.
-    clients, conflicts = _group(rows)
+    clients, conflicts = group_with_conflicts(rows)
     if conflicts:
         bad = {conflict.row for conflict in conflicts}
         rows = [row for row in rows if row.row not in bad]
-        errors.extend(_conflict_errors(conflicts, table, mapping))
+        errors.extend(conflict_errors(conflicts, table, mapping))
     errors.sort(key=lambda error: error.row)  # stable: columns stay in file order within a row
     return ParsedImport(rows=rows, errors=errors, clients=clients)
 
@@ -618,187 +441,6 @@ _CELL_PARSERS: Final[dict[str, _CellParser]] = {
     "contact_email": _parse_email,
     "birthday": _parse_birthday,
 }
-
-
-# --- grouping --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Conflict:
-    row: int
-    field: str  # see FIELDS
-    value: str
-
-
-# ImportRow attribute -> the FIELDS name whose column an error points at.
-_CLIENT_ATTRIBUTES: Final = (
-    ("tax_id", "tax_id"),
-    ("phone", "phone"),
-    ("segment", "segment"),
-    ("tier", "tier"),
-    ("status", "status"),
-    ("cadence_days", "cadence"),
-    ("preferred_channel", "channel"),
-)
-_CONTACT_ATTRIBUTES: Final = (
-    ("role", "contact_role"),
-    ("phone", "contact_phone"),
-    ("email", "contact_email"),
-    ("birthday", "birthday"),
-)
-
-
-def group_clients(rows: list[ImportRow]) -> list[ClientDraft]:
-    """One draft per client, in order of first appearance, contacts merged by person name.
-
-    Rows of ``parse_rows`` group without conflicts (it reports and drops those); given other
-    rows, a conflicting row is left out here too.
-    """
-    drafts, _ = _group(rows)
-    return drafts
-
-
-@dataclass(slots=True)
-class _Grouping:
-    drafts: list[ClientDraft] = field(default_factory=list)
-    by_name: dict[str, int] = field(default_factory=dict)
-    by_tax_id: dict[str, int] = field(default_factory=dict)
-    contacts: list[dict[str, int]] = field(default_factory=list)  # person key -> index
-
-    def find(self, name_key: str, tax_id: str | None) -> set[int]:
-        found = {self.by_name.get(name_key), self.by_tax_id.get(tax_id) if tax_id else None}
-        return {index for index in found if index is not None}
-
-    def remember(self, index: int, name_key: str, tax_id: str | None) -> None:
-        self.by_name.setdefault(name_key, index)
-        if tax_id:
-            self.by_tax_id.setdefault(tax_id, index)
-
-
-def _group(rows: Sequence[ImportRow]) -> tuple[list[ClientDraft], list[_Conflict]]:
-    state = _Grouping()
-    conflicts: list[_Conflict] = []
-    for row in rows:
-        name_key = normalize_name(row.client_name)
-        contact = _row_contact(row)
-        contact_key = normalize_name(contact.name) if contact else ""
-        found = state.find(name_key, row.tax_id)
-        if len(found) > 1:  # the name says one client, the tax id another
-            conflicts.append(_Conflict(row.row, "tax_id", row.tax_id or ""))
-            continue
-        if not found:
-            state.drafts.append(_new_draft(row))
-            state.contacts.append({})
-            index = len(state.drafts) - 1
-        else:
-            index = found.pop()
-            conflict = _client_conflict(state.drafts[index], row) or _contact_conflict(
-                state.drafts[index], state.contacts[index], contact, contact_key
-            )
-            if conflict is not None:
-                conflicts.append(conflict)
-                continue
-            _merge_client(state.drafts[index], row)
-        _merge_contact(state.drafts[index], state.contacts[index], contact, contact_key)
-        state.remember(index, name_key, row.tax_id)
-    return state.drafts, conflicts
-
-
-def _new_draft(row: ImportRow) -> ClientDraft:
-    return ClientDraft(
-        name=row.client_name,
-        tax_id=row.tax_id,
-        phone=row.phone,
-        segment=row.segment,
-        tier=row.tier,
-        status=row.status,
-        cadence_days=row.cadence_days,
-        preferred_channel=row.preferred_channel,
-        tags=row.tags,
-        contacts=[],
-        rows=[row.row],
-    )
-
-
-def _client_conflict(draft: ClientDraft, row: ImportRow) -> _Conflict | None:
-    for attribute, name in _CLIENT_ATTRIBUTES:
-        mine, theirs = getattr(draft, attribute), getattr(row, attribute)
-        if mine is not None and theirs is not None and mine != theirs:
-            return _Conflict(row.row, name, str(theirs))
-    return None
-
-
-def _merge_client(draft: ClientDraft, row: ImportRow) -> None:
-    # Flat files often fill the client's columns on its first row only: later rows fill gaps.
-    for attribute, _ in _CLIENT_ATTRIBUTES:
-        if getattr(draft, attribute) is None:
-            setattr(draft, attribute, getattr(row, attribute))
-    seen = {tag.casefold() for tag in draft.tags}
-    draft.tags += tuple(tag for tag in row.tags if tag.casefold() not in seen)
-    draft.rows.append(row.row)
-
-
-def _row_contact(row: ImportRow) -> ContactDraft | None:
-    if row.contact_name is None:
-        return None
-    return ContactDraft(
-        name=row.contact_name,
-        role=row.contact_role,
-        phone=row.contact_phone,
-        email=row.contact_email,
-        birthday=row.birthday,
-        row=row.row,
-    )
-
-
-def _contact_conflict(
-    draft: ClientDraft, contacts: dict[str, int], contact: ContactDraft | None, key: str
-) -> _Conflict | None:
-    index = contacts.get(key) if contact else None
-    if contact is None or index is None:
-        return None
-    known = draft.contacts[index]
-    for attribute, name in _CONTACT_ATTRIBUTES:
-        mine, theirs = getattr(known, attribute), getattr(contact, attribute)
-        if mine is not None and theirs is not None and mine != theirs:
-            shown = _birthday_text(theirs) if isinstance(theirs, Birthday) else str(theirs)
-            return _Conflict(contact.row, name, shown)
-    return None
-
-
-def _merge_contact(
-    draft: ClientDraft, contacts: dict[str, int], contact: ContactDraft | None, key: str
-) -> None:
-    if contact is None:
-        return
-    index = contacts.get(key)
-    if index is None:
-        contacts[key] = len(draft.contacts)
-        draft.contacts.append(contact)
-        return
-    known = draft.contacts[index]
-    draft.contacts[index] = replace(
-        known,
-        role=known.role or contact.role,
-        phone=known.phone or contact.phone,
-        email=known.email or contact.email,
-        birthday=known.birthday or contact.birthday,
-    )
-
-
-def _birthday_text(birthday: Birthday) -> str:
-    text = f"{birthday.day:02d}.{birthday.month:02d}"
-    return f"{text}.{birthday.year:04d}" if birthday.year else text
-
-
-def _conflict_errors(
-    conflicts: list[_Conflict], table: Table, mapping: ColumnMapping
-) -> list[RowError]:
-    def header(name: str) -> str:
-        index = mapping.columns.get(name, mapping.columns["client"])
-        return table.headers[index]
-
-    return [RowError(c.row, header(c.field), "import-error-conflict", c.value) for c in conflicts]
 
 
 # --- preview and the whole pipeline ----------------------------------------------------------

@@ -1,0 +1,201 @@
+"""Merging the flat "one row per contact" of a file into one draft per client.
+
+Rows with the same ``normalize_name`` or the same tax id are one client; a later row whose
+non-empty client field differs from the client's is an "import-error-conflict", as is a row
+that would join two different clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from bot.services.birthdays import Birthday
+from bot.services.import_model import (
+    ClientDraft,
+    ColumnMapping,
+    ContactDraft,
+    ImportRow,
+    RowError,
+)
+from bot.services.import_readers import Table
+from bot.services.names import normalize_name
+
+
+@dataclass(frozen=True, slots=True)
+class _Conflict:
+    row: int
+    field: str  # see FIELDS
+    value: str
+
+
+# ImportRow attribute -> the FIELDS name whose column an error points at.
+_CLIENT_ATTRIBUTES: Final = (
+    ("tax_id", "tax_id"),
+    ("phone", "phone"),
+    ("segment", "segment"),
+    ("tier", "tier"),
+    ("status", "status"),
+    ("cadence_days", "cadence"),
+    ("preferred_channel", "channel"),
+)
+_CONTACT_ATTRIBUTES: Final = (
+    ("role", "contact_role"),
+    ("phone", "contact_phone"),
+    ("email", "contact_email"),
+    ("birthday", "birthday"),
+)
+
+
+def group_clients(rows: list[ImportRow]) -> list[ClientDraft]:
+    """One draft per client, in order of first appearance, contacts merged by person name.
+
+    Rows of ``parse_rows`` group without conflicts (it reports and drops those); given other
+    rows, a conflicting row is left out here too.
+    """
+    drafts, _ = group_with_conflicts(rows)
+    return drafts
+
+
+@dataclass(slots=True)
+class _Grouping:
+    drafts: list[ClientDraft] = field(default_factory=list)
+    by_name: dict[str, int] = field(default_factory=dict)
+    by_tax_id: dict[str, int] = field(default_factory=dict)
+    contacts: list[dict[str, int]] = field(default_factory=list)  # person key -> index
+
+    def find(self, name_key: str, tax_id: str | None) -> set[int]:
+        found = {self.by_name.get(name_key), self.by_tax_id.get(tax_id) if tax_id else None}
+        return {index for index in found if index is not None}
+
+    def remember(self, index: int, name_key: str, tax_id: str | None) -> None:
+        self.by_name.setdefault(name_key, index)
+        if tax_id:
+            self.by_tax_id.setdefault(tax_id, index)
+
+
+def group_with_conflicts(rows: Sequence[ImportRow]) -> tuple[list[ClientDraft], list[_Conflict]]:
+    state = _Grouping()
+    conflicts: list[_Conflict] = []
+    for row in rows:
+        name_key = normalize_name(row.client_name)
+        contact = _row_contact(row)
+        contact_key = normalize_name(contact.name) if contact else ""
+        found = state.find(name_key, row.tax_id)
+        if len(found) > 1:  # the name says one client, the tax id another
+            conflicts.append(_Conflict(row.row, "tax_id", row.tax_id or ""))
+            continue
+        if not found:
+            state.drafts.append(_new_draft(row))
+            state.contacts.append({})
+            index = len(state.drafts) - 1
+        else:
+            index = found.pop()
+            conflict = _client_conflict(state.drafts[index], row) or _contact_conflict(
+                state.drafts[index], state.contacts[index], contact, contact_key
+            )
+            if conflict is not None:
+                conflicts.append(conflict)
+                continue
+            _merge_client(state.drafts[index], row)
+        _merge_contact(state.drafts[index], state.contacts[index], contact, contact_key)
+        state.remember(index, name_key, row.tax_id)
+    return state.drafts, conflicts
+
+
+def _new_draft(row: ImportRow) -> ClientDraft:
+    return ClientDraft(
+        name=row.client_name,
+        tax_id=row.tax_id,
+        phone=row.phone,
+        segment=row.segment,
+        tier=row.tier,
+        status=row.status,
+        cadence_days=row.cadence_days,
+        preferred_channel=row.preferred_channel,
+        tags=row.tags,
+        contacts=[],
+        rows=[row.row],
+    )
+
+
+def _client_conflict(draft: ClientDraft, row: ImportRow) -> _Conflict | None:
+    for attribute, name in _CLIENT_ATTRIBUTES:
+        mine, theirs = getattr(draft, attribute), getattr(row, attribute)
+        if mine is not None and theirs is not None and mine != theirs:
+            return _Conflict(row.row, name, str(theirs))
+    return None
+
+
+def _merge_client(draft: ClientDraft, row: ImportRow) -> None:
+    # Flat files often fill the client's columns on its first row only: later rows fill gaps.
+    for attribute, _ in _CLIENT_ATTRIBUTES:
+        if getattr(draft, attribute) is None:
+            setattr(draft, attribute, getattr(row, attribute))
+    seen = {tag.casefold() for tag in draft.tags}
+    draft.tags += tuple(tag for tag in row.tags if tag.casefold() not in seen)
+    draft.rows.append(row.row)
+
+
+def _row_contact(row: ImportRow) -> ContactDraft | None:
+    if row.contact_name is None:
+        return None
+    return ContactDraft(
+        name=row.contact_name,
+        role=row.contact_role,
+        phone=row.contact_phone,
+        email=row.contact_email,
+        birthday=row.birthday,
+        row=row.row,
+    )
+
+
+def _contact_conflict(
+    draft: ClientDraft, contacts: dict[str, int], contact: ContactDraft | None, key: str
+) -> _Conflict | None:
+    index = contacts.get(key) if contact else None
+    if contact is None or index is None:
+        return None
+    known = draft.contacts[index]
+    for attribute, name in _CONTACT_ATTRIBUTES:
+        mine, theirs = getattr(known, attribute), getattr(contact, attribute)
+        if mine is not None and theirs is not None and mine != theirs:
+            shown = _birthday_text(theirs) if isinstance(theirs, Birthday) else str(theirs)
+            return _Conflict(contact.row, name, shown)
+    return None
+
+
+def _merge_contact(
+    draft: ClientDraft, contacts: dict[str, int], contact: ContactDraft | None, key: str
+) -> None:
+    if contact is None:
+        return
+    index = contacts.get(key)
+    if index is None:
+        contacts[key] = len(draft.contacts)
+        draft.contacts.append(contact)
+        return
+    known = draft.contacts[index]
+    draft.contacts[index] = replace(
+        known,
+        role=known.role or contact.role,
+        phone=known.phone or contact.phone,
+        email=known.email or contact.email,
+        birthday=known.birthday or contact.birthday,
+    )
+
+
+def _birthday_text(birthday: Birthday) -> str:
+    text = f"{birthday.day:02d}.{birthday.month:02d}"
+    return f"{text}.{birthday.year:04d}" if birthday.year else text
+
+
+def conflict_errors(
+    conflicts: list[_Conflict], table: Table, mapping: ColumnMapping
+) -> list[RowError]:
+    def header(name: str) -> str:
+        index = mapping.columns.get(name, mapping.columns["client"])
+        return table.headers[index]
+
+    return [RowError(c.row, header(c.field), "import-error-conflict", c.value) for c in conflicts]
