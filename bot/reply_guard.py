@@ -89,7 +89,8 @@ def _what(exc: BaseException) -> str | None:
     method = exc.method if isinstance(exc, TelegramAPIError) else None
     text: str | None = None
     if isinstance(method, SendMessage | EditMessageText):
-        text = method.text if method.parse_mode is not None else html.escape(method.text)
+        body = method.text or ""
+        text = body if method.parse_mode is not None else html.escape(body)
     elif isinstance(method, AnswerCallbackQuery) and method.text:
         text = html.escape(method.text)
     return text if text and len(text) <= MAX_SHOWN else None
@@ -123,6 +124,9 @@ class ReplyGuardMiddleware(BaseMiddleware):
             log.exception("update handled and committed, but its reply failed; ref %s", ref)
             if key is not None and storage is not None:
                 await _keep(storage, key, _what(exc) or "", ref)
+                if not isinstance(exc, TRANSIENT):
+                    # Not Telegram's failure (a bug after the commit): say it now, not later.
+                    await self._say_undelivered(bot, storage, key, data["t"])
             return None
         finally:
             _handling.reset(token)

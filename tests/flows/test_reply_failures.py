@@ -78,3 +78,16 @@ async def test_a_failure_before_any_commit_still_gets_the_apology(
     client.bot.session.clear_failures()
     texts = client.texts(await client.send("/help"))
     assert not any(SAVED in t for t in texts)
+
+
+async def test_a_reply_refused_for_good_after_a_commit_says_saved_at_once(
+    client: BotClient, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    await _with_client(client)
+    client.bot.session.fail_next("sendMessage", 400, "Bad Request: message is too long")
+    texts = client.texts(await client.send("/call Ромашка обсудили поставку"))
+    assert not any(APOLOGY in t for t in texts)
+    assert texts[-1].startswith(SAVED)
+    assert "обсудили поставку" in texts[-1]
+    assert len(await _touches(session_pool)) == 1
+    assert not any(SAVED in t for t in client.texts(await client.send("/help")))
