@@ -1,31 +1,31 @@
-"""Heavy work off the event loop, in a small bounded pool of threads.
+"""Heavy work off the event loop: a small bounded pool of threads and one of processes.
 
 Parsing an import, building an export and drawing a chart take seconds of CPU on a big base;
 on the event loop they would stall every other chat. In a worker thread they still share the
-GIL, but the interpreter hands it back to the loop every few milliseconds (sys.getswitchinterval),
-so other chats' updates keep moving (measured in bench/bench_fairness.py).
+GIL, but the interpreter hands it back to the loop every few milliseconds (sys.getswitchinterval):
+enough for parsing a file or drawing a chart. The export (loading the whole base through the ORM
+and writing XLSX and CSV) holds the GIL for minutes of slices on a 40,000-client base and still
+doubled other users' /help latency from a thread (bench/bench_fairness.py), so it runs in a
+worker process (run_in_process, bot/export_job.py).
 
-`in_own_loop` goes one step further for work that reads the database with the ORM (loading
-tens of thousands of rows is CPU on whichever loop runs it): it runs a coroutine on a fresh
-event loop in a worker thread, with its own engine, so the bot's loop only waits for the result.
-
-At most WORKERS jobs run at once; more wait their turn, so one user's three /export cannot take
-every core the bot has.
+At most WORKERS threads and PROCESSES processes work at once; more jobs wait their turn. One
+chat's updates run one at a time (bot/chat_order.py), so one user holds at most one worker: a
+few heavy users cannot starve a third user's chart, and a flood of them cannot grow threads or
+processes without bound.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import create_engine, create_session_pool
-
-WORKERS = 2
+WORKERS = 4
 P = ParamSpec("P")
 T = TypeVar("T")
 _pool: ThreadPoolExecutor | None = None
@@ -56,20 +56,23 @@ def database_url(session: AsyncSession) -> str | None:
     return url.render_as_string(hide_password=False)
 
 
-async def in_own_loop(session: AsyncSession, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """`work(session)` on a fresh loop in a worker thread, with a session of its own engine on
-    the same database (committed data only: use it for reads). Falls back to the caller's
-    session on this loop when the database cannot be opened twice (in-memory SQLite)."""
-    url = database_url(session)
-    if url is None:
-        return await work(session)
+# ---------------------------------------------------------------- processes
 
-    async def job() -> T:
-        engine = create_engine(url)
-        try:
-            async with create_session_pool(engine)() as own:
-                return await work(own)
-        finally:
-            await engine.dispose()
+PROCESSES = 2
+_processes: ProcessPoolExecutor | None = None
 
-    return await run_heavy(lambda: asyncio.run(job()))
+
+def _process_pool() -> ProcessPoolExecutor:
+    global _processes  # created on first use; "spawn": a clean interpreter, no forked threads
+    if _processes is None:
+        _processes = ProcessPoolExecutor(
+            max_workers=PROCESSES, mp_context=multiprocessing.get_context("spawn")
+        )
+    return _processes
+
+
+async def run_in_process(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """fn(*args, **kwargs) in a worker process: CPU there does not compete for this GIL.
+    fn, its arguments and its result must pickle; a worker costs ~0.8 s of CPU to start, once."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_process_pool(), functools.partial(fn, *args, **kwargs))

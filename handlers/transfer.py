@@ -6,7 +6,6 @@ import csv
 import io
 import logging
 import time
-import zipfile
 from datetime import datetime
 
 from aiogram import Bot, F, Router
@@ -17,7 +16,7 @@ from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import workers
+from bot import export_job, workers
 from bot.i18n import Translator
 from bot.services import export_collect, exporting, importing, transfer
 from bot.services.clients import local_today
@@ -256,40 +255,33 @@ async def on_text_instead_of_file(message: Message, t: Translator) -> None:
     await message.answer(t("import-waiting-file"))
 
 
-def _export_files(data: exporting.ExportData) -> tuple[bytes, bytes]:
-    """The workbook and the zip of CSVs (in a worker thread: CPU for a big base)."""
-    workbook = exporting.build_workbook(data)
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in exporting.build_csvs(data).items():
-            zf.writestr(name, content)
-    return workbook, archive.getvalue()
-
-
 async def on_export(
     message: Message, bot: Bot, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
 ) -> None:
-    # Loading a big base through the ORM is seconds of CPU too: on a loop of its own in a
-    # worker thread, like building the files, so other chats are served meanwhile.
-    data = await workers.in_own_loop(
-        session, lambda own: export_collect.collect_full_export(own, manager)
-    )
-    workbook, archive = await workers.run_heavy(_export_files, data)
+    # Loading a big base through the ORM and building the files is seconds of pure-Python CPU:
+    # in a worker process, so other chats are served meanwhile (a thread would still hold the
+    # GIL most of the time: measured in bench/bench_fairness.py).
+    url = workers.database_url(session)
+    if url is None:  # an in-memory database only this connection sees
+        data = await export_collect.collect_full_export(session, manager)
+        files = await workers.run_heavy(export_job.export_files, data)
+    else:
+        files = await workers.run_in_process(export_job.build_export, url, manager.id)
     stamp = local_today(manager, clock.now()).isoformat()
     caption = t(
         "export-caption",
-        clients=len(data.clients),
-        touches=len(data.touches),
-        notes=len(data.notes),
-        sales=len(data.sales),
+        clients=files.clients,
+        touches=files.touches,
+        notes=files.notes,
+        sales=files.sales,
     )
     await bot.send_document(
         message.chat.id,
-        BufferedInputFile(workbook, filename=f"kambot-{stamp}.xlsx"),
+        BufferedInputFile(files.workbook, filename=f"kambot-{stamp}.xlsx"),
         caption=caption,
     )
     await bot.send_document(
-        message.chat.id, BufferedInputFile(archive, filename=f"kambot-{stamp}-csv.zip")
+        message.chat.id, BufferedInputFile(files.archive, filename=f"kambot-{stamp}-csv.zip")
     )
 
 
