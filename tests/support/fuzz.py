@@ -484,11 +484,115 @@ def install_audit(path: str) -> None:
         con.close()
 
 
+# PostgreSQL: one generic trigger function reads the owner columns by name from the row as JSON.
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION fuzz_audit_fn() RETURNS trigger AS $$
+DECLARE r jsonb;
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    r := to_jsonb(OLD);
+    INSERT INTO fuzz_audit (tbl, op, side, i, m, c, k, n) VALUES (TG_TABLE_NAME, TG_OP, 'OLD',
+      (r->>TG_ARGV[0])::bigint, (r->>TG_ARGV[1])::bigint, (r->>TG_ARGV[2])::bigint,
+      (r->>TG_ARGV[3])::bigint, (r->>TG_ARGV[4])::bigint);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    r := to_jsonb(NEW);
+    INSERT INTO fuzz_audit (tbl, op, side, i, m, c, k, n) VALUES (TG_TABLE_NAME, TG_OP, 'NEW',
+      (r->>TG_ARGV[0])::bigint, (r->>TG_ARGV[1])::bigint, (r->>TG_ARGV[2])::bigint,
+      (r->>TG_ARGV[3])::bigint, (r->>TG_ARGV[4])::bigint);
+  END IF;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql
+"""
+
+
+def _pg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def install_audit_pg(url: str) -> None:
+    import asyncpg
+
+    con = await asyncpg.connect(_pg_dsn(url))
+    try:
+        await remove_audit_pg(url, con)
+        await con.execute(
+            "CREATE TABLE fuzz_audit (seq BIGSERIAL PRIMARY KEY, tbl TEXT, op TEXT, side TEXT,"
+            " i BIGINT, m BIGINT, c BIGINT, k BIGINT, n BIGINT)"
+        )
+        await con.execute(_PG_FUNCTION)
+        for table, cols in _OWNER_COLUMNS.items():
+            args = ", ".join(f"'{cols.get(key, 'none')}'" for key in "imckn")
+            await con.execute(
+                f"CREATE TRIGGER fuzz_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION fuzz_audit_fn({args})"
+            )
+    finally:
+        await con.close()
+
+
+async def remove_audit_pg(url: str, con: Any = None) -> None:
+    """Leaves the shared test database as the migrations made it."""
+    import asyncpg
+
+    own = con is None
+    con = con or await asyncpg.connect(_pg_dsn(url))
+    try:
+        for table in _OWNER_COLUMNS:
+            await con.execute(f"DROP TRIGGER IF EXISTS fuzz_{table} ON {table}")
+        await con.execute("DROP FUNCTION IF EXISTS fuzz_audit_fn()")
+        await con.execute("DROP TABLE IF EXISTS fuzz_audit")
+    finally:
+        if own:
+            await con.close()
+
+
+class _Sqlite:
+    def __init__(self, path: str) -> None:
+        self.con = sqlite3.connect(path, timeout=30)
+        self.con.execute("PRAGMA foreign_keys = ON")
+
+    async def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+        self.con.commit()
+
+    async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, args).fetchall()
+
+    async def close(self) -> None:
+        self.con.close()
+
+
+class _Postgres:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.con: Any = None
+
+    async def execute(self, sql: str) -> None:
+        await self.fetch("SELECT 1")
+        await self.con.execute(sql)
+
+    async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        import asyncpg
+
+        if self.con is None:
+            self.con = await asyncpg.connect(_pg_dsn(self.url))
+        count = iter(range(1, 100))
+        sql = re.sub(r"\?", lambda _: f"${next(count)}", sql)
+        return [tuple(r) for r in await self.con.fetch(sql, *args)]
+
+    async def close(self) -> None:
+        if self.con is not None:
+            await self.con.close()
+
+
 @dataclass
 class RowAudit:
-    """Reads fuzz_audit after each update and names the Telegram users whose rows changed."""
+    """Reads fuzz_audit after each update and names the Telegram users whose rows changed.
 
-    path: str
+    ``where`` is a SQLite file path or a PostgreSQL URL."""
+
+    where: str
     client_owner: dict[int, int] = field(default_factory=dict)  # client -> manager
     contact_client: dict[int, int] = field(default_factory=dict)
     note_manager: dict[int, int] = field(default_factory=dict)
@@ -496,49 +600,46 @@ class RowAudit:
     last_seq: int = 0
 
     def __post_init__(self) -> None:
-        self.con = sqlite3.connect(self.path, timeout=30)
+        pg = self.where.startswith("postgresql")
+        self.db: _Sqlite | _Postgres = _Postgres(self.where) if pg else _Sqlite(self.where)
 
-    def close(self) -> None:
-        self.con.close()
+    async def close(self) -> None:
+        await self.db.close()
 
-    def _refresh_managers(self) -> None:
-        rows = self.con.execute("SELECT id, telegram_id, sandbox_of_id FROM managers").fetchall()
+    async def _refresh_managers(self) -> None:
+        rows = await self.db.fetch("SELECT id, telegram_id, sandbox_of_id FROM managers")
         by_id = {mid: (tg, sandbox) for mid, tg, sandbox in rows}
         for mid, (tg, sandbox) in by_id.items():
             owner = by_id.get(sandbox, (tg, None))[0] if sandbox else tg
             self.manager_user[mid] = owner
 
-    def _lookup(self, table: str, column: str, row_id: int) -> int | None:
-        found = self.con.execute(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,)).fetchone()
-        return found[0] if found else None
+    async def _fill(self, cache: dict[int, int], table: str, column: str, ids: set[int]) -> None:
+        """Owners of rows written before the audit began (none in the fuzz, but be exact)."""
+        for row_id in ids - cache.keys():
+            found = await self.db.fetch(f"SELECT {column} FROM {table} WHERE id = ?", row_id)
+            if found and found[0][0] is not None:
+                cache[row_id] = found[0][0]
 
     def _user_of_manager(self, mid: int | None) -> int | None:
         if mid is None:
             return None
-        if mid not in self.manager_user:
-            self._refresh_managers()
         return self.manager_user.get(mid, -mid)  # a manager gone without a trace: unknown
 
     def _user_of_client(self, cid: int | None) -> int | None:
-        if cid is None:
+        if cid is None or cid not in self.client_owner:
             return None
-        if cid not in self.client_owner:
-            owner = self._lookup("clients", "owner_id", cid)
-            if owner is None:
-                return None
-            self.client_owner[cid] = owner
         return self._user_of_manager(self.client_owner[cid])
 
-    def changes(self) -> list[tuple[dict[str, Any], set[int]]]:
+    async def changes(self) -> list[tuple[dict[str, Any], set[int]]]:
         """Rows written since the last call, each with the set of users who own it."""
-        rows = self.con.execute(
+        rows = await self.db.fetch(
             "SELECT seq, tbl, op, side, i, m, c, k, n FROM fuzz_audit WHERE seq > ? ORDER BY seq",
-            (self.last_seq,),
-        ).fetchall()
+            self.last_seq,
+        )
         if not rows:
             return []
         self.last_seq = rows[-1][0]
-        self._refresh_managers()
+        await self._refresh_managers()
         records = [
             dict(zip(("seq", "tbl", "op", "side", "i", "m", "c", "k", "n"), r, strict=True))
             for r in rows
@@ -550,26 +651,26 @@ class RowAudit:
                 self.contact_client[rec["i"]] = rec["c"]
             elif rec["tbl"] == "notes" and rec["i"] is not None and rec["m"] is not None:
                 self.note_manager[rec["i"]] = rec["m"]
+        await self._fill(self.contact_client, "contacts", "client_id", {
+            r["k"] for r in records if r["k"] is not None
+        })  # fmt: skip
+        await self._fill(self.note_manager, "notes", "manager_id", {
+            r["n"] for r in records if r["n"] is not None
+        })  # fmt: skip
+        clients = {r["c"] for r in records if r["c"] is not None}
+        clients |= {self.contact_client[r["k"]] for r in records if r["k"] in self.contact_client}
+        await self._fill(self.client_owner, "clients", "owner_id", clients)
         out = []
         for rec in records:
             owners: set[int | None] = set()
             if rec["tbl"] == "managers":
                 owners.add(self._user_of_manager(rec["i"]))
             owners.add(self._user_of_manager(rec["m"]))
-            if rec["tbl"] == "clients":
-                owners.add(self._user_of_manager(rec["m"]))
-            else:
+            if rec["tbl"] != "clients":
                 owners.add(self._user_of_client(rec["c"]))
             if rec["k"] is not None:
-                cid = self.contact_client.get(rec["k"]) or self._lookup(
-                    "contacts", "client_id", rec["k"]
-                )
-                owners.add(self._user_of_client(cid))
+                owners.add(self._user_of_client(self.contact_client.get(rec["k"])))
             if rec["n"] is not None:
-                mid = self.note_manager.get(rec["n"]) or self._lookup(
-                    "notes", "manager_id", rec["n"]
-                )
-                owners.add(self._user_of_manager(mid))
-            owners.discard(None)
+                owners.add(self._user_of_manager(self.note_manager.get(rec["n"])))
             out.append((rec, {o for o in owners if o is not None}))
         return out
