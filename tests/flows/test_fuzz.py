@@ -21,6 +21,7 @@ the code under test is the same on PostgreSQL and the per-dialect paths have the
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import random
@@ -28,6 +29,7 @@ import re
 import shutil
 import time
 import traceback
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,7 +41,7 @@ import pytest
 from aiogram import Dispatcher
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
-from aiogram.types import Chat, Contact, PhotoSize, ReplyKeyboardMarkup
+from aiogram.types import BufferedInputFile, Chat, Contact, PhotoSize, ReplyKeyboardMarkup
 from sqlalchemy import text as sql
 
 from bot.app import create_dispatcher
@@ -65,6 +67,9 @@ from tests.support.mocked_bot import BOT_TOKEN, MockedBot
 SEED = int(os.environ.get("FUZZ_SEED", "20261213"))
 STEPS = int(os.environ.get("FUZZ_STEPS", "10000"))
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
+# Words only one user ever types: a reply (or an exported file) to anyone else that holds one
+# shows that user's data leaked.
+MARKERS = {7001: "Ксилофон", 7002: "Zephyrine", 7003: "Квазарис"}
 USERS = ((7001, "ru", "Анна"), (7002, "en", "Bob"), (7003, None, "Zoë <b>&</b>"))
 PROJECT_DIRS = ("/bot/", "/handlers/", "/storage/")
 
@@ -263,8 +268,18 @@ class Fuzz:
                 for b in row:
                     if b.callback_data:
                         self.inputs.learn(b.callback_data)
-                    if len(self.inputs.seen_names) < 300 and 2 < len(b.text) < 40:
+                    if (
+                        len(self.inputs.seen_names) < 300
+                        and 2 < len(b.text) < 40
+                        and not any(w.casefold() in b.text.casefold() for w in MARKERS.values())
+                    ):
                         self.inputs.seen_names.append(b.text)
+        for method in requests:
+            shown = _shown(method).casefold()
+            for owner, word in MARKERS.items():
+                if word.casefold() in shown and (owner != user or kind == "group"):
+                    where = f"{method.__api_method__} to user {user} shows user {owner}'s data"
+                    self.note("read leak", where, shown[:300], ctx)
         for rec, owners in await self.audit.changes():
             strangers = owners - {user}
             if kind == "group":
@@ -305,6 +320,11 @@ class Fuzz:
                     if getattr(m, "chat_id", None) == client.user.id]  # fmt: skip
             client._track([m for m, _ in mine], [r for _, r in mine])
             for m, _ in mine:
+                shown = _shown(m).casefold()
+                for owner, word in MARKERS.items():
+                    if word.casefold() in shown and owner != client.user.id:
+                        where = f"reminder to user {client.user.id} shows user {owner}'s data"
+                        self.note("read leak", where, shown[:300], ctx)
                 for problem in reply_problems(m):
                     self.note("refused by Telegram", problem.split(":")[0], problem[:300], ctx)
         self.actions["tick"] += 1
@@ -328,8 +348,26 @@ class Fuzz:
                         ]
                     )
                 )
+            self.inputs.own = MARKERS[client.user.id]
             kind, action, coro = await self.act(client)
             await self.step(client, kind, action, coro)
+
+
+def _shown(method: TelegramMethod[Any]) -> str:
+    """Everything a user would see of one request: text, caption, buttons, a sent file."""
+    parts = [str(getattr(method, name, None) or "") for name in ("text", "caption")]
+    markup = getattr(method, "reply_markup", None)
+    for row in getattr(markup, "inline_keyboard", None) or []:
+        parts.extend(b.text for b in row)
+    for name in ("document", "photo"):
+        sent = getattr(method, name, None)
+        if isinstance(sent, BufferedInputFile):
+            data = sent.data
+            if data[:2] == b"PK":  # XLSX: the shared strings and sheets, unpacked
+                with zipfile.ZipFile(io.BytesIO(data)) as z:
+                    data = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+            parts.append(data.decode("utf-8", errors="ignore"))
+    return "\n".join(parts)
 
 
 def _cost_key(kind: str, action: str) -> str:

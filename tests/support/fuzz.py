@@ -120,6 +120,7 @@ class Inputs:
         # values seen per (prefix, position) in the bot's own buttons
         self.seen_parts: dict[tuple[str, int], set[str]] = {}
         self.seen_names: list[str] = []
+        self.own: str | None = None  # the current user's private marker word
 
     # texts ------------------------------------------------------------------------------------
     def _piece(self) -> str:
@@ -128,6 +129,9 @@ class Inputs:
         weights = [4, 5, 3, 2, 1, 1, 1]
         if self.seen_names:
             pools.append(self.seen_names)
+            weights.append(2)
+        if self.own:  # a name only this user ever types: seen by another user, it leaked
+            pools.append([self.own, f"{self.own}-Юг", f"ООО «{self.own}»"])
             weights.append(2)
         return r.choice(r.choices(pools, weights)[0])
 
