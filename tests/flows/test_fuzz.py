@@ -2,20 +2,24 @@
 
 Texts and commands biased toward the bot's grammar (README), taps on real buttons of the bot's
 replies (also on buttons of another user's messages: forged ownership), forged callback data for
-every CallbackData factory (out-of-range ids, missing fields), random files and other content.
+every CallbackData factory (out-of-range ids, missing fields), random files and other content,
+messages and taps in a group chat, and the reminders minute job every 250 updates.
 
 Checked after every update:
 - no exception escapes a handler: the error boundary's apology (an ERROR log record) counts, as
   does an exception out of feed_update and any other ERROR record or an i18n warning;
-- every update is answered (at least one Bot API call), and a tapped button is answered with
-  answerCallbackQuery (or Telegram's spinner keeps turning);
-- no reply Telegram would refuse (invalid HTML, over 4096 characters, callback_data over 64 B);
-- no row of user Y is written while handling an update of user X (SQLite triggers log every
-  row written, with the columns that name its owner).
+- every private update is answered (at least one Bot API call), a tapped button with
+  answerCallbackQuery (or Telegram's spinner keeps turning); in a group, /start, /help and taps;
+- no reply Telegram would refuse (empty or invalid HTML text, over 4096 characters, callback_data
+  over 64 bytes, a callback answer over 200 characters);
+- no row of user Y is written while handling an update of user X, and nothing at all from a group
+  (triggers log every row written with the columns that name its owner: tests/support/fuzz.py);
+- no reply, button, reminder or exported file shown to X holds a word only Y ever typed.
 
-Deterministic: FUZZ_SEED (default below) and FUZZ_STEPS (default 10,000) override; the seed and a
-reproducer for each finding are printed on failure. SQLite only (the audit uses SQLite triggers;
-the code under test is the same on PostgreSQL and the per-dialect paths have their own tests).
+Deterministic: FUZZ_SEED and FUZZ_STEPS (default 10,000) override; the seed, the time per input
+kind and, for each distinct finding, the input, the FSM state with its data and that user's
+previous inputs are printed on failure. SQLite by default; FUZZ_PG=1 adds PostgreSQL
+(TEST_DATABASE_URL or CI), at about twice the time.
 """
 
 from __future__ import annotations
