@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from aiogram.methods import SendMessage, TelegramMethod
 
 from tests.support.bot_client import BotClient
@@ -37,3 +38,32 @@ async def test_logging_a_touch_for_a_known_client_with_no_text(client: BotClient
     await client.click("Создать")
     requests = await client.send("/call Ромашка")
     assert _refused(requests) == [], [m.text for m in requests if isinstance(m, SendMessage)]
+
+
+async def test_a_note_reminder_without_a_date_is_explained_in_words(
+    client: BotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fuzz finding 2 (FUZZ_SEED=2, step 8091). note_parse gives the problem "remind-no-date"
+    (bot/services/note_parse.py:149) but bot/locales/{ru,en}/core.ftl have no
+    note-problem-remind-no-date: handlers/notes.py:84 logs "i18n: missing message" at ERROR and
+    the user reads the raw key. Input: "/note <client>: … remind me on" (a reminder word, no
+    date)."""
+    await client.send("/client Ромашка")
+    await client.click("Создать")
+    texts = client.texts(await client.send("/note Ромашка: позвонить напомни"))
+    assert not any("note-problem-" in t for t in texts), texts
+    assert not [r for r in caplog.records if r.name == "bot.i18n"], caplog.records
+
+
+async def test_a_note_of_only_a_lock_is_not_saved_empty(
+    client: BotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fuzz finding 2, second key (found while reproducing it): "/note <client>: 🔒" saves a
+    private note with an empty text and shows the raw key "note-problem-empty": note_parse adds
+    "empty" (bot/services/note_parse.py:154), handlers/notes.py:84 has no text for it in
+    bot/locales/{ru,en}/core.ftl (an ERROR "i18n: missing message")."""
+    await client.send("/client Ромашка")
+    await client.click("Создать")
+    texts = client.texts(await client.send("/note Ромашка: 🔒"))
+    assert not any("note-problem-" in t for t in texts), texts
+    assert not [r for r in caplog.records if r.name == "bot.i18n"], caplog.records
