@@ -47,10 +47,7 @@ async def run_heavy(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 def database_url(session: AsyncSession) -> str | None:
     """The URL a second engine can open the same database with; None for an in-memory
     SQLite database, which only this engine's connection can see."""
-    bind = session.bind
-    if bind is None:
-        return None
-    url = bind.url
+    url = session.get_bind().engine.url
     if url.drivername.startswith("sqlite") and url.database in (None, "", ":memory:"):
         return None
     return url.render_as_string(hide_password=False)
