@@ -7,9 +7,13 @@ slow network, while the bot keeps polling.
 
 from __future__ import annotations
 
+import json
 import re
 import signal
+import socket
+import threading
 import time
+import urllib.request
 
 import pytest
 
@@ -22,6 +26,7 @@ pytestmark = pytest.mark.e2e
 DOWNLOAD_SECONDS = 4.0
 HELP_MARK = "карманный помощник"
 PREVIEW_BUTTON = "Импортировать"
+SECRET = "fairness-Secret_1"
 
 
 def _to(chat: Chat, calls: list[Call]) -> list[Call]:
@@ -107,3 +112,81 @@ def test_a_parked_slow_update_survives_kill_9_and_runs_after_the_restart(
         finally:
             api.delay_answers("getFile", 0)
             bot.stop()
+
+
+def _post(url: str, update: dict[str, object]) -> None:
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 200
+
+
+def _message(update_id: int, user_id: int, content: dict[str, object]) -> dict[str, object]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Тест", "language_code": "ru"}
+    chat = {"id": user_id, "type": "private", "first_name": "Тест"}
+    message = {"message_id": update_id, "date": 1_790_000_000, "chat": chat, "from": user}
+    return {"update_id": update_id, "message": {**message, **content}}
+
+
+def _help(update_id: int, user_id: int) -> dict[str, object]:
+    command = {"type": "bot_command", "offset": 0, "length": 5}
+    return _message(update_id, user_id, {"text": "/help", "entities": [command]})
+
+
+def test_webhook_keeps_one_chat_in_order_and_lets_other_chats_through(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Webhook requests are concurrent tasks: A's /help waits for A's slow document, B's not."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    with FakeTelegramAPI() as api:
+        bot = BotProcess(
+            api,
+            tmp_path_factory.mktemp("webhook-order"),
+            env={
+                "WEBHOOK_URL": "https://kambot.example.test/telegram/webhook",
+                "WEBHOOK_PORT": str(port),
+                "WEBHOOK_SECRET": SECRET,
+            },
+        )
+        bot.start()
+        url = f"http://127.0.0.1:{port}/telegram/webhook"
+        try:
+            _post(url, _help(1, 7501))  # registers A and B before the measured part
+            _post(url, _help(2, 7502))
+            content = csv_bytes(russian_clients(3), delimiter=";")
+            file_id = api.add_file(content, "база.csv", "text/csv")
+            document = {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_name": "база.csv",
+                "mime_type": "text/csv",
+                "file_size": len(content),
+            }
+            api.delay_answers("getFile", DOWNLOAD_SECONDS)
+            mark = api.mark()
+            pushed_at = time.monotonic()
+            posts = [
+                threading.Thread(
+                    target=_post, args=(url, _message(3, 7501, {"document": document}))
+                )
+            ]
+            posts[0].start()
+            time.sleep(0.5)  # the document is in the bot, waiting for its download
+            posts.append(threading.Thread(target=_post, args=(url, _help(4, 7501))))
+            posts[1].start()
+            time.sleep(0.2)
+            _post(url, _help(5, 7502))
+            b_answered = time.monotonic() - pushed_at
+            for post in posts:
+                post.join(60)
+        finally:
+            api.delay_answers("getFile", 0)
+            bot.stop()
+    sent = [c for c in api.calls()[mark:] if c.method == "sendMessage" and c.ok]
+    a_calls = [c for c in sent if str(c.params.get("chat_id")) == "7501"]
+    assert b_answered < DOWNLOAD_SECONDS - 1.0, b_answered
+    assert len(a_calls) == 2, [str(c.params.get("text"))[:80] for c in a_calls]
+    assert PREVIEW_BUTTON in str(a_calls[0].params.get("reply_markup"))
+    assert HELP_MARK in str(a_calls[1].params["text"])
