@@ -88,8 +88,9 @@ async def _run_polling(
     await bot.delete_webhook(drop_pending_updates=False)
     log.info("polling as @%s, ready in %.2f s", username, time.monotonic() - started)
     # Chats side by side, one chat in order; an update is confirmed to Telegram only after it
-    # and every earlier one finished, so a crash means redelivery (made harmless by the
-    # idempotency middleware), never a lost update. See bot/polling.py.
+    # and every earlier one finished or was parked on disk (a slow one with 20 newer behind
+    # it), so a crash means redelivery or replay (made harmless by the idempotency middleware),
+    # never a lost update. See bot/polling.py and bot/update_journal.py.
     poller = OrderedPoller(
         dp,
         bot,
