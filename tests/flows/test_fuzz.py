@@ -68,7 +68,8 @@ from tests.support.fuzz import (
 )
 from tests.support.mocked_bot import BOT_TOKEN, MockedBot
 
-SEED = int(os.environ.get("FUZZ_SEED", "20261213"))
+# Seed 2 meets every known finding (issue 13 report); any other seed is a fresh search.
+SEED = int(os.environ.get("FUZZ_SEED", "2"))
 STEPS = int(os.environ.get("FUZZ_STEPS", "10000"))
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 # Words only one user ever types: a reply (or an exported file) to anyone else that holds one

@@ -67,3 +67,17 @@ async def test_a_note_of_only_a_lock_is_not_saved_empty(
     texts = client.texts(await client.send("/note Ромашка: 🔒"))
     assert not any("note-problem-" in t for t in texts), texts
     assert not [r for r in caplog.records if r.name == "bot.i18n"], caplog.records
+
+
+async def test_a_nul_character_in_a_logged_text_is_not_a_database_error(
+    client: BotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fuzz finding 3, PostgreSQL only (FUZZ_PG=1, FUZZ_SEED=20261213, step 3473): a text with
+    U+0000 reaches the INSERT INTO interactions and PostgreSQL refuses it ("invalid byte
+    sequence for encoding UTF8: 0x00", bot/services/touches.py:118 in record); the user gets
+    the error apology. SQLite stores it. Input: "<client>: <text with \\x00>"."""
+    await client.send("/client Ромашка")
+    await client.click("Создать")
+    texts = client.texts(await client.send("Ромашка: обсудили\x00 поставку"))
+    assert any("Записал" in t for t in texts), texts
+    assert not [r for r in caplog.records if r.levelno >= 40], caplog.records
