@@ -15,6 +15,7 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.chat_order import ChatOrderMiddleware
+from bot.clean_text import CleanTextMiddleware
 from bot.config import Settings
 from bot.i18n import Translator, pick_language, translator
 from bot.private_only import PrivateOnlyMiddleware
@@ -294,6 +295,7 @@ def register_middlewares(
 ) -> None:
     for middleware in (
         ErrorBoundaryMiddleware(settings, in_flight),
+        CleanTextMiddleware(),  # before anything reads or stores a text
         ChatOrderMiddleware(),  # one chat in order when updates come as tasks (webhook)
         ThrottlingMiddleware(settings),
         PrivateOnlyMiddleware(settings),  # before the session: nothing from a group is stored

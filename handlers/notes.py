@@ -49,6 +49,10 @@ async def save_note(
 ) -> None:
     now = clock.now()
     draft = parse_note(str(data["rest"]), now, manager.timezone)
+    if "empty" in draft.problems:  # a lone 🔒 or #tag: an empty note helps nobody later
+        await state.update_data(note_draft=None)
+        await bot.send_message(chat_id, t("note-problem-empty"))
+        return
     new = NewNote(
         text=draft.text,
         tags=tuple(draft.tags),
