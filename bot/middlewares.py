@@ -228,6 +228,7 @@ class CurrentManagerMiddleware(BaseMiddleware):
                 language_code=user.language_code,
                 full_name=user.full_name,
                 username=user.username,
+                wrote=getattr(event, "my_chat_member", None) is None,
             ),
             getattr(event, "update_id", 0),
             defaults=manager_service.Defaults(

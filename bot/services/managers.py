@@ -34,6 +34,9 @@ class TelegramUser:
     language_code: str | None
     full_name: str
     username: str | None
+    # False for a membership change (my_chat_member): a "kicked" update is not a sign that
+    # the user came back, so it must not lift the block even for a moment.
+    wrote: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,7 @@ async def _register_or_update(
             return existing
         return manager
     changed = False
-    if manager.blocked_at is not None:
+    if manager.blocked_at is not None and user.wrote:
         # They wrote to us again, so they unblocked the bot: deliveries resume.
         manager.blocked_at = None
         changed = True
