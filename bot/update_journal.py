@@ -44,10 +44,12 @@ class UpdateJournal:
     def park(self, update: Update) -> bool:
         """Stores the update durably; False (and the offset must stay) when that failed."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            # A parked update holds the user's text: readable by the bot's own account only.
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             path = self._path(update.update_id)
             temporary = path.with_suffix(".tmp")
-            with temporary.open("w", encoding="utf-8") as file:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(descriptor, "w", encoding="utf-8") as file:
                 file.write(update.model_dump_json(exclude_unset=True))
                 file.flush()
                 os.fsync(file.fileno())
