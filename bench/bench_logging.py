@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -222,30 +223,26 @@ def call_chat_id(call: Call) -> int | None:
 
 
 def match_replies(pushed: list[Pushed], calls: list[Call], is_reply: ReplyTest) -> list[Call]:
-    """The answer to each update, in order.
+    """The answer to each update, in pushed order (a prefix if some are missing).
 
-    With handle_as_tasks=False the bot handles updates one at a time in update_id order, so
-    every sendMessage for update k comes after the answer to update k-1. One scan over the
-    calls in arrival order takes, for each update, the first later sendMessage to its chat that
-    passes is_reply (echo: the same text; kambot: the "Записал" card). Extra messages an update
-    may send (a hint after the card) go to a chat the next round-robin update does not use, or
-    fail is_reply, so they are skipped rather than taken for the next update's answer.
+    Different chats are handled side by side (bot/polling.py), so a later update of another
+    chat may be answered first; within one chat the order holds, so the n-th reply to a chat
+    answers that chat's n-th update. Extra messages an update may send (a hint after the card)
+    fail is_reply and are skipped rather than taken for the next update's answer. For a bot
+    that handles updates one at a time this gives the same answers as one global scan, so
+    figures from before and after per-chat concurrency compare.
     """
+    by_chat: dict[int | None, deque[Call]] = defaultdict(deque)
+    for call in calls:
+        by_chat[call_chat_id(call)].append(call)
     answers: list[Call] = []
-    cursor = 0
     for update in pushed:
-        while cursor < len(calls):
-            call = calls[cursor]
-            cursor += 1
-            if (
-                call_chat_id(call) == update.chat_id
-                and call.at >= update.at
-                and is_reply(update, call)
-            ):
-                answers.append(call)
-                break
-        else:
+        queue = by_chat[update.chat_id]
+        while queue and not (queue[0].at >= update.at and is_reply(update, queue[0])):
+            queue.popleft()
+        if not queue:
             break
+        answers.append(queue.popleft())
     return answers
 
 
