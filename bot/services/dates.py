@@ -21,9 +21,13 @@ Decisions:
 - A day and month without a year ("12.03", "12 марта") counts today: the nearest such date on or
   after today (``future``) or on or before it (past). Numbers are always day first ("03/12" is
   3 December); a numeric date needs a two-digit month or a year ("1.5" is a number, not 1 May).
-- A bare hour from 1 to 7 ("в 3", "at 5") is afternoon (15:00, 17:00): managers do not book
-  calls at 3 a.m. "утра/am" and "вечера/дня/ночи/pm" override that.
+- A bare hour from 1 to 6 ("в 3", "at 5", "3:30") is afternoon (15:00, 17:00): managers do not
+  book calls at 3 a.m. A bare hour from 7 to 11 ("в 7", "7:30") is morning, as people mean it
+  (issue 15: "7:30" used to become 19:30). "утра/am" and "вечера/дня/ночи/pm" override both, and
+  so does an evening word next to the time ("вечером в 7", "в 7 вечером", "tonight at 8").
 - A clock time alone ("в 15") is today if still ahead (``future``), otherwise tomorrow.
+- "сегодня" with a morning-read hour already past ("сегодня в 8" at 10:00): looking back it is
+  today's 08:00 (a backdate); looking ahead it is the next time the clock shows 8, 20:00 today.
 - "на следующей неделе"/"next week" is next Monday; "в конце недели"/"end of week" is this
   week's Friday; "в конце месяца"/"end of month" the last day of this month (of the previous
   one when looking back); "в следующем месяце"/"next month" the 1st of next month.
@@ -69,7 +73,7 @@ MAX_SCAN = 8192
 # dateparser is slow and unpredictable on long input; a date expression is short.
 _MAX_FALLBACK = 64
 _MAX_YEARS_AHEAD = 20
-_BARE_PM_HOURS = range(1, 8)
+_BARE_PM_HOURS = range(1, 7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,7 @@ class When:
     start: int  # span of the expression in the text given
     end: int
     text: str
+    yearless: bool = False  # a day and month typed without a year ("25.12", "12 марта")
 
 
 class DateProblem(ValueError):
@@ -234,6 +239,9 @@ class _Atom:
     instant: datetime | None = None
     weak: bool = False  # a bare "в 15": a time only next to a date or before a clause end
     rank: int = 0  # wins ties between atoms of the same length
+    evening: bool = False  # "вечером", "tonight": a bare morning hour next to it is p.m.
+    morning_read: bool = False  # a bare 7-11 read as morning; could also mean the evening
+    yearless: bool = False  # a day and month typed without a year
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +318,7 @@ def _day_month(m: re.Match[str], ctx: _Ctx, month: int | None, rank: int = 0) ->
         if not ctx.today.year - 100 <= year <= ctx.today.year + _MAX_YEARS_AHEAD:
             return None  # "12 марта 1000 шт": the number is not a year
         return _date_atom(m, date(year, month, day), rank)
-    return _date_atom(m, _nearest(day, month, ctx), rank)
+    return replace(_date_atom(m, _nearest(day, month, ctx), rank), yearless=True)
 
 
 # Day words -------------------------------------------------------------------------------
@@ -341,7 +349,7 @@ def _day_word(m: re.Match[str], ctx: _Ctx) -> _Atom:
     offset = next((off for prefix, off in _DAY_OFFSETS if word.startswith(prefix)), 0)
     day = ctx.today + timedelta(days=offset)
     if word == "tonight":
-        return _Atom(m.start(), m.end(), "date", day=day, clock=_EVENING)
+        return _Atom(m.start(), m.end(), "date", day=day, clock=_EVENING, evening=True)
     return _date_atom(m, day)
 
 
@@ -627,18 +635,34 @@ def _hour(raw: int, qualifier: str | None) -> int | None:
 
 
 def _time_atom(
-    m: re.Match[str], hour: int | None, minute: int, *, weak: bool = False, rank: int = 0
+    m: re.Match[str],
+    hour: int | None,
+    minute: int,
+    *,
+    weak: bool = False,
+    rank: int = 0,
+    bare: bool = False,
 ) -> _Atom | None:
     if hour is None or not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
-    return _Atom(m.start(), m.end(), "time", clock=time(hour, minute), weak=weak, rank=rank)
+    # A bare 7-11 typed without a leading zero is read as morning but may mean the evening.
+    morning_read = bare and 7 <= hour <= 11 and not m["h"].startswith("0")
+    return _Atom(
+        m.start(),
+        m.end(),
+        "time",
+        clock=time(hour, minute),
+        weak=weak,
+        rank=rank,
+        morning_read=morning_read,
+    )
 
 
 def _clock(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
     raw = int(m["h"])
     # "3:30" is afternoon like "в 3"; a typed leading zero ("03:30") means the night.
     hour = raw if len(m["h"]) == 2 and not m["q"] else _hour(raw, m["q"])
-    return _time_atom(m, hour, int(m["mi"]), rank=2)
+    return _time_atom(m, hour, int(m["mi"]), rank=2, bare=not m["q"])
 
 
 def _prep_hour(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
@@ -651,7 +675,8 @@ def _prep_hour(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
         return None
     weak = not (m["mi"] or m["hq"] or m["q"])
     # Rank 2: "в 10.11" is 10:11, not 10 November; after «в» a dotted number is a time.
-    return _time_atom(m, _hour(int(m["h"]), m["q"]), int(m["mi"] or 0), weak=weak, rank=2)
+    hour = _hour(int(m["h"]), m["q"])
+    return _time_atom(m, hour, int(m["mi"] or 0), weak=weak, rank=2, bare=not m["q"])
 
 
 def _hour_qualified(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
@@ -667,7 +692,8 @@ def _daypart(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
     hour = next((h for prefix, h in _DAYPART_HOURS if word.startswith(prefix)), None)
     if hour is None:
         hour = 14 if "afternoon" in word else 18
-    return _Atom(m.start(), m.end(), "daypart", clock=time(hour, 0))
+    evening = hour == 18
+    return _Atom(m.start(), m.end(), "daypart", clock=time(hour, 0), evening=evening)
 
 
 _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
@@ -721,8 +747,40 @@ def _weak_time_stands(folded: str, atom: _Atom) -> bool:
     return word is not None and word.group(1) in _WEAK_TIME_FOLLOWERS
 
 
+def _evening_clock(atom: _Atom) -> _Atom:
+    """A morning-read hour said in the evening: "вечером в 7" is 19:00."""
+    if not atom.morning_read or atom.clock is None:
+        return atom
+    clock = atom.clock.replace(hour=atom.clock.hour + 12)
+    return replace(atom, clock=clock, morning_read=False)
+
+
+def _join_dayparts(folded: str, atoms: list[_Atom]) -> list[_Atom]:
+    """A day part next to a time only qualifies it: "вечером в 7", "в 8 вечером"."""
+    joined: list[_Atom] = []
+    for atom in atoms:
+        prev = joined[-1] if joined else None
+        if prev is not None and _adjacent(folded, prev, atom):
+            roles = {prev.role, atom.role}
+            if roles == {"daypart", "time"}:
+                part, clock = (prev, atom) if prev.role == "daypart" else (atom, prev)
+                timed = _evening_clock(clock) if part.evening else clock
+                joined[-1] = replace(
+                    timed, start=prev.start, end=atom.end, weak=False, morning_read=False
+                )
+                continue
+            if prev.role == "date" and prev.evening and atom.role == "time":
+                # "tonight at 8": the evening day word sets the half of the day.
+                timed = _evening_clock(atom)
+                joined[-1] = replace(prev, end=atom.end, clock=timed.clock, evening=False)
+                continue
+        joined.append(atom)
+    return joined
+
+
 def _merge(folded: str, atoms: list[_Atom], ctx: _Ctx) -> list[_Atom]:
     """Joins a date with a time next to it ("завтра в 15", "at 3pm tomorrow")."""
+    atoms = _join_dayparts(folded, atoms)
     merged: list[_Atom] = []
     i = 0
     while i < len(atoms):
@@ -731,12 +789,18 @@ def _merge(folded: str, atoms: list[_Atom], ctx: _Ctx) -> list[_Atom]:
         pairable = atom.role in ("date", "invalid") and atom.clock is None
         if nxt is not None and _adjacent(folded, atom, nxt):
             if pairable and nxt.role in ("time", "daypart"):
-                merged.append(replace(atom, end=nxt.end, clock=nxt.clock))
+                merged.append(
+                    replace(atom, end=nxt.end, clock=nxt.clock, morning_read=nxt.morning_read)
+                )
                 i += 2
                 continue
             joinable = nxt.role in ("date", "invalid") and nxt.clock is None
             if atom.role in ("time", "daypart") and joinable:
-                merged.append(replace(nxt, start=atom.start, clock=atom.clock))
+                merged.append(
+                    replace(
+                        nxt, start=atom.start, clock=atom.clock, morning_read=atom.morning_read
+                    )
+                )
                 i += 2
                 continue
         if _stands_alone(folded, atom, ctx):
@@ -767,6 +831,9 @@ def _at(atom: _Atom, ctx: _Ctx) -> tuple[datetime, bool]:
         return local.astimezone(UTC), True
     clock = atom.clock or time(0, 0)
     local = datetime.combine(atom.day, clock, tzinfo=ctx.zone)
+    if atom.morning_read and ctx.future and atom.day == ctx.today and local <= ctx.local:
+        # "сегодня в 8" at 10:00 as a next step: the next time the clock shows 8 is 20:00.
+        local = local + timedelta(hours=12)
     return local.astimezone(UTC), atom.clock is not None
 
 
@@ -789,7 +856,7 @@ def _scan(text: str, ctx: _Ctx) -> list[_Atom]:
 
 def _when(text: str, atom: _Atom, ctx: _Ctx) -> When:
     at, has_time = _at(atom, ctx)
-    return When(at, has_time, atom.start, atom.end, text[atom.start : atom.end])
+    return When(at, has_time, atom.start, atom.end, text[atom.start : atom.end], atom.yearless)
 
 
 def find_all_when(text: str, now: datetime, tz: str, *, future: bool = True) -> list[When]:
