@@ -227,11 +227,13 @@ async def owned(session: AsyncSession, manager_id: int, reminder_id: int) -> Rem
 
 
 async def overdue_clients(session: AsyncSession, owner_id: int, before: datetime) -> list[Client]:
+    """Clients due strictly before `before` (the start of tomorrow): a check-in at tomorrow's
+    local midnight is tomorrow's."""
     rows = await session.scalars(
         select(Client)
         .where(
             Client.owner_id == owner_id,
-            Client.next_checkin_at <= before,
+            Client.next_checkin_at < before,
             Client.archived_at.is_(None),
             Client.status == ClientStatus.ACTIVE,
         )
@@ -250,7 +252,9 @@ async def due_followups(
             Client.owner_id == owner_id,
             Client.archived_at.is_(None),
             Interaction.next_step_done_at.is_(None),
-            Interaction.next_step_due_at <= before,
+            # Strictly before: a date-only step is stored at its day's local midnight, so one
+            # due tomorrow sits exactly on `before` (the start of tomorrow) and is not today's.
+            Interaction.next_step_due_at < before,
         )
         .order_by(Interaction.next_step_due_at)
     )

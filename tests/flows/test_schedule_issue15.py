@@ -1,0 +1,82 @@
+"""Issue 15, items 9-11 and 14: what is due when, in the manager's clock, through the real
+update path. Today is Saturday 2026-11-28, 09:00 in Moscow (06:00 UTC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aiogram.methods import SendMessage
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.notifier import TelegramSender
+from bot.scheduler import tick
+from bot.services.clock import FrozenClock
+from bot.services.delivery_limits import RateLimiter
+from storage.enums import ReminderKind, ReminderState
+from storage.models import Reminder
+from tests.support.bot_client import BotClient
+from tests.support.mocked_bot import MockedBot
+
+NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
+
+
+def _sender(bot: MockedBot, clock: FrozenClock) -> TelegramSender:
+    return TelegramSender(bot, RateLimiter(global_per_second=1000, per_chat_interval=0.001), clock)
+
+
+async def _reminders(pool: async_sessionmaker[AsyncSession]) -> list[Reminder]:
+    async with pool() as session:
+        return list(await session.scalars(select(Reminder).order_by(Reminder.id)))
+
+
+def _sent(bot: MockedBot, start: int = 0) -> list[SendMessage]:
+    return [r for r in bot.session.requests[start:] if isinstance(r, SendMessage)]
+
+
+def _pings(bot: MockedBot, start: int = 0) -> list[SendMessage]:
+    return [r for r in _sent(bot, start) if "r:done" in str(r.reply_markup)]
+
+
+def _digests(bot: MockedBot, start: int = 0) -> list[SendMessage]:
+    return [r for r in _sent(bot, start) if r.text.startswith("☀️ <b>На сегодня</b>")]
+
+
+async def _client(client: BotClient, name: str = "Ромашка") -> None:
+    await client.send(f"/client {name}")
+    await client.click("➕ Создать нового клиента")
+
+
+async def test_a_date_only_step_due_tomorrow_is_not_on_todays_agenda(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    await _client(client)
+    await client.send("/call Ромашка обсудили цены, КП завтра")
+    today = client.texts(await client.send("/today"))[0]
+    assert "Ромашка" not in today, today
+    assert "всё чисто" in today
+    clock.set(NOW + timedelta(days=1))  # Sunday 09:00: now it is today's
+    tomorrow = client.texts(await client.send("/today"))[0]
+    assert "Обещания (1)" in tomorrow
+    assert "<b>Ромашка</b>" in tomorrow
+
+
+async def test_the_digest_does_not_list_tomorrows_step(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    clock.set(NOW - timedelta(hours=12))  # Friday 21:00
+    await _client(client)
+    await client.send("/call Ромашка обсудили цены, КП послезавтра")  # Sunday
+    await client.send("/call Ромашка ещё раз, перезвонить сегодня в 11:00")
+    clock.set(NOW)
+    start = len(bot.session.requests)
+    await tick(session_pool, _sender(bot, clock), clock)
+    [digest] = _digests(bot, start)
+    assert "Обещания (1)" in digest.text, digest.text
+    assert "КП" not in digest.text
