@@ -40,6 +40,9 @@ def when_label(
         day = t("day-relative", delta=delta)
     else:
         pattern = "EEE, d MMM" if manager.language == "ru" else "EEE, MMM d"
+        if local.year != today.year:
+            # Another year is said, never left to guess (issue 15: a sale a year back looked new).
+            pattern += " y" if manager.language == "ru" else ", y"
         day = format_date(local.date(), pattern, locale=manager.language)
     if with_time:
         return f"{day}, {format_time(local.time(), 'HH:mm', locale=manager.language)}"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -121,11 +121,29 @@ def sale_moment(when: When, manager: Manager, now: datetime) -> datetime:
     day = local_day(when, manager.timezone)
     if day > today or (when.has_time and when.at > now):
         raise SaleProblem("sale-date-future")
+    if when.yearless and _upcoming_is_nearer(day, today):
+        # "25.12" typed on 6 December means the 25th ahead, not a sale a year back: ask.
+        raise SaleProblem(
+            "sale-date-yearless-ahead",
+            date=when.text.strip(),
+            past=day.strftime("%d.%m.%Y"),
+        )
     if when.has_time:
         return when.at.astimezone(UTC)
     if day == today:
         return now.astimezone(UTC)
     return datetime.combine(day, _NOON, tzinfo=zone).astimezone(UTC)
+
+
+def _upcoming_is_nearer(past: date, today: date) -> bool:
+    """Whether a day-month without a year is nearer ahead than behind (its past reading given)."""
+    if past.year == today.year:
+        return False
+    try:
+        ahead = past.replace(year=today.year)
+    except ValueError:  # 29 February in a common year
+        return False
+    return ahead > today and (ahead - today) < (today - past)
 
 
 def read_tail(text: str, manager: Manager, now: datetime) -> tuple[str | None, datetime | None]:

@@ -1,0 +1,104 @@
+"""Issue 15, items 4 and 6: times and dates mean what the manager meant (real Dispatcher).
+
+Moscow manager. Each test sets the clock it needs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.clock import FrozenClock
+from storage.models import ClientRequest, Interaction, Sale
+from tests.support.bot_client import BotClient
+
+Pool = async_sessionmaker[AsyncSession]
+# Sunday 6 December 2026, 07:38 in Moscow.
+EARLY = datetime(2026, 12, 6, 4, 38, tzinfo=UTC)
+
+
+async def _create(client: BotClient, name: str) -> None:
+    await client.send(f"/client {name}")
+    await client.click("➕ Создать нового клиента")
+
+
+async def _all(pool: Pool, model: type) -> list:
+    async with pool() as session:
+        return list(await session.scalars(select(model).order_by(model.id)))
+
+
+async def test_seven_thirty_next_step_is_morning(client: BotClient, session_pool: Pool) -> None:
+    await _create(client, "Омега")
+    reply = client.texts(await client.send("/call Омега перезвонить завтра в 7:30"))[-1]
+    assert "завтра, 07:30" in reply
+    assert "19:30" not in reply
+    [touch] = await _all(session_pool, Interaction)
+    # 07:30 Moscow on Sunday 29 November = 04:30 UTC.
+    assert touch.next_step_due_at == datetime(2026, 11, 29, 4, 30, tzinfo=UTC)
+
+
+async def test_evening_word_makes_seven_the_evening(client: BotClient, session_pool: Pool) -> None:
+    await _create(client, "Омега")
+    await client.send("/call Омега перезвонить завтра вечером в 7")
+    [touch] = await _all(session_pool, Interaction)
+    assert touch.next_step_due_at == datetime(2026, 11, 29, 16, 0, tzinfo=UTC)  # 19:00 Moscow
+
+
+async def test_yesterday_at_seven_thirty_backdates_to_the_morning(
+    client: BotClient, session_pool: Pool
+) -> None:
+    await _create(client, "Омега")
+    reply = client.texts(await client.send("/call Омега вчера в 7:30 звонил, обсудили цены"))[-1]
+    assert "вчера, 07:30" in reply
+    [touch] = await _all(session_pool, Interaction)
+    assert touch.occurred_at == datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
+
+
+async def test_request_at_seven_sent_at_seven_thirty_eight_opens_this_morning(
+    client: BotClient, session_pool: Pool, clock: FrozenClock
+) -> None:
+    clock.set(EARLY)
+    await _create(client, "Вектор")
+    await client.send("/request Вектор в 7:00 не пришла доставка")
+    await client.send("/request Вектор сегодня в 7:00 сломался терминал")
+    first, second = await _all(session_pool, ClientRequest)
+    this_morning = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)  # 07:00 Moscow
+    assert first.opened_at == this_morning
+    assert first.text == "не пришла доставка"
+    assert second.opened_at == this_morning
+    assert second.text == "сломался терминал"
+
+
+async def test_a_day_month_still_ahead_gets_an_answer_not_a_year_back(
+    client: BotClient, session_pool: Pool, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    await _create(client, "Ромашка")
+    reply = client.texts(await client.send("/sale Ромашка 10к 25.12"))[-1]
+    assert "«25.12» в этом году ещё впереди" in reply
+    assert "25.12.2025" in reply
+    assert await _all(session_pool, Sale) == []
+
+
+async def test_last_years_day_month_in_january_is_saved_and_shown_with_the_year(
+    client: BotClient, session_pool: Pool, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2027, 1, 5, 9, 0, tzinfo=UTC))
+    await _create(client, "Ромашка")
+    reply = client.texts(await client.send("/sale Ромашка 10к 20.12"))[-1]
+    assert "20 дек. 2026" in reply
+    [sale] = await _all(session_pool, Sale)
+    assert sale.sold_at == datetime(2026, 12, 20, 9, 0, tzinfo=UTC)  # local noon
+
+
+async def test_an_explicit_year_is_taken_as_typed(
+    client: BotClient, session_pool: Pool, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    await _create(client, "Ромашка")
+    reply = client.texts(await client.send("/sale Ромашка 10к 25.12.2025"))[-1]
+    assert "25 дек. 2025" in reply
+    [sale] = await _all(session_pool, Sale)
+    assert sale.sold_at == datetime(2025, 12, 25, 9, 0, tzinfo=UTC)
