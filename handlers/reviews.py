@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from contextlib import suppress
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services import clients as client_service
+from bot.services import quicklog
 from bot.services import reviews as review_service
 from bot.services.clients import ClientNotFound
 from bot.services.clock import Clock
@@ -20,6 +25,16 @@ from handlers.callbacks import ReviewCb
 from handlers.replies import edit_or_send
 from handlers.requests import ask_client, save_draft
 from storage.models import Manager
+
+
+class ReviewSignCb(CallbackData, prefix="rvs"):
+    """👍/👎 under a mixed review: the draft waits in FSM data under the prompt's message id."""
+
+    s: str  # "p" | "n"
+
+
+SIGN_DRAFTS = "review_signs"
+_MAX_SIGN_DRAFTS = 10  # older prompts than that say "outdated"
 
 
 async def on_review(
@@ -36,17 +51,115 @@ async def on_review(
     if not draft.client_query:
         await message.answer(t("review-usage"))
         return
+    if draft.positive is None and draft.text:
+        await _ask_sign(message, t, state, draft.client_query, draft.text)
+        return
     if draft.positive is None:
         await message.answer(t("review-need-sign", client=draft.client_query[:100]))
         return
-    data = {"what": "review", "positive": draft.positive, "text": draft.text}
-    found = await client_service.lookup(session, manager, draft.client_query)
-    if found.kind in ("exact", "confident") and found.best is not None:
+    await _route(
+        message,
+        bot,
+        t,
+        session,
+        manager,
+        state,
+        clock,
+        draft.client_query,
+        draft.positive,
+        draft.text,
+    )
+
+
+async def _ask_sign(
+    message: Message, t: Translator, state: FSMContext, query: str, text: str
+) -> None:
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("review-btn-positive"), callback_data=ReviewSignCb(s="p").pack()
+                ),
+                InlineKeyboardButton(
+                    text=t("review-btn-negative"), callback_data=ReviewSignCb(s="n").pack()
+                ),
+            ]
+        ]
+    )
+    prompt = await message.answer(
+        t("review-ask-sign", client=query[:100], text=text[:300]), reply_markup=markup
+    )
+    waiting = dict((await state.get_data()).get(SIGN_DRAFTS) or {})
+    waiting[str(prompt.message_id)] = {"query": query[:200], "text": text}
+    # Keeps the newest few: an abandoned prompt must not grow the dialog data forever.
+    await state.update_data({SIGN_DRAFTS: dict(list(waiting.items())[-_MAX_SIGN_DRAFTS:])})
+
+
+async def _route(
+    message: Message,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+    query: str,
+    positive: bool,
+    text: str,
+) -> None:
+    """Saves for a certain client, or asks which one; the text keeps words the name didn't use."""
+    found = await quicklog.find_client(session, manager, query)
+    if found.client is not None:
+        # "Гамма курьер хамил": «курьер» is not part of the name, it belongs to the text.
+        text = f"{found.rest} {text}".strip() if found.rest else text
+        data = {"what": "review", "positive": positive, "text": text}
         await save_draft(
-            bot, message.chat.id, t, session, manager, state, clock, found.best.id, data
+            bot, message.chat.id, t, session, manager, state, clock, found.client.id, data
         )
         return
-    await ask_client(message, t, state, draft.client_query, found.matches, data)
+    data = {"what": "review", "positive": positive, "text": text}
+    lookup = await client_service.lookup(session, manager, query)
+    if lookup.kind in ("exact", "confident") and lookup.best is not None:
+        await save_draft(
+            bot, message.chat.id, t, session, manager, state, clock, lookup.best.id, data
+        )
+        return
+    await ask_client(message, t, state, query, lookup.matches, data)
+
+
+async def on_review_sign(
+    query: CallbackQuery,
+    callback_data: ReviewSignCb,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    prompt = query.message
+    waiting = dict((await state.get_data()).get(SIGN_DRAFTS) or {})
+    draft = waiting.pop(str(prompt.message_id), None) if isinstance(prompt, Message) else None
+    if not isinstance(prompt, Message) or not isinstance(draft, dict):
+        await query.answer(t("callback-outdated"), show_alert=True)
+        return
+    await state.update_data({SIGN_DRAFTS: waiting})
+    await query.answer()
+    positive = callback_data.s == "p"
+    with suppress(TelegramBadRequest):  # the buttons go: the choice is made
+        await prompt.edit_reply_markup(reply_markup=None)
+    await _route(
+        prompt,
+        bot,
+        t,
+        session,
+        manager,
+        state,
+        clock,
+        str(draft["query"]),
+        positive,
+        str(draft["text"]),
+    )
 
 
 async def on_review_action(
@@ -85,5 +198,6 @@ async def on_review_action(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_review, Command("review"))
+    router.callback_query.register(on_review_sign, ReviewSignCb.filter(F.s.in_({"p", "n"})))
     router.callback_query.register(on_review_action, ReviewCb.filter())
     return router

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import requests as request_service
 from bot.services.clients import ClientNotFound
 from bot.services.requests import RequestView
+from bot.services.sentiment import read_words
 from storage import clients as client_store
 from storage.models import Client, Manager, Review
 
@@ -50,10 +51,6 @@ _LABELS = {
     **dict.fromkeys(("плюс", "позитив", "положительный", "хороший", "positive", "pos"), True),
     **dict.fromkeys(("минус", "негатив", "отрицательный", "плохой", "negative", "neg"), False),
 }
-_TELLING = {
-    **dict.fromkeys(("хорошо", "отлично", "спасибо", "good", "great", "thanks"), True),
-    **dict.fromkeys(("плохо", "ужасно", "жалоба", "жалуется", "bad", "complaint"), False),
-}
 _TOKEN = re.compile(r"\S+")
 _EDGE = " \t\r\n,.;:!"
 # "+спасибо", "-долго": a sign glued to the first word of the text.
@@ -75,11 +72,19 @@ def _sign_of(token: str) -> bool | None:
 
 
 def parse_review(text: str) -> ReviewDraft:
-    """Splits "<client> <sign> [text]". The client's name is everything before the sign."""
+    """Splits "<client> <sign> [text]". The client's name is everything before the sign.
+
+    The sign is whichever comes first after the name: a symbol ("+", "👎"), a label word
+    ("минус") or words that carry it ("не отлично, курьер хамил"); a symbol or label right after
+    the name wins over the words after it. Words of both signs leave ``positive`` None with the
+    text set: the caller asks with two buttons.
+    """
     text = text.strip()
     tokens = list(_TOKEN.finditer(text))
     # The name takes at least the first word, so the sign is looked for from the second one.
-    for index, token in enumerate(tokens[1:], start=1):
+    signs = read_words([tok.group() for tok in tokens[1:]])
+    words_at = signs[0].start + 1 if signs else len(tokens)
+    for index, token in enumerate(tokens[1:words_at], start=1):
         sign = _sign_of(token.group())
         glued = _GLUED.match(token.group()) if sign is None else None
         if sign is None and glued is not None:
@@ -89,14 +94,15 @@ def parse_review(text: str) -> ReviewDraft:
             rest = text[token.end() :]
         if sign is not None:
             return ReviewDraft(_name(text, tokens, index), sign, rest.strip(_EDGE))
-    for index, token in enumerate(tokens[1:], start=1):
         word = token.group().strip(_EDGE).casefold().replace("ё", "е")
         if word in _LABELS:
             rest = text[token.end() :].strip(_EDGE)
             return ReviewDraft(_name(text, tokens, index), _LABELS[word], rest)
-        if word in _TELLING:
-            rest = text[token.start() :].strip(_EDGE)
-            return ReviewDraft(_name(text, tokens, index), _TELLING[word], rest)
+    if signs:
+        rest = text[tokens[words_at].start() :].strip(_EDGE)
+        agreed = {s.positive for s in signs}
+        positive = agreed.pop() if len(agreed) == 1 else None
+        return ReviewDraft(_name(text, tokens, words_at), positive, rest)
     # "Ромашка+" or a name alone: look for a sign glued to the end of the name.
     if tokens and len(tokens[-1].group()) > 1 and tokens[-1].group()[-1] in "+-":
         return ReviewDraft(text[:-1].strip(_EDGE), tokens[-1].group()[-1] == "+", "")

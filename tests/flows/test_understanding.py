@@ -1,0 +1,79 @@
+"""Issue 15, items 5, 7, 8: kambot records what was typed — the sign of a review with negation,
+the type a command names, every field of a contact line without commas."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import Contact, Review
+from tests.support.bot_client import BotClient
+
+Pool = async_sessionmaker[AsyncSession]
+
+
+async def _create(client: BotClient, name: str) -> None:
+    await client.send(f"/client {name}")
+    await client.click("➕ Создать нового клиента")
+
+
+async def _reviews(pool: Pool) -> list[Review]:
+    async with pool() as session:
+        return list(await session.scalars(select(Review).order_by(Review.id)))
+
+
+# --- item 5: the sign of a review ----------------------------------------------------------
+async def test_a_negated_praise_is_a_negative_review_of_the_right_client(
+    client: BotClient, session_pool: Pool
+) -> None:
+    await _create(client, "Гамма")
+    texts = client.texts(await client.send("/review Гамма не отлично, курьер хамил"))
+    assert any("👎 Записал негативный отзыв · <b>Гамма</b>" in t for t in texts), texts
+    assert not any("Кого вы имели в виду" in t for t in texts), texts
+    await client.send("/review Гамма не доволен сроками")
+    await client.send("/review Гамма курьер хамил")
+    [first, second, third] = await _reviews(session_pool)
+    assert (first.is_positive, first.text) == (False, "не отлично, курьер хамил")
+    assert (second.is_positive, second.text) == (False, "не доволен сроками")
+    # «курьер» is not part of the name: it stays in the text.
+    assert (third.is_positive, third.text) == (False, "курьер хамил")
+
+
+async def test_a_sign_at_the_start_wins_over_the_words(
+    client: BotClient, session_pool: Pool
+) -> None:
+    await _create(client, "Гамма")
+    await client.send("/review Гамма + не отлично, но в целом ок")
+    await client.send("/review Гамма - спасибо, но долго")
+    [plus, minus] = await _reviews(session_pool)
+    assert (plus.is_positive, plus.text) == (True, "не отлично, но в целом ок")
+    assert (minus.is_positive, minus.text) == (False, "спасибо, но долго")
+
+
+async def test_mixed_words_ask_with_two_buttons_each_under_its_own_prompt(
+    client: BotClient, session_pool: Pool
+) -> None:
+    await _create(client, "Гамма")
+    await _create(client, "Дельта")
+    texts = client.texts(await client.send("/review Гамма отлично, но курьер хамил"))
+    assert any("хорошее, и плохое" in t for t in texts), texts
+    assert await _reviews(session_pool) == []
+    first_prompt = max(client.messages)
+    await client.send("/review Дельта спасибо, но долго ждали")
+    texts = client.texts(await client.click("👎 Негативный", message_id=first_prompt))
+    assert any("👎 Записал негативный отзыв · <b>Гамма</b>" in t for t in texts), texts
+    texts = client.texts(await client.click("👍 Хороший"))
+    assert any("👍 Записал хороший отзыв · <b>Дельта</b>" in t for t in texts), texts
+    gamma, delta = await _reviews(session_pool)
+    assert (gamma.is_positive, gamma.text) == (False, "отлично, но курьер хамил")
+    assert (delta.is_positive, delta.text) == (True, "спасибо, но долго ждали")
+    # A second tap on an answered prompt saves nothing more.
+    await client.press("rvs:p", message_id=first_prompt)
+    assert len(await _reviews(session_pool)) == 2
+
+
+async def test_english_not_good_is_negative(client: BotClient, session_pool: Pool) -> None:
+    await _create(client, "Gamma")
+    await client.send("/review Gamma not good, the courier was rude")
+    [review] = await _reviews(session_pool)
+    assert (review.is_positive, review.text) == (False, "not good, the courier was rude")
