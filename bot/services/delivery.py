@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services import agenda as agenda_service
 from bot.services.agenda import Agenda, Week
 from bot.services.delivery_limits import retry_delay
-from bot.services.schedule_rules import push_out_of_quiet_hours
+from bot.services.schedule_rules import next_digest_at, push_out_of_quiet_hours
 from storage import reminders as store
 from storage.enums import ClientStatus, ReminderKind, ReminderState
 from storage.models import Client, Contact, Interaction, Manager, Note, Reminder
@@ -141,6 +141,7 @@ async def _ping(
 # for it, see schedule_rules); a late one — after downtime — waits for the morning like any ping.
 ASKED_FOR_KINDS = frozenset({ReminderKind.DIGEST, ReminderKind.WEEKLY})
 ASKED_FOR_GRACE = timedelta(hours=1)
+FOLDED_KINDS = frozenset({ReminderKind.CHECKIN, ReminderKind.BIRTHDAY})
 
 
 def _asked_for(reminder: Reminder, now: datetime) -> bool:
@@ -163,6 +164,10 @@ async def _prepare(
         return "inactive", None
     allowed = push_out_of_quiet_hours(now, manager.timezone, manager.quiet_start, manager.quiet_end)
     if allowed > now and not _asked_for(reminder, now):
+        if reminder.kind in FOLDED_KINDS:
+            # Held check-ins and birthdays wait for the next digest, which lists them: sent
+            # at the end of quiet hours, the digest an hour later repeated them.
+            allowed = next_digest_at(now, manager.timezone, manager.digest_time)
         reminder.state, reminder.due_at = ReminderState.PENDING, allowed
         return "quiet", None
     ping = await _ping(session, reminder, manager, now)

@@ -80,3 +80,30 @@ async def test_the_digest_does_not_list_tomorrows_step(
     [digest] = _digests(bot, start)
     assert "Обещания (1)" in digest.text, digest.text
     assert "КП" not in digest.text
+
+
+async def test_a_checkin_held_by_quiet_hours_comes_once_inside_the_digest(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    clock.set(datetime(2026, 10, 27, 12, 0, tzinfo=UTC))
+    await _client(client)  # 30-day cadence: due on Thursday 26 November
+    clock.set(datetime(2026, 11, 27, 20, 0, tzinfo=UTC))  # Friday 23:00, quiet hours
+    sender = _sender(bot, clock)
+    start = len(bot.session.requests)
+    await tick(session_pool, sender, clock)
+    [checkin] = [r for r in await _reminders(session_pool) if r.kind == ReminderKind.CHECKIN]
+    assert checkin.state == ReminderState.PENDING
+    assert checkin.due_at == NOW  # held for Saturday's 09:00 digest, not for 08:00
+    clock.set(datetime(2026, 11, 28, 5, 0, tzinfo=UTC))  # 08:00, quiet hours over
+    await tick(session_pool, sender, clock)
+    assert _pings(bot, start) == []
+    clock.set(NOW)
+    await tick(session_pool, sender, clock)
+    await tick(session_pool, sender, clock)
+    assert _pings(bot, start) == []
+    [digest] = _digests(bot, start)
+    assert "Пора связаться (1)" in digest.text
+    assert len(_sent(bot, start)) == 1
