@@ -3,7 +3,10 @@ accounts, in the manager's timezone.
 
 Decisions:
 - The period is the current one unless named: "/plan 3 млн" is this month; "следующий месяц"
-  / "next month", or a month's name ("декабрь", "december"; the coming one), sets a later one.
+  / "next month", or a month's name ("декабрь", "december"), sets another one. A month's name
+  is the coming one, except the month just past: "ноябрь" typed in December is the November
+  that has just ended (a manager filling in last month's plan), never November next year.
+- A kind misspelt as /kpi forgives it ("кватрал") is read the same way here.
 - One row per manager, client (or none), kind and period start (a unique constraint): setting
   a plan again replaces it, and the reply says what it was. "/plan 0" removes the plan.
 - A per-client plan may be set for any active client; the /kpi key-account section shows only
@@ -15,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -29,7 +33,16 @@ from bot.services.amounts import (
     has_number_words,
 )
 from bot.services.dates import fold
-from bot.services.periods import Period, local_today, period_of, shifted, utc_bounds
+from bot.services.kpi.words import parse_period
+from bot.services.money import share
+from bot.services.periods import (
+    Period,
+    local_today,
+    period_of,
+    previous,
+    shifted,
+    utc_bounds,
+)
 from storage.enums import PeriodKind, Tier
 from storage.models import Client, Manager, Plan, Sale
 
@@ -111,6 +124,14 @@ def _month_of(word: str) -> int | None:
     return None
 
 
+def _misspelt_kind(word: str) -> PeriodKind | None:
+    # The same forgiveness as /kpi ("кватрал"); a week has no plan, and short words are too risky.
+    if len(word) < 4:
+        return None
+    kind = parse_period(word)
+    return kind if kind in SHOWN_KINDS else None
+
+
 def _read_period(words: list[str]) -> tuple[PeriodKind, int, int | None]:
     kind, steps, month = PeriodKind.MONTH, 0, None
     for word in words:
@@ -122,6 +143,8 @@ def _read_period(words: list[str]) -> tuple[PeriodKind, int, int | None]:
             kind = _KIND_BY_WORD[word]
         elif _month_of(word) is not None:
             kind, month = PeriodKind.MONTH, _month_of(word)
+        elif (typo := _misspelt_kind(word)) is not None:
+            kind = typo
         else:
             raise PlanProblem("plan-period-unknown", word=word)
     return kind, steps, month
@@ -153,6 +176,9 @@ def parse_request(text: str) -> PlanRequest:
 def target_period(request: PlanRequest, manager: Manager, now: datetime) -> Period:
     today = local_today(now, ZoneInfo(manager.timezone))
     if request.month is not None:
+        just_past = previous(period_of(PeriodKind.MONTH, today))
+        if request.month == just_past.start.month:
+            return just_past
         year = today.year if request.month >= today.month else today.year + 1
         return period_of(PeriodKind.MONTH, date(year, request.month, 1))
     return shifted(period_of(request.kind, today), request.steps)
@@ -280,11 +306,10 @@ async def _client_lines(session: AsyncSession, manager: Manager, period: Period)
     return [PlanLine(period, int(r[0]), int(r[1] or 0), r[2], r[3]) for r in rows]
 
 
-def attainment(sold_minor: int, plan_minor: int | None) -> int | None:
-    """Whole percent of the plan made, or None without a plan (never a division by zero)."""
-    if not plan_minor:
-        return None
-    return sold_minor * 100 // plan_minor
+def attainment(sold_minor: int, plan_minor: int | None) -> Fraction | None:
+    """The share of the plan made, exact, or None without a plan (never a division by zero).
+    Replies show it through money.format_percent, the same rule as /kpi and /today."""
+    return share(sold_minor, plan_minor)
 
 
 async def progress(

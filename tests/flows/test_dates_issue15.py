@@ -102,3 +102,20 @@ async def test_an_explicit_year_is_taken_as_typed(
     assert "25 дек. 2025" in reply
     [sale] = await _all(session_pool, Sale)
     assert sale.sold_at == datetime(2025, 12, 25, 9, 0, tzinfo=UTC)
+
+
+async def test_plan_forgives_a_misspelt_quarter_like_kpi(client: BotClient) -> None:
+    texts = client.texts(await client.send("/plan 9 млн кватрал"))
+    assert any("4-й квартал 2026" in t or "IV квартал 2026" in t for t in texts), texts
+
+
+async def test_plan_for_the_month_just_past_typed_in_december_is_this_years(
+    client: BotClient, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    texts = client.texts(await client.send("/plan 5 млн ноябрь"))
+    assert any("ноябрь 2026" in t for t in texts), texts
+    assert not any("2027" in t for t in texts), texts
+    # Any other month's name is still the coming one.
+    texts = client.texts(await client.send("/plan 5 млн октябрь"))
+    assert any("октябрь 2027" in t for t in texts), texts
