@@ -12,7 +12,9 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from bot.i18n import Translator
 from bot.services.kpi.report import B2B, KpiReport
 from bot.services.kpi.text import money, pace_parts, percent, period_label, signed_percent
+from bot.services.money import share
 from handlers.callbacks import KpiCb
+from handlers.request_views import format_duration
 from storage.enums import PeriodKind
 
 SHOWN = 5
@@ -67,7 +69,7 @@ def _plan(t: Translator, report: KpiReport) -> str:
     parts = " · ".join(pace_parts(t, pace, report.currency))
     lines = [head, parts[:1].upper() + parts[1:]]
     if pace.forecast_minor is not None and pace.remaining_minor and not pace.out_of_days:
-        amount = money(pace.forecast_minor, report.currency, lang)
+        amount = money(Fraction(pace.forecast_minor), report.currency, lang)  # derived: whole
         lines.append(t("kpi-forecast-money", amount=amount))
     return "\n".join(line for line in lines if line)
 
@@ -171,16 +173,8 @@ def _days_since(moment: datetime, now: datetime) -> int:
 
 
 def duration(t: Translator, seconds: int | None) -> str:
-    if seconds is None:
-        return "—"
-    minutes = (seconds + 59) // 60  # a 30-second answer reads "1 min", not "0 min"
-    if minutes < 60:
-        return t("kpi-dur-min", m=minutes)
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return t("kpi-dur-hours", h=hours, m=minutes)
-    days, hours = divmod(hours, 24)
-    return t("kpi-dur-days", d=days, h=hours)
+    # The request card's format: a median and the card never disagree on the same minutes.
+    return "—" if seconds is None else format_duration(t, seconds)
 
 
 def _b2c(t: Translator, report: KpiReport) -> str:
@@ -228,22 +222,26 @@ def _key_accounts(t: Translator, report: KpiReport) -> str:
     if not ka.accounts:
         return t("kpi-kam-none")
     lang, currency = t.lang, report.currency
-    share = ka.key_share_pct
+    # Percents from the exact amounts, not the service's one-decimal figures: rounding twice
+    # could turn 99.96 % into "100 %" while the plan is still short.
+    key_share = share(ka.key_total_minor, ka.total_minor)
     lines = [
-        t("kpi-kam", share=percent(Fraction(share) / 100, lang))
-        if share is not None
+        t("kpi-kam", share=percent(key_share, lang))
+        if key_share is not None
         else t("kpi-kam-no-sales")
     ]
     for a in ka.accounts[: SHOWN * 2]:
         sold = money(a.turnover_minor, currency, lang)
-        if a.plan_minor and a.attainment_pct is not None:
+        made = share(a.turnover_minor, a.plan_minor)
+        if a.plan_minor and made is not None:
             plan = money(a.plan_minor, currency, lang)
-            pct = percent(Fraction(a.attainment_pct) / 100, lang)
+            pct = percent(made, lang)
             line = t("kpi-kam-line-plan", client=a.name, sold=sold, plan=plan, pct=pct)
         else:
             line = t("kpi-kam-line", client=a.name, sold=sold)
-        if a.share_pct is not None:
-            line += t("kpi-kam-share", share=percent(Fraction(a.share_pct) / 100, lang))
+        part = share(a.turnover_minor, ka.total_minor)
+        if part is not None:
+            line += t("kpi-kam-share", share=percent(part, lang))
         lines.append(line)
     if len(ka.accounts) > SHOWN * 2:
         lines.append(t("kpi-risk-more", count=len(ka.accounts) - SHOWN * 2))

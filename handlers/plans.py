@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from fractions import Fraction
 from typing import Any
 
 from aiogram import Bot, Router
@@ -17,6 +18,7 @@ from bot.services import plans as plan_service
 from bot.services.amounts import AmountError
 from bot.services.clients import ClientNotFound
 from bot.services.clock import Clock
+from bot.services.money import format_percent
 from bot.services.plans import PlanChange, PlanProblem, PlanRequest
 from handlers import sale_views as views
 from handlers.callbacks import PlanCb
@@ -47,7 +49,8 @@ def change_text(t: Translator, change: PlanChange, manager: Manager) -> str:
             lines.append(t("plan-same"))
         else:
             lines.append(t("plan-was", old=views.money(manager, change.old_minor), amount=amount))
-    pct = plan_service.attainment(change.sold_minor, change.new_minor) or 0
+    made = plan_service.attainment(change.sold_minor, change.new_minor) or Fraction(0)
+    pct = format_percent(made, manager.language)
     lines.append(t("plan-progress", sold=views.money(manager, change.sold_minor), pct=pct))
     if client is not None and not change.client_is_key:
         lines.append(t("plan-not-key", client=client))

@@ -19,7 +19,10 @@ LIST_TEXT = 60
 
 
 def format_duration(t: Translator, seconds: float) -> str:
-    """ "12 мин", "2 ч 5 мин", "3 дн. 4 ч": two units at most, read at a glance."""
+    """ "12 мин", "2 ч 5 мин", "3 дн. 4 ч": two units at most, read at a glance.
+
+    The one duration format of the bot (request cards, the open list, /kpi medians): whole
+    minutes, truncated like percents are — "59 мин" is not yet the hour an SLA may allow."""
     total = max(int(seconds), 0) // 60
     days, rest = divmod(total, 24 * 60)
     hours, minutes = divmod(rest, 60)
@@ -46,13 +49,13 @@ def request_text(t: Translator, request: RequestView, reader: Reader, now: datet
     lines = [t("request-card-title", id=request.id, client=request.client_name)]
     shown = request.text if len(request.text) <= SHOWN else request.text[:SHOWN] + "…"
     lines.append(f"💬 {esc(shown)}")
-    lines.append(
-        t(
-            "request-opened",
-            when=when_label(t, request.opened_at, reader, now, with_time=True),
-            ago=format_duration(t, (now - request.opened_at).total_seconds()),
-        )
-    )
+    opened = when_label(t, request.opened_at, reader, now, with_time=True)
+    if request.resolved_at is None:
+        ago = format_duration(t, (now - request.opened_at).total_seconds())
+        lines.append(t("request-opened", when=opened, ago=ago))
+    else:
+        # A solved request waits for nothing: the resolved line says how long it took.
+        lines.append(t("request-opened-closed", when=opened))
     if request.first_response_at is not None:
         lines.append(
             t(

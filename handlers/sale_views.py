@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
-from babel.dates import format_date
 
 from bot.i18n import Translator
 from bot.services.clients import ClientRef
-from bot.services.money import format_money
+from bot.services.kpi.text import period_label as kpi_period_label
+from bot.services.money import format_money, format_percent
 from bot.services.periods import Period
 from bot.services.plans import PlanLine, PlansOverview, attainment
 from handlers.callbacks import PlanCb, SaleCb
 from handlers.touch_views import when_label
-from storage.enums import PeriodKind
 from storage.models import Client, Manager, Sale
-
-_ROMAN = ("I", "II", "III", "IV")
 
 
 def money(manager: Manager, minor: int) -> str:
@@ -31,14 +29,8 @@ def _upper_first(text: str) -> str:
 
 
 def period_label(t: Translator, period: Period, lang: str) -> str:
-    if period.kind is PeriodKind.QUARTER:
-        number = (period.start.month - 1) // 3
-        quarter = _ROMAN[number] if lang == "ru" else str(number + 1)
-        return t("plan-period-quarter", quarter=quarter, year=str(period.start.year))
-    if period.kind is PeriodKind.YEAR:
-        return t("plan-period-year", year=str(period.start.year))
-    # "LLLL" is the stand-alone month name: «ноябрь 2026», not «ноября 2026».
-    return t("plan-period-month", month=format_date(period.start, "LLLL yyyy", locale=lang))
+    # One name per period in every reply: /kpi's (Babel, per locale).
+    return kpi_period_label(period, lang)
 
 
 def sale_text(
@@ -71,7 +63,7 @@ def sale_text(
                 period=label,
                 sold=money(manager, month.sold_minor),
                 plan=money(manager, month.plan_minor),
-                pct=pct,
+                pct=format_percent(pct, manager.language),
             )
         )
     else:
@@ -173,7 +165,7 @@ def overview_text(t: Translator, data: PlansOverview, manager: Manager) -> str:
                     period=label,
                     plan=money(manager, line.plan_minor),
                     sold=sold,
-                    pct=pct,
+                    pct=format_percent(pct, lang),
                 )
             )
         else:
@@ -181,6 +173,7 @@ def overview_text(t: Translator, data: PlansOverview, manager: Manager) -> str:
     if data.clients:
         lines += ["", t("plan-overview-clients")]
         for line in data.clients:
+            made = attainment(line.sold_minor, line.plan_minor) or Fraction(0)
             lines.append(
                 t(
                     "plan-overview-client",
@@ -188,7 +181,7 @@ def overview_text(t: Translator, data: PlansOverview, manager: Manager) -> str:
                     period=period_label(t, line.period, lang),
                     plan=money(manager, line.plan_minor or 0),
                     sold=money(manager, line.sold_minor),
-                    pct=attainment(line.sold_minor, line.plan_minor) or 0,
+                    pct=format_percent(made, lang),
                 )
             )
     lines += ["", t("plan-overview-hint")]

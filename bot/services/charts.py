@@ -15,18 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from math import ceil
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
-from babel.numbers import format_compact_decimal, format_percent
+from babel.numbers import format_compact_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import workers
 from bot.i18n import Translator
 from bot.services.chart_data import ChartData, chart_data
 from bot.services.kpi.text import period_label
-from bot.services.money import SYMBOLS
+from bot.services.money import SYMBOLS, format_percent
 from bot.services.periods import Period
 from storage.enums import PeriodKind
 from storage.models import Manager
@@ -76,12 +77,12 @@ def chart_labels(data: ChartData, t: Translator) -> ChartLabels:
     lang = t.lang
     sold = compact_money(data.sold_minor, data.currency, lang)
     if data.plan_minor:
-        share = Decimal(data.sold_minor) / Decimal(data.plan_minor)
+        share = Fraction(data.sold_minor, data.plan_minor)  # one percent rule: money.py
         subtitle = t(
             "chart-sold-of-plan",
             sold=sold,
             plan=compact_money(data.plan_minor, data.currency, lang),
-            percent=format_percent(share, locale=lang),
+            percent=format_percent(share, lang),
         )
     else:
         subtitle = t("chart-sold-no-plan", sold=sold)

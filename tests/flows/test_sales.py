@@ -365,12 +365,13 @@ async def test_plan_set_replace_and_show(
     await client.send("/sale Ромашка 700 000")
     texts = client.texts(await client.send("/sale Ромашка 350к"))
     # 1 050 000 of 3 500 000 = 30%.
-    assert any(rub("Ноябрь 2026: 1 050 000 ₽ из 3 500 000 ₽ — 30%") in t for t in texts), texts
+    assert any(rub("Ноябрь 2026: 1 050 000 ₽ из 3 500 000 ₽ — 30") + f"{NB}%" in t for t in texts), texts
     shown = client.texts(await client.send("/plan"))[-1]
-    assert rub("Ноябрь 2026: <b>3 500 000 ₽</b> · продано 1 050 000 ₽ (30%)") in shown
-    # 1 050 000 of 9 000 000 = 11.67% → 11 (whole percent, rounded down).
-    assert rub("IV квартал 2026: <b>9 000 000 ₽</b> · продано 1 050 000 ₽ (11%)") in shown
-    assert rub("2026 год: <b>36 000 000 ₽</b> · продано 1 050 000 ₽ (2%)") in shown
+    assert rub(f"Ноябрь 2026: <b>3 500 000 ₽</b> · продано 1 050 000 ₽ (30{NB}%)") in shown
+    # 1 050 000 of 9 000 000 = 11.67% → 11 (whole percent, truncated: bot.services.money).
+    # The quarter is named as /kpi names it (one period label, issue 15 item 16).
+    assert rub(f"4-й квартал 2026: <b>9 000 000 ₽</b> · продано 1 050 000 ₽ (11{NB}%)") in shown
+    assert rub(f"2026 год: <b>36 000 000 ₽</b> · продано 1 050 000 ₽ (2{NB}%)") in shown
 
 
 async def test_plan_for_next_month_a_named_month_and_removal(
@@ -420,7 +421,7 @@ async def test_per_client_plan_for_a_key_account(
     texts = client.texts(await client.send("/plan Ромашка 500 000"))
     reply = texts[-1]
     assert rub("План по <b>Ромашка</b> на ноябрь 2026: <b>500 000 ₽</b>") in reply
-    assert rub("Продано: 100 000 ₽ — 20% плана.") in reply
+    assert rub(f"Продано: 100 000 ₽ — 20{NB}% плана.") in reply
     assert "не отмечен как ключевой" in reply
     await client.click("🔑 Сделать ключевым")
     ромашка = await _client(session_pool, "Ромашка")
@@ -433,7 +434,7 @@ async def test_per_client_plan_for_a_key_account(
         (ромашка.id, PeriodKind.QUARTER, 60_000_000),
     ]
     shown = client.texts(await client.send("/plan"))[-1]
-    assert rub("Ромашка, ноябрь 2026: 500 000 ₽ · продано 100 000 ₽ (20%)") in shown
+    assert rub(f"Ромашка, ноябрь 2026: 500 000 ₽ · продано 100 000 ₽ (20{NB}%)") in shown
     assert "Ноябрь 2026: не задан" in shown  # the manager's own plan is separate
 
 

@@ -109,7 +109,8 @@ def _texts(data: ChartData, lang: str) -> set[str]:
 def test_russian_labels_on_the_figure() -> None:
     texts = _texts(_november(plan=3_000_000_00, sold=200_000_00), "ru")
     assert {"Продажи · ноябрь 2026", "Продажи", "План", "сегодня", "Касания по неделям"} <= texts
-    assert f"200{NBSP}тыс.{NBSP}₽ из 3{NBSP}млн{NBSP}₽ · 7{NBSP}% плана" in texts
+    # 6.67 % reads 6 %: the one percent rule (truncated) of /kpi and /sale, bot.services.money.
+    assert f"200{NBSP}тыс.{NBSP}₽ из 3{NBSP}млн{NBSP}₽ · 6{NBSP}% плана" in texts
     assert {"1 нояб.", "8 нояб.", "29 нояб."} <= texts  # day ticks
     assert "7 сент." in texts  # the first week's bar
     assert not any("План на период не задан" in t for t in texts)

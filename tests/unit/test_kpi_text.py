@@ -72,14 +72,15 @@ def test_compared_change() -> None:
     ("seconds", "ru", "en"),
     [
         (None, "—", "—"),
-        (0, "0 мин", "0 min"),
-        (30, "1 мин", "1 min"),
-        (59 * 60, "59 мин", "59 min"),
+        # The request card's format (one duration format): minutes truncated, days from 24 h.
+        (0, "меньше минуты", "under a minute"),
+        (30, "меньше минуты", "under a minute"),
+        (59 * 60 + 59, "59 мин", "59 min"),
         (3600, "1 ч", "1 h"),
         (80 * 60, "1 ч 20 мин", "1 h 20 min"),
-        (47 * 3600 + 59 * 60, "47 ч 59 мин", "47 h 59 min"),
-        (2 * 86400 + 3 * 3600, "2 дн 3 ч", "2 d 3 h"),
-        (3 * 86400, "3 дн", "3 d"),
+        (47 * 3600 + 59 * 60, "1 дн. 23 ч", "1 d 23 h"),
+        (2 * 86400 + 3 * 3600, "2 дн. 3 ч", "2 d 3 h"),
+        (3 * 86400, "3 дн.", "3 d"),
     ],
 )
 def test_duration(seconds: int | None, ru: str, en: str) -> None:
@@ -101,4 +102,5 @@ def test_period_labels() -> None:
     assert period_label(period_of(K.MONTH, day), "ru") == "ноябрь 2026"
     assert period_label(period_of(K.MONTH, day), "en") == "November 2026"
     assert period_label(period_of(K.QUARTER, day), "en") == "Q4 2026"
-    assert period_label(period_of(K.YEAR, day), "ru") == "2026"
+    assert period_label(period_of(K.QUARTER, day), "ru") == "4-й квартал 2026"
+    assert period_label(period_of(K.YEAR, day), "ru") == "2026 год"

@@ -79,15 +79,6 @@ kpi-b2c-overdue-line = • { $client } — { $text } ({ $breach ->
        *[other] not resolved
     })
 kpi-b2c-reviews = 👎 Negative reviews: <b>{ $negative }</b> · 👍 { $positive }
-kpi-dur-min = { $m } min
-kpi-dur-hours = { $h } h{ $m ->
-        [0] {""}
-       *[other] {" "}{ $m } min
-    }
-kpi-dur-days = { $d } d{ $h ->
-        [0] {""}
-       *[other] {" "}{ $h } h
-    }
 
 ## Key accounts
 kpi-kam = 🔑 <b>Key accounts</b> — { $share } of your sales

@@ -81,15 +81,6 @@ kpi-b2c-overdue-line = • { $client } — { $text } ({ $breach ->
        *[other] не решено
     })
 kpi-b2c-reviews = 👎 Негативных отзывов: <b>{ $negative }</b> · 👍 { $positive }
-kpi-dur-min = { $m } мин
-kpi-dur-hours = { $h } ч{ $m ->
-        [0] {""}
-       *[other] {" "}{ $m } мин
-    }
-kpi-dur-days = { $d } дн{ $h ->
-        [0] {""}
-       *[other] {" "}{ $h } ч
-    }
 
 ## Ключевые клиенты
 kpi-kam = 🔑 <b>Ключевые клиенты</b> — { $share } ваших продаж

@@ -4,44 +4,38 @@ shared by /kpi, /today, the morning digest and the Monday summary."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_percent
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, translator
 from bot.services.kpi.build import pace_for
 from bot.services.kpi.report import Pace
-from bot.services.money import format_money
+from bot.services.money import format_money, format_percent, whole_percent
 from bot.services.periods import Period, local_today, period_of, utc_bounds
 from storage import kpi as store
 from storage.enums import PeriodKind
 from storage.models import Manager
 
 
-def _decimal(value: Fraction) -> Decimal:
-    return Decimal(value.numerator) / Decimal(value.denominator)
-
-
 def percent(value: Fraction, lang: str) -> str:
-    return format_percent(_decimal(value), locale=lang)
+    # The one rounding rule lives in bot.services.money: /sale, /plan, /kpi, /today agree.
+    return format_percent(value, lang)
 
 
 def signed_percent(value: Fraction, lang: str) -> str:
     """+12 % / −8 %: a change, always with its sign (0 % stays unsigned)."""
     text = percent(abs(value), lang)
-    if round(value * 100) == 0:
+    if whole_percent(abs(value)) == 0:
         return text
     return f"+{text}" if value > 0 else f"−{text}"
 
 
 def money(minor: int | Fraction, currency: str, lang: str) -> str:
-    # Averages are shown to the whole unit: "12 345 ₽", not kopecks.
-    whole = round(Fraction(minor) / 100) * 100
-    return format_money(whole, currency, lang)
+    # An amount as stored; a Fraction (an average) to the whole unit — format_money's one rule.
+    return format_money(minor, currency, lang)
 
 
 def period_label(period: Period, lang: str) -> str:
@@ -52,8 +46,12 @@ def period_label(period: Period, lang: str) -> str:
     if period.kind is PeriodKind.MONTH:
         return format_date(period.start, "LLLL yyyy", locale=lang)
     if period.kind is PeriodKind.QUARTER:
-        return format_date(period.start, "QQQ yyyy", locale=lang)
-    return format_date(period.start, "yyyy", locale=lang)
+        # The one quarter name of /kpi, /plan, /sale and the chart: «4-й квартал 2026» (Babel's
+        # short «4-й кв.» reads like a typo in a sentence), "Q4 2026" in English.
+        pattern = "QQQ yyyy" if lang == "en" else "QQQQ yyyy"
+        return format_date(period.start, pattern, locale=lang)
+    # «План на 2026 год», "Plan for 2026": the word is the locale's, not ours.
+    return translator(lang)("plan-period-year", year=format_date(period.start, "yyyy", locale=lang))
 
 
 def pace_parts(t: Translator, pace: Pace, currency: str) -> list[str]:
