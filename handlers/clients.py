@@ -18,6 +18,7 @@ from handlers import client_views as views
 from handlers.callbacks import ClientCb, NewClientCb
 from handlers.cards import show_card
 from handlers.contacts import save_contact
+from handlers.drafts import forget, prompt_of, recall, remember
 from handlers.logging import save_draft
 from handlers.replies import edit_or_send
 from handlers.states import ClientInput, ContactInput
@@ -51,12 +52,15 @@ async def on_client(
     except NameProblem as exc:
         await message.answer(t(exc.key))
         return
-    await state.update_data(pending_client=query, contact_draft=None, log_draft=None)
     if found.kind == "ambiguous":
         text = t("lookup-ambiguous", query=query[:100])
+    elif found.matches:  # «Ромашка-Юг» typed, only «Ромашка» known: a branch, not a typo
+        text = t("resolution-client-branch", query=query[:100])
     else:
         text = t("lookup-none", query=query[:100])
-    await message.answer(text, reply_markup=views.lookup_kb(t, found.matches, offer_create=True))
+    markup = views.lookup_kb(t, found.matches, offer_create=True)
+    sent = await message.answer(text, reply_markup=markup)
+    await remember(state, sent.message_id, {"pending_client": query})
 
 
 async def on_new_client(
@@ -69,7 +73,10 @@ async def on_new_client(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    name = (await state.get_data()).get("pending_client")
+    prompt = prompt_of(query)
+    # The draft of the prompt tapped (a newer prompt has its own); else an older-style dialog.
+    data = await recall(state, prompt) or await state.get_data()
+    name = data.get("pending_client")
     if not isinstance(name, str):
         await query.answer(t("callback-outdated"), show_alert=True)
         return
@@ -79,17 +86,19 @@ async def on_new_client(
         )
     except DuplicateClient as dup:
         await query.answer()
-        await bot.send_message(
+        sent = await bot.send_message(
             query.from_user.id,
             t("duplicate-found", name=dup.existing.name),
             reply_markup=views.duplicate_kb(t, dup.existing),
         )
+        # "Create anyway" under the new message carries the same draft.
+        draft = {k: data[k] for k in ("pending_client", "log_draft", "contact_draft") if k in data}
+        await remember(state, sent.message_id, draft)
         return
     except ClientProblem as exc:
         await query.answer(t(exc.key), show_alert=True)
         return
-    data = await state.get_data()
-    await state.update_data(pending_client=None)
+    await forget(state, prompt)
     await query.answer(t("client-created-toast"))
     if isinstance(data.get("log_draft"), dict):  # created from a log: save the touch to it
         await save_draft(

@@ -20,7 +20,7 @@ from bot.services.contact_parse import ContactDraft, parse_contact_line
 from bot.services.contacts import ContactNotFound, NewContact
 from handlers import client_views as views
 from handlers.callbacks import ClientCb, ContactCb
-from handlers.drafts import pick_handler
+from handlers.drafts import pick_handler, remember
 from handlers.replies import edit_or_send
 from handlers.states import ContactInput
 from storage.models import Contact, Manager
@@ -187,10 +187,13 @@ async def on_contact(
             bot, message.chat.id, t, session, manager, state, clock, found.best.id, data
         )
         return
-    await state.update_data(contact_draft=data, pending_client=draft.client, log_draft=None)
     key = "contact-which-client" if found.kind == "ambiguous" else "contact-client-not-found"
+    if found.kind == "none" and found.matches:  # «Ромашка-Юг»: only «Ромашка» is near
+        key = "resolution-contact-branch"
     markup = views.lookup_kb(t, found.matches, offer_create=True, action="addc")
-    await message.answer(t(key, query=draft.client[:100], name=draft.name), reply_markup=markup)
+    text = t(key, query=draft.client[:100], name=draft.name)
+    sent = await message.answer(text, reply_markup=markup)
+    await remember(state, sent.message_id, {"contact_draft": data, "pending_client": draft.client})
 
 
 async def on_details_text(

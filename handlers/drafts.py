@@ -1,4 +1,9 @@
-"""A dialog waiting for the manager to pick a client: the draft is in FSM data; a tap saves it."""
+"""Drafts waiting under a prompt: each prompt message owns its own draft.
+
+A prompt ("which client?", "create «X»?") keeps what the manager typed in FSM data under the
+prompt's message id, so a tap under an older prompt acts on that prompt's text even after newer
+prompts were sent; only the last few prompts are kept.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,48 @@ from bot.services.clock import Clock
 from handlers.callbacks import ClientCb
 from storage.models import Manager
 
+PROMPTS = "prompts"  # FSM data key: a list of [message id, draft], oldest first
+KEEP = 10  # prompts older than the last ten are forgotten (their buttons say "outdated")
+
 Saver = Callable[
     [Bot, int, Translator, AsyncSession, Manager, FSMContext, Clock, int, dict[str, Any]],
     Awaitable[None],
 ]
+
+
+def _prompts(data: dict[str, Any]) -> list[list[Any]]:
+    # A list, not a dict keyed by id: the order must survive any storage's JSON.
+    raw = data.get(PROMPTS)
+    return [p for p in raw if isinstance(p, list) and len(p) == 2] if isinstance(raw, list) else []
+
+
+async def remember(state: FSMContext, message_id: int, draft: dict[str, Any]) -> None:
+    """Keeps `draft` as the draft of the prompt message `message_id`."""
+    prompts = [p for p in _prompts(await state.get_data()) if p[0] != message_id]
+    prompts.append([message_id, draft])
+    await state.update_data({PROMPTS: prompts[-KEEP:]})
+
+
+async def recall(state: FSMContext, message_id: int | None) -> dict[str, Any] | None:
+    """The draft of the prompt `message_id`, if it is still waiting."""
+    if message_id is None:
+        return None
+    for mid, draft in _prompts(await state.get_data()):
+        if mid == message_id and isinstance(draft, dict):
+            return draft
+    return None
+
+
+async def forget(state: FSMContext, message_id: int | None) -> None:
+    """The prompt was answered: its buttons are outdated now (a second tap saves nothing)."""
+    prompts = _prompts(await state.get_data())
+    kept = [p for p in prompts if p[0] != message_id]
+    if len(kept) != len(prompts):
+        await state.update_data({PROMPTS: kept})
+
+
+def prompt_of(query: CallbackQuery) -> int | None:
+    return query.message.message_id if query.message is not None else None
 
 
 async def save_for_picked_client(
@@ -35,7 +78,10 @@ async def save_for_picked_client(
     key: str,
     save: Saver,
 ) -> None:
-    data = (await state.get_data()).get(key)
+    prompt = prompt_of(query)
+    own = await recall(state, prompt)
+    # Dialogs that still keep one draft under `key` in FSM data (not per prompt) fall back to it.
+    data = own.get(key) if own is not None else (await state.get_data()).get(key)
     if not isinstance(data, dict):
         await query.answer(t("callback-outdated"), show_alert=True)
         return
@@ -44,6 +90,8 @@ async def save_for_picked_client(
     except ClientNotFound:  # a forged id, or the client was deleted meanwhile
         await query.answer(t("client-not-found"), show_alert=True)
         return
+    if own is not None:
+        await forget(state, prompt)
     await query.answer()
 
 

@@ -22,7 +22,7 @@ from handlers import client_views as views
 from handlers import touch_views
 from handlers.callbacks import ClientCb, TouchCb
 from handlers.cards import show_card
-from handlers.drafts import pick_handler
+from handlers.drafts import pick_handler, remember
 from handlers.log_taps import show_client_picker
 from handlers.replies import edit_or_send
 from handlers.states import TouchInput
@@ -50,6 +50,11 @@ async def show_touch(
     await edit_or_send(bot, chat_id, message_id, text, touch_views.touch_kb(t, touch))
 
 
+def _fixed_kind(data: dict[str, Any]) -> Channel | None:
+    """/call names the type: the words of its text only describe it; /log and plain text infer."""
+    return Channel(str(data["kind"])) if data.get("fixed") else None
+
+
 async def save_draft(
     bot: Bot,
     chat_id: int,
@@ -62,10 +67,13 @@ async def save_draft(
     data: dict[str, Any],
 ) -> None:
     """Parses and saves the waiting text for the chosen client (used after a pick or create)."""
-    draft = quicklog.parse(str(data["rest"]), manager, clock.now())
+    # «Ромашка» or a new «Ромашка Юг»?: the touch's text depends on which one was picked.
+    rests = data.get("rests") if isinstance(data.get("rests"), dict) else {}
+    draft = quicklog.parse(
+        str(rests.get(str(client_id), data["rest"])), manager, clock.now(), _fixed_kind(data)
+    )
     new = quicklog.to_new_touch(draft, Channel(str(data["kind"])))
     saved = await touch_service.record(session, manager, client_id, new, clock.now())
-    await state.update_data(log_draft=None)
     text = touch_views.touch_text(t, saved.touch, saved.client, manager, clock.now())
     await bot.send_message(chat_id, text, reply_markup=touch_views.touch_kb(t, saved.touch))
     for problem in draft.problems:
@@ -85,9 +93,15 @@ async def _log_text(
     manager: Manager,
     state: FSMContext,
     clock: Clock,
+    fixed: bool = False,
 ) -> None:
     found = await quicklog.find_client(session, manager, text)
-    data = {"rest": found.rest, "kind": default_kind.value}
+    data = {
+        "rest": found.rest,
+        "kind": default_kind.value,
+        "fixed": fixed,
+        "rests": {str(cid): rest for cid, rest in found.rests.items()},
+    }
     if found.client is not None:
         await save_draft(
             bot, message.chat.id, t, session, manager, state, clock, found.client.id, data
@@ -96,10 +110,13 @@ async def _log_text(
     if not found.query:
         await message.answer(t("log-usage"))
         return
-    await state.update_data(log_draft=data, pending_client=found.query, contact_draft=None)
     key = "log-which-client" if found.lookup.kind == "ambiguous" else "log-client-not-found"
+    if found.rests or (found.lookup.kind == "none" and found.lookup.matches):
+        key = "resolution-log-branch"  # «Ромашка Юг»: a near name exists, the typed one does not
     markup = views.lookup_kb(t, found.lookup.matches, offer_create=True, action="logc")
-    await message.answer(t(key, query=found.query[:100]), reply_markup=markup)
+    sent = await message.answer(t(key, query=found.query[:100]), reply_markup=markup)
+    # The prompt owns its draft: a newer prompt must not replace what this one will save.
+    await remember(state, sent.message_id, {"log_draft": data, "pending_client": found.query})
 
 
 async def on_call(
@@ -116,7 +133,9 @@ async def on_call(
     if not text:
         await message.answer(t("call-usage"))
         return
-    await _log_text(message, text, Channel.CALL, bot, t, session, manager, state, clock)
+    await _log_text(
+        message, text, Channel.CALL, bot, t, session, manager, state, clock, fixed=True
+    )
 
 
 async def on_log(

@@ -25,6 +25,8 @@ from bot.services.notes import NewNote, NoteNotFound
 from handlers import client_views as views
 from handlers.callbacks import ClientCb, NoteCb
 from handlers.client_views import esc
+from handlers.drafts import forget, prompt_of, recall, remember
+from handlers.quiet_views import held_suffix
 from handlers.replies import edit_or_send
 from handlers.touch_views import when_label
 from storage.models import Manager
@@ -50,7 +52,6 @@ async def save_note(
     now = clock.now()
     draft = parse_note(str(data["rest"]), now, manager.timezone)
     if "empty" in draft.problems:  # a lone 🔒 or #tag: an empty note helps nobody later
-        await state.update_data(note_draft=None)
         await bot.send_message(chat_id, t("note-problem-empty"))
         return
     new = NewNote(
@@ -69,7 +70,6 @@ async def save_note(
         client_id=None if ref.contact_id else ref.id,
         contact_id=ref.contact_id,
     )
-    await state.update_data(note_draft=None)
     about = f"{ref.via_contact} ({ref.name})" if ref.via_contact else ref.name
     lines = [t("note-saved", about=about, private="yes" if note.is_private else "no")]
     if draft.tags:
@@ -80,7 +80,8 @@ async def save_note(
                 "note-remind",
                 when=when_label(
                     t, draft.remind_at.at, manager, now, with_time=draft.remind_at.has_time
-                ),
+                )
+                + held_suffix(t, manager, draft.remind_at.at, draft.remind_at.has_time, now),
                 what=draft.remind_text or draft.text,
             )
         )
@@ -119,21 +120,19 @@ async def on_note(
             bot, message.chat.id, t, session, manager, state, clock, found.best, _draft_data(rest)
         )
         return
-    await state.update_data(
-        note_draft={
-            **_draft_data(rest),
-            "matches": [
-                [m.id, m.name, m.archived, m.via_contact, m.contact_id] for m in found.matches
-            ],
-        }
-    )
+    note_draft = {
+        **_draft_data(rest),
+        "matches": [[m.id, m.name, m.archived, m.via_contact, m.contact_id] for m in found.matches],
+    }
     if found.kind == "ambiguous":
         markup = views.lookup_kb(t, found.matches, offer_create=False, action="notec")
         # The same client can appear once for itself and once through a person: the index of
         # the match, not the client id, tells which one was meant.
         for i, row in enumerate(markup.inline_keyboard):
             row[0].callback_data = ClientCb(a="notec", id=found.matches[i].id, v=str(i)).pack()
-        await message.answer(t("note-which", query=target[:100]), reply_markup=markup)
+        sent = await message.answer(t("note-which", query=target[:100]), reply_markup=markup)
+        # The prompt owns its draft: a newer /note must not replace what this one will save.
+        await remember(state, sent.message_id, {"note_draft": note_draft})
     else:
         await message.answer(t("note-target-not-found", query=target[:100]))
 
@@ -148,7 +147,8 @@ async def on_pick_target(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    data = (await state.get_data()).get("note_draft")
+    prompt = prompt_of(query)
+    data = ((await recall(state, prompt)) or {}).get("note_draft")
     if not isinstance(data, dict) or not callback_data.v.isdigit():
         await query.answer(t("callback-outdated"), show_alert=True)
         return
@@ -163,6 +163,7 @@ async def on_pick_target(
     except (ClientNotFound, ContactNotFound):
         await query.answer(t("client-not-found"), show_alert=True)
         return
+    await forget(state, prompt)
     await query.answer()
 
 
