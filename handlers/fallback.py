@@ -5,9 +5,18 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.types import InlineKeyboardButton as Button
+from aiogram.types import InlineKeyboardMarkup as Markup
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.services import quicklog
+from handlers.callbacks import ClientCb, TapCb
+from handlers.drafts import remember
+from storage.enums import Channel
+from storage.models import Manager
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +27,33 @@ async def on_unknown_command(message: Message, t: Translator) -> None:
     await message.answer(t("unknown-command", command=command))
 
 
-async def on_stray_text(message: Message, t: Translator) -> None:
-    await message.answer(t("stray-text"))
+async def on_stray_text(
+    message: Message, t: Translator, session: AsyncSession, manager: Manager, state: FSMContext
+) -> None:
+    """A bare client name, or «вчера звонил в Технопром, отказ» without a colon: offer, not
+    "не понял". Nothing is saved until a tap: without the colon the split is a guess."""
+    assert message.text is not None
+    found = await quicklog.find_in_free_text(session, manager, message.text)
+    if found is None or found.client is None:
+        await message.answer(t("stray-text"))
+        return
+    ref = found.client
+    open_card = Button(
+        text=t("resolution-btn-open"), callback_data=ClientCb(a="open", id=ref.id).pack()
+    )
+    if not found.rest.strip():
+        tap = Button(text=t("resolution-btn-tap"), callback_data=TapCb(id=ref.id).pack())
+        markup = Markup(inline_keyboard=[[tap], [open_card]])
+        await message.answer(t("resolution-bare-name", client=ref.name), reply_markup=markup)
+        return
+    log_it = Button(
+        text=t("resolution-btn-log", client=ref.name[:40]),
+        callback_data=ClientCb(a="logc", id=ref.id).pack(),
+    )
+    markup = Markup(inline_keyboard=[[log_it], [open_card]])
+    sent = await message.answer(t("resolution-offer-log", client=ref.name), reply_markup=markup)
+    draft = {"rest": found.rest, "kind": Channel.CALL.value}
+    await remember(state, sent.message_id, {"log_draft": draft, "pending_client": found.query})
 
 
 async def on_other_content(message: Message, t: Translator) -> None:

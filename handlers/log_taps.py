@@ -17,7 +17,7 @@ from bot.services.clock import Clock
 from bot.services.touch_parse import parse_touch
 from bot.services.touches import NewTouch, TouchNotFound
 from handlers import touch_views
-from handlers.callbacks import TapCb
+from handlers.callbacks import ClientCb, TapCb
 from handlers.client_views import KIND_ICONS
 from handlers.replies import edit_or_send
 from handlers.states import TouchInput
@@ -46,7 +46,18 @@ async def show_client_picker(
         ]
         for c in clients
     ]
+    # A client never touched is not among the recent ones: typing its name is one tap away.
+    rows.append(
+        [Button(text=t("resolution-btn-other"), callback_data=ClientCb(a="typename").pack())]
+    )
     await message.answer(t("log-pick-client"), reply_markup=Markup(inline_keyboard=rows))
+
+
+async def on_other_client(query: CallbackQuery, t: Translator) -> None:
+    """The name typed next reaches the fallback, which offers to log a touch or open the card."""
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(t("resolution-type-name"))
 
 
 def _kinds(t: Translator, client_id: int) -> Markup:
@@ -167,5 +178,6 @@ async def on_comment(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(on_tap, TapCb.filter())
+    router.callback_query.register(on_other_client, ClientCb.filter(F.a == "typename"))
     router.message.register(on_comment, TouchInput.comment, F.text, ~F.text.startswith("/"))
     return router

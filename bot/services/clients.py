@@ -213,13 +213,28 @@ class ClientIndex:
         by_client = self._clients.search(query, 5)
         kind: LookupKind = name_service.classify(by_client)
         refs = [self._ref(m.id) for m in by_client]
-        if kind in ("exact", "confident"):
+        # «Ромашка-Юг» scores 87 against «Ромашка», yet it names a branch, not a typo: when the
+        # best hit lacks a word of the query, nothing is found (the caller offers to create
+        # the typed name), and the near names stay as buttons.
+        suffixed = (
+            kind != "exact"
+            and bool(by_client)
+            and bool(name_service.unmatched_words(query, by_client[0].name))
+        )
+        if kind in ("exact", "confident") and not suffixed:
             return Lookup(kind, refs[:1] if kind == "exact" else refs)
         by_person = self._people.search(query, 5)
         person_kind = name_service.classify(by_person)
         person_refs = [self._ref(self._client_of[m.id], m.name, m.id) for m in by_person]
-        if person_kind in ("exact", "confident") and kind == "none":
+        if person_kind in ("exact", "confident") and (kind == "none" or suffixed):
             return Lookup(person_kind, person_refs[:1])
+        if suffixed:
+            similar = [
+                r
+                for m, r in zip(by_client, refs, strict=True)
+                if m.score >= name_service.NONE_BELOW
+            ]
+            return Lookup("none", similar[:3])
         merged: dict[int, ClientRef] = {}
         scored = sorted(
             [(m.score, r) for m, r in zip(by_client, refs, strict=True)]

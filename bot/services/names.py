@@ -45,6 +45,7 @@ __all__ = [
     "latin_key",
     "normalize_name",
     "rank",
+    "unmatched_words",
     "validate_display_name",
 ]
 
@@ -325,6 +326,35 @@ def build_index(candidates: Iterable[tuple[int, str]]) -> NameIndex:
 def rank(query: str, candidates: Sequence[tuple[int, str]], limit: int = 5) -> list[Match]:
     """One-off fuzzy search; reuse ``build_index`` when searching the same list repeatedly."""
     return build_index(candidates).search(query, limit)
+
+
+# A typed word "belongs" to a name when it is this close to one of the name's words: typos
+# ("ромашко" 86, "петоров" 92) and case endings ("кузнецову" 94) pass, while a branch suffix
+# ("юг", "2", "м", "спб" against «Ромашка») scores below 40.
+_WORD_BELONGS_AT = 70.0
+
+
+def _unmatched(query: str, key: str) -> list[str]:
+    words = key.split()
+    return [
+        q for q in query.split() if max(_word_similarity(q, w) for w in words) < _WORD_BELONGS_AT
+    ]
+
+
+def unmatched_words(query: str, name: str) -> list[str]:
+    """Words of ``query`` that match no word of ``name`` («Ромашка-Юг» vs «Ромашка»: ["юг"]).
+
+    A client name plus a word the client's name lacks is a *different* client (a branch, a
+    city, a number), however high the fuzzy score: the caller offers to create it. Compared on
+    the Cyrillic and the Latin keys; an equal key without spaces ("Elka Stroy") matches whole.
+    """
+    q, k = _keys(query[:_MAX_QUERY]), _keys(name)
+    if not q.norm or not k.norm or _is_exact(q, k):
+        return []
+    by_norm = _unmatched(q.norm, k.norm)
+    if not by_norm or not q.latin or not k.latin:
+        return by_norm
+    return by_norm if _unmatched(q.latin, k.latin) else []
 
 
 def classify(matches: Sequence[Match]) -> MatchKind:
