@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, all_translations, translator
 from bot.services import managers as manager_service
+from bot.services import reminder_actions
 from bot.services.clock import Clock
 from bot.services.managers import InvalidSetting
 from bot.services.timeparse import parse_clock_time, parse_time_range
@@ -103,6 +104,12 @@ async def on_pref_button(
             log.warning("refused setting %s=%r from user %s", field, value, query.from_user.id)
             await query.answer(translator(manager.language)(exc.key), show_alert=True)
             return
+    # Quiet hours switched off or narrowed: what they were holding goes out now.
+    released = (
+        await reminder_actions.release_held(session, manager, clock.now())
+        if field == "quiet" and value != "skip"
+        else 0
+    )
     t = translator(manager.language)
     await query.answer()
     message_id = query.message.message_id if query.message is not None else None
@@ -116,6 +123,8 @@ async def on_pref_button(
         if value == "skip"
         else _confirmation(t, manager, field, _value_label(t, manager, field, clock))
     )
+    if released:
+        done += "\n" + t("quiet-released", count=released)
     await edit_or_send(bot, query.from_user.id, message_id, done)
     await after(
         field,
@@ -247,7 +256,10 @@ async def on_quiet_text(
         await message.answer(t("quiet-not-understood"))
         return
     await manager_service.set_quiet_hours(session, manager, *span)
+    released = await reminder_actions.release_held(session, manager, clock.now())
     await _answered("quiet", message, bot, session, manager, state, clock)
+    if released:
+        await message.answer(t("quiet-released", count=released))
 
 
 def build_router() -> Router:

@@ -13,6 +13,7 @@ from babel.dates import format_date, format_time
 from bot.i18n import Translator
 from handlers.callbacks import ClientCb, TouchCb
 from handlers.client_views import KIND_ICONS, esc
+from handlers.quiet_views import held_suffix
 from storage.enums import Outcome
 from storage.models import Client, Interaction, Manager
 
@@ -77,7 +78,7 @@ def touch_text(
         if touch.next_step_due_at is not None:
             due = when_label(
                 t, touch.next_step_due_at, manager, now, with_time=touch.next_step_has_time
-            )
+            ) + held_suffix(t, manager, touch.next_step_due_at, touch.next_step_has_time, now)
             lines.append(t("touch-next-step", step=touch.next_step[:500], due=due))
         else:
             lines.append(t("touch-next-step-undated", step=touch.next_step[:500]))

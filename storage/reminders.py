@@ -319,3 +319,18 @@ async def clients_touched_between(
         )
     )
     return int(count or 0)
+
+
+# last_error of a row the deliverer held for quiet hours: changing quiet hours can release it.
+HELD_BY_QUIET = "held: quiet hours"
+
+
+async def held_by_quiet(session: AsyncSession, manager_id: int) -> list[Reminder]:
+    rows = await session.scalars(
+        select(Reminder).where(
+            Reminder.manager_id == manager_id,
+            Reminder.state == ReminderState.PENDING,
+            Reminder.last_error == HELD_BY_QUIET,
+        )
+    )
+    return list(rows)

@@ -169,6 +169,7 @@ async def _prepare(
             # at the end of quiet hours, the digest an hour later repeated them.
             allowed = next_digest_at(now, manager.timezone, manager.digest_time)
         reminder.state, reminder.due_at = ReminderState.PENDING, allowed
+        reminder.last_error = store.HELD_BY_QUIET  # released at once if quiet hours change
         return "quiet", None
     ping = await _ping(session, reminder, manager, now)
     if ping is None:

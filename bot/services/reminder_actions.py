@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import touches as touch_service
-from bot.services.schedule_rules import snooze_until
+from bot.services.schedule_rules import push_out_of_quiet_hours, snooze_until
 from bot.services.touches import NewTouch
 from storage import reminders as store
 from storage.enums import Channel, ReminderKind, ReminderState
@@ -74,3 +74,21 @@ async def snooze(
     reminder.attempts = 0
     await session.commit()
     return until
+
+
+async def release_held(session: AsyncSession, manager: Manager, now: datetime) -> int:
+    """After quiet hours change: pings they held go out at once (or at the end of the new
+    window). Check-ins and birthdays keep waiting for the digest that lists them. Returns how
+    many were released."""
+    released = 0
+    for reminder in await store.held_by_quiet(session, manager.id):
+        if reminder.kind in (ReminderKind.CHECKIN, ReminderKind.BIRTHDAY):
+            continue
+        comes = push_out_of_quiet_hours(
+            now, manager.timezone, manager.quiet_start, manager.quiet_end
+        )
+        if comes < reminder.due_at:
+            reminder.due_at, reminder.last_error = comes, None
+            released += comes <= now
+    await session.commit()
+    return released

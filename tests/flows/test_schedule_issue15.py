@@ -107,3 +107,63 @@ async def test_a_checkin_held_by_quiet_hours_comes_once_inside_the_digest(
     [digest] = _digests(bot, start)
     assert "Пора связаться (1)" in digest.text
     assert len(_sent(bot, start)) == 1
+
+
+async def test_switching_quiet_hours_off_releases_a_held_ping_at_once(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    await _client(client)
+    clock.set(datetime(2026, 11, 28, 19, 30, tzinfo=UTC))  # 22:30 in Moscow
+    await client.send("/call Ромашка обсудили, перезвонить сегодня в 23:00")
+    clock.set(datetime(2026, 11, 28, 20, 5, tzinfo=UTC))  # 23:05: held until 08:00
+    sender = _sender(bot, clock)
+    await tick(session_pool, sender, clock)
+    [follow] = [r for r in await _reminders(session_pool) if r.kind == ReminderKind.FOLLOWUP]
+    assert follow.due_at == datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
+    await client.send("/settings")
+    await client.click("🌙 Тихие часы")
+    replies = client.texts(await client.click("Без тихих часов"))
+    assert any("придёт сейчас" in r for r in replies), replies
+    start = len(bot.session.requests)
+    clock.advance(timedelta(minutes=1))
+    await tick(session_pool, sender, clock)
+    [ping] = _pings(bot, start)
+    assert "перезвонить" in ping.text
+    [follow] = [r for r in await _reminders(session_pool) if r.kind == ReminderKind.FOLLOWUP]
+    assert follow.state == ReminderState.SENT
+
+
+async def test_a_typed_narrower_window_releases_a_held_ping(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    await _client(client)
+    clock.set(datetime(2026, 11, 28, 19, 30, tzinfo=UTC))
+    await client.send("/note Ромашка: уточнить объёмы напомни сегодня в 23:00")
+    clock.set(datetime(2026, 11, 28, 20, 5, tzinfo=UTC))
+    await tick(session_pool, _sender(bot, clock), clock)
+    await client.send("/settings")
+    await client.click("🌙 Тихие часы")
+    replies = client.texts(await client.send("с 23:30 до 7"))  # 23:05 is no longer quiet
+    assert any("придёт сейчас" in r for r in replies), replies
+    [note] = [r for r in await _reminders(session_pool) if r.kind == ReminderKind.NOTE]
+    assert note.due_at == clock.now()
+
+
+async def test_a_ping_that_will_be_held_is_confirmed_with_the_time_it_comes(
+    client: BotClient, clock: FrozenClock
+) -> None:
+    await _client(client)
+    clock.set(datetime(2026, 11, 28, 3, 50, tzinfo=UTC))  # 06:50 in Moscow, quiet until 08:00
+    text = client.texts(await client.send("/call Ромашка обсудили, перезвонить сегодня в 7:54"))[0]
+    assert "сегодня, 07:54 · 🌙 придёт в 08:00 — тихие часы" in text, text
+    clock.set(datetime(2026, 11, 28, 19, 30, tzinfo=UTC))  # 22:30
+    text = client.texts(await client.send("/note Ромашка: отправить КП напомни сегодня в 23:00"))
+    assert any("придёт на следующее утро в 08:00" in r for r in text), text
+    text = client.texts(await client.send("/call Ромашка обсудили, перезвонить завтра в 10:00"))[0]
+    assert "🌙" not in text
