@@ -24,6 +24,9 @@ Decisions:
   "след. шаг: КП вчера". The draft keeps it; the caller asks.
 - ``occurred_at``: None means now. A backdated day without a time is local noon of that day,
   and never later than ``now`` ("сегодня звонил" at 10:00 is 10:00, not noon).
+- A kind word after "о/про/about" or a planning verb ("договорились о встрече", "назначили
+  встречу", "scheduled a meeting") is the topic, not the kind: such a touch was most likely a
+  call. A command that names the type (/call) wins over every word.
 - The kind word is removed from the summary only when it opens the summary ("звонил, обсудили
   цены" -> "обсудили цены"); inside a sentence ("отправил письмо с прайсом") it is content.
   Outcome words stay in the summary ("договорились о скидке"); bare markers (+, -, 👍) go.
@@ -306,6 +309,22 @@ def _kind_hits(text: str) -> list[_KindHit]:
     # Earliest first; at one position the longest (a phrase over its first word).
     hits.sort(key=lambda h: (h.start, h.start - h.end))
     return hits
+
+
+# A kind word right after these is what the touch was about, not how it happened: "договорились
+# о встрече", "назначили встречу", "scheduled a meeting" were most likely said on a call.
+_TOPIC_BEFORE = re.compile(
+    r"(?<!\w)(?:о|об|обо|про|насчет|по\s+поводу|about|re|назначил\w*|назначен\w*|"
+    r"запланировал\w*|перенес\w*|перенесл\w*|отменил\w*|отменен\w*|организовал\w*|"
+    r"договорил\w*\s+(?:о|об|на)|следующ\w*|нов\w*|еще\s+одн\w*|"
+    r"scheduled|arranged|booked|planned|postponed|rescheduled|cancell?ed|moved|set\s+up|"
+    r"next|new|another)"
+    r"(?:\s+(?:a|an|the|нам|им|ему|ей|с\s+ними|очередн\w*|личн\w*))?\s+$"
+)
+
+
+def _is_topic(folded: str, hit: _KindHit) -> bool:
+    return _TOPIC_BEFORE.search(folded[max(0, hit.start - 40) : hit.start]) is not None
 
 
 def _best_kind(hits: list[_KindHit]) -> _KindHit | None:
@@ -623,8 +642,11 @@ def _leading_kind_spans(
     return leading
 
 
-def parse_touch(text: str, now: datetime, tz: str) -> TouchDraft:
-    """Reads a touch from the message without the client's name (see the module notes)."""
+def parse_touch(text: str, now: datetime, tz: str, kind: Channel | None = None) -> TouchDraft:
+    """Reads a touch from the message without the client's name (see the module notes).
+
+    ``kind``: the type the command named (/call); then the words don't choose it.
+    """
     text = text[:MAX_TEXT]
     marker = _step_marker(text)
     body_end = marker.start() if marker else len(text)
@@ -641,14 +663,19 @@ def parse_touch(text: str, now: datetime, tz: str) -> TouchDraft:
         removed.append((plan.backdate.past.start, plan.backdate.past.end))
     body = cut_spans(text, removed)
     hits = [h for h in _kind_hits(text[:body_end]) if not _covered(h, removed)]
-    kind_hit = _best_kind(hits)
+    folded = fold(text)
+    kind_hit = _best_kind([h for h in hits if not _is_topic(folded, h)])
+    if kind is not None:
+        # The command named the type (/call): words of another type only describe the touch
+        # ("встреча перенесена") and stay in the summary.
+        hits = [h for h in hits if h.channel == kind]
     removed.extend(_leading_kind_spans(text, hits, removed))
     summary = _trim(cut_spans(text, removed + _marker_spans(text[:body_end])))
 
     outcome = _marker_outcome(text) or _word_outcome(body)
     occurred_at = _occurred_at(plan.backdate, now, tz)
     draft = TouchDraft(
-        kind=kind_hit.channel if kind_hit else None,
+        kind=kind or (kind_hit.channel if kind_hit else None),
         summary=summary,
         outcome=outcome,
         occurred_at=occurred_at,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Contact, Review
+from storage.enums import Channel
+from storage.models import Contact, Interaction, Review
 from tests.support.bot_client import BotClient
 
 Pool = async_sessionmaker[AsyncSession]
@@ -77,3 +78,28 @@ async def test_english_not_good_is_negative(client: BotClient, session_pool: Poo
     await client.send("/review Gamma not good, the courier was rude")
     [review] = await _reviews(session_pool)
     assert (review.is_positive, review.text) == (False, "not good, the courier was rude")
+
+
+# --- item 7: the command names the type -----------------------------------------------------
+async def _touches(pool: Pool) -> list[Interaction]:
+    async with pool() as session:
+        return list(await session.scalars(select(Interaction).order_by(Interaction.id)))
+
+
+async def test_call_is_always_a_call_and_log_reads_the_words(
+    client: BotClient, session_pool: Pool
+) -> None:
+    await _create(client, "Ромашка")
+    texts = client.texts(await client.send("/call ромашко договорились о встрече"))
+    assert any("📞 звонок" in t for t in texts), texts
+    assert not any("🤝 встреча" in t for t in texts), texts
+    await client.send("/call Ромашка встречались в офисе, обсудили цены")
+    await client.send("/log Ромашка встречались в офисе, обсудили цены")
+    await client.send("/log Ромашка договорились о встрече")
+    first, second, third, fourth = await _touches(session_pool)
+    assert (first.kind, first.summary) == (Channel.CALL, "договорились о встрече")
+    # /call keeps the other type's words in the text: they describe what happened.
+    assert (second.kind, second.summary) == (Channel.CALL, "встречались в офисе, обсудили цены")
+    assert (third.kind, third.summary) == (Channel.MEETING, "в офисе, обсудили цены")
+    # "о встрече" is what the call was about, not how the touch happened.
+    assert (fourth.kind, fourth.summary) == (Channel.CALL, "договорились о встрече")
