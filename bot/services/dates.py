@@ -63,6 +63,7 @@ __all__ = [
     "find_invalid_date",
     "find_when",
     "fold",
+    "hour_of",
     "local_day",
     "parse_when",
     "warm_up",
@@ -617,8 +618,13 @@ _DOT_MINUTE_PREPS = frozenset({"в", "во", "at", "около", "around"})
 _HOUR_WORD_PREPS = frozenset({"в", "во", "к", "ко", "около", "at", "by", "around", "@"})
 
 
-def _hour(raw: int, qualifier: str | None) -> int | None:
-    q = (qualifier or "").replace(".", "")
+def hour_of(raw: int, qualifier: str | None) -> int | None:
+    """The 24-hour hour of "7 pm", "9 утра", "3" (bare 1-6: afternoon); None if impossible.
+
+    The one reading of am/pm and «утра/вечера» for dates in text and for the settings' clock
+    times (``timeparse``), so "9am" means the same everywhere.
+    """
+    q = (qualifier or "").replace(".", "").replace(" ", "")
     if q in ("am", "pm") and not 1 <= raw <= 12:
         return None
     if q in ("pm", "вечера"):
@@ -661,7 +667,7 @@ def _time_atom(
 def _clock(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
     raw = int(m["h"])
     # "3:30" is afternoon like "в 3"; a typed leading zero ("03:30") means the night.
-    hour = raw if len(m["h"]) == 2 and not m["q"] else _hour(raw, m["q"])
+    hour = raw if len(m["h"]) == 2 and not m["q"] else hour_of(raw, m["q"])
     return _time_atom(m, hour, int(m["mi"]), rank=2, bare=not m["q"])
 
 
@@ -675,12 +681,12 @@ def _prep_hour(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
         return None
     weak = not (m["mi"] or m["hq"] or m["q"])
     # Rank 2: "в 10.11" is 10:11, not 10 November; after «в» a dotted number is a time.
-    hour = _hour(int(m["h"]), m["q"])
+    hour = hour_of(int(m["h"]), m["q"])
     return _time_atom(m, hour, int(m["mi"] or 0), weak=weak, rank=2, bare=not m["q"])
 
 
 def _hour_qualified(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
-    return _time_atom(m, _hour(int(m["h"]), m["q"]), 0)
+    return _time_atom(m, hour_of(int(m["h"]), m["q"]), 0)
 
 
 def _noon(m: re.Match[str], ctx: _Ctx) -> _Atom | None:

@@ -5,14 +5,16 @@ Moscow manager. Each test sets the clock it needs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
+from aiogram import Dispatcher
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import FrozenClock
-from storage.models import ClientRequest, Interaction, Sale
+from storage.models import ClientRequest, Interaction, Manager, Sale
 from tests.support.bot_client import BotClient
+from tests.support.mocked_bot import MockedBot
 
 Pool = async_sessionmaker[AsyncSession]
 # Sunday 6 December 2026, 07:38 in Moscow.
@@ -119,3 +121,24 @@ async def test_plan_for_the_month_just_past_typed_in_december_is_this_years(
     # Any other month's name is still the coming one.
     texts = client.texts(await client.send("/plan 5 млн октябрь"))
     assert any("октябрь 2027" in t for t in texts), texts
+
+
+async def test_english_settings_accept_am_and_pm(
+    dispatcher: Dispatcher, bot: MockedBot, session_pool: Pool
+) -> None:
+    client = BotClient(dispatcher, bot, user_id=2015, language_code="en-US", first_name="Ann")
+    await client.send("/start")
+    await client.click("Skip")  # language
+    await client.send("Skip")  # timezone
+    await client.click("Skip")  # work mode
+    replies = client.texts(await client.send("8:30 am"))  # digest
+    assert any("All set" in r for r in replies), replies
+    await client.send("/settings")
+    await client.click("🌙 Quiet hours")
+    replies = client.texts(await client.send("10pm-7am"))
+    assert any("22:00–07:00" in r for r in replies), replies
+    async with session_pool() as session:
+        manager = await session.scalar(select(Manager).where(Manager.telegram_id == 2015))
+    assert manager is not None
+    assert manager.digest_time == time(8, 30)
+    assert (manager.quiet_start, manager.quiet_end) == (time(22, 0), time(7, 0))

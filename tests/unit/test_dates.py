@@ -452,3 +452,43 @@ def test_parse_when_raises_only_date_problem(text: str) -> None:
     except DateProblem:
         return
     assert found is None or found.at.tzinfo is UTC
+
+
+# Issue 15: Sunday 6 December 2026, 07:38 in Moscow.
+EARLY = datetime(2026, 12, 6, 7, 38, tzinfo=ZoneInfo(MSK))
+
+
+@pytest.mark.parametrize(
+    ("text", "ahead", "behind"),
+    [
+        ("завтра в 7:30", "2026-12-07 07:30", "2026-12-07 07:30"),
+        ("вчера в 7:30", "2026-12-05 07:30", "2026-12-05 07:30"),
+        ("в 7:00", "2026-12-07 07:00", "2026-12-06 07:00"),
+        ("в 11", "2026-12-06 11:00", "2026-12-05 11:00"),
+        ("в 6", "2026-12-06 18:00", "2026-12-05 18:00"),  # 1-6 stays afternoon
+        ("в 07:30", "2026-12-07 07:30", "2026-12-06 07:30"),
+        ("завтра вечером в 7", "2026-12-07 19:00", "2026-12-07 19:00"),
+        ("завтра в 8 вечером", "2026-12-07 20:00", "2026-12-07 20:00"),
+        ("завтра утром в 7", "2026-12-07 07:00", "2026-12-07 07:00"),
+        ("tonight at 8", "2026-12-06 20:00", "2026-12-06 20:00"),
+        ("tomorrow at 9am", "2026-12-07 09:00", "2026-12-07 09:00"),
+        ("tomorrow at 8:30 pm", "2026-12-07 20:30", "2026-12-07 20:30"),
+        # «сегодня» with a morning hour already past: today's for a backdate, the evening ahead.
+        ("сегодня в 7:00", "2026-12-06 19:00", "2026-12-06 07:00"),
+        ("сегодня в 8", "2026-12-06 08:00", "2026-12-06 08:00"),
+    ],
+)
+def test_morning_hours_mean_the_morning(text: str, ahead: str, behind: str) -> None:
+    assert local(parse_when(text, EARLY, MSK, future=True)) == ahead
+    assert local(parse_when(text, EARLY, MSK, future=False)) == behind
+
+
+def test_a_day_month_without_a_year_is_marked_yearless() -> None:
+    found = parse_when("25.12", EARLY, MSK, future=False)
+    assert found is not None
+    assert found.yearless
+    assert local(found) == "2025-12-25"
+    dated = parse_when("25.12.2026", EARLY, MSK, future=False)
+    assert dated is not None
+    assert not dated.yearless
+    assert not parse_when("вчера", EARLY, MSK).yearless  # type: ignore[union-attr]
