@@ -41,7 +41,8 @@ def _draft_data(draft: ContactDraft) -> dict[str, Any]:
     b = draft.birthday
     return {
         "name": draft.name,
-        "role": draft.role,
+        # A second phone or date is kept with the role rather than lost (no notes column).
+        "role": "; ".join(x for x in (draft.role, *draft.notes) if x) or None,
         "phone": draft.phone,
         "email": draft.email,
         "bday": [b.day, b.month, b.year] if b else None,
@@ -128,6 +129,10 @@ async def save_contact(
         text += "\n" + t(
             "card-birthday", date=format_birthday(b, manager.language), days=days, turns="none"
         )
+    # Says what went where: a line typed without commas is split by guessing.
+    for key, value in (("role", contact.role), ("phone", contact.phone), ("email", contact.email)):
+        if value:
+            text += "\n" + t(f"contact-got-{key}", **{key: value})
     problems = [p for p in data.get("problems", []) if p not in BLOCKING]
     parts = data.get("problem_parts", {})
     for problem in problems:

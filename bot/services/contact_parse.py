@@ -13,6 +13,11 @@ Decisions where the product brief was silent:
 - The name is the first free-text part, so "Ромашка: 12.03, Иван" still finds Иван; an empty
   first part (": , закупки") or no free text at all is "name-empty".
 - A second birthday, phone or e-mail goes to ``notes`` (still shown, never lost); the first wins.
+- A part with several words and no commas ("Пётр Сидоров закупки 12.03 +79001234567") is read
+  word by word: phones, e-mails and dates are taken out wherever they stand (with a label
+  such as "тел" or "др" right before them); the name is the first 1–3 capitalised words (two
+  words when nothing is capitalised), stopping at a role word ("закупки", "директор"); every
+  other word is kept, in order, as the role, never dropped.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-–—/]*\d{2}[\d\s().\-–—/]*$")
 _MIN_PHONE_DIGITS = 5
 _EMAIL = re.compile(r"^[^\s@<>(),;:\"]+@(?:[^\s@<>(),;:\".]+\.)+[^\s@<>(),;:\".\d]{2,}$")
 _MAX_EMAIL = 254
+_MAX_NAME_WORDS = 3
 _YEAR_ONLY = re.compile(r"^\d{4}\s*(?:г\.?|года?)?$")
 
 
@@ -127,6 +133,113 @@ def _classify(part: str, today: date) -> tuple[_Kind, Birthday | str | None]:
     return _Kind.TEXT, None
 
 
+_WORD = re.compile(r"\S+")
+
+
+def _split(words: str) -> list[str]:
+    return words.split()
+
+
+_MAX_VALUE_WORDS = 6  # "+7 (999) 123 45 67" is five words; "12 марта 1985 г." four
+_VALUE_LABELS = frozenset(
+    _split(
+        "др д.р. д/р день рождения рожд. birthday bday b-day born dob тел тел. телефон моб моб. "
+        "сот. сотовый мобильный phone tel tel. mobile mob cell email e-mail mail почта эл.почта "
+        "емейл"
+    )
+)
+# Words that start a role, so a name never swallows them ("Ольга Директор" is rare, "Ольга
+# директор" common); matched on the start of the folded word.
+_ROLE_STEMS = tuple(
+    _split(
+        "директор гендир финдир комдир техдир замдир зам. заместител руководител начальник "
+        "нач. глав бухгалтер бух закуп снабжен менеджер логист юрист секретар ассистент "
+        "владел собственник учредител основател партнер инженер технолог маркетолог "
+        "аналитик администратор управляющ специалист эксперт президент председател "
+        "ceo cfo cto coo cmo head director manager buyer purchasing procurement owner founder "
+        "accountant lawyer engineer assistant secretary sales marketing vp lead chief"
+    )
+)
+_NAME_PARTICLES = frozenset(
+    _split("de da di del van von der la le bin ibn фон ван де ди оглы кызы")
+)
+
+
+def _fold_word(word: str) -> str:
+    return word.strip(" ,.;:()«»\"'").casefold().replace("ё", "е")
+
+
+def _is_role_word(word: str) -> bool:
+    return _fold_word(word).startswith(_ROLE_STEMS)
+
+
+def _value_at(words: list[str], at: int, today: date) -> tuple[int, _Kind, object]:
+    """The longest run of words from `at` that is a phone, e-mail or date: (length, kind, value)."""
+    for length in range(min(_MAX_VALUE_WORDS, len(words) - at), 0, -1):
+        window = " ".join(words[at : at + length])
+        if not any(ch.isdigit() or ch == "@" for ch in window):
+            continue
+        if length > 1 and "@" in window:
+            continue
+        kind, value = _classify(window, today)
+        if kind in (_Kind.BIRTHDAY, _Kind.PHONE, _Kind.EMAIL):
+            return length, kind, value
+    word = words[at]
+    kind, value = _classify(word, today)
+    if kind is not _Kind.TEXT and any(ch.isdigit() or ch == "@" for ch in word):
+        return 1, kind, value
+    return 0, _Kind.TEXT, None
+
+
+def _explode(part: str, today: date) -> tuple[list[tuple[str, _Kind, object]], list[str]]:
+    """(values found with their text, the other words in order) of a part without commas."""
+    words = _WORD.findall(part)
+    values: list[tuple[str, _Kind, object]] = []
+    text: list[str] = []
+    at = 0
+    while at < len(words):
+        length, kind, value = _value_at(words, at, today)
+        if not length:
+            text.append(words[at])
+            at += 1
+            continue
+        raw = " ".join(words[at : at + length])
+        year = words[at + length] if at + length < len(words) else ""
+        if isinstance(value, Birthday) and value.year is None and _YEAR_ONLY.match(year):
+            # "12.03 1985": the year that follows a day and month is the birthday's year.
+            with_year = parse_birthday(f"{raw} {year}", today) or parse_birthday(
+                f"{raw.rstrip('.')}.{year}", today
+            )
+            if with_year is not None:
+                raw, value, length = f"{raw} {year}", with_year, length + 1
+        values.append((raw, kind, value))
+        # "тел +7…", "др 12.03": the label said what the value is; the value says it now.
+        while text and _fold_word(text[-1]) in _VALUE_LABELS:
+            text.pop()
+        at += length
+    return values, text
+
+
+def _name_length(words: list[str]) -> int:
+    """How many of the first words are the person's name (see the module notes)."""
+    capitalised = 0
+    for index, word in enumerate(words[: _MAX_NAME_WORDS + 1]):
+        if _is_role_word(word) or capitalised == _MAX_NAME_WORDS:
+            break
+        if word[:1].isupper():
+            capitalised = index + 1
+        elif not (capitalised and _fold_word(word) in _NAME_PARTICLES):
+            break
+    if capitalised:
+        return capitalised
+    plain = 0
+    for word in words[:2]:
+        if _is_role_word(word):
+            break
+        plain += 1
+    return plain or 1
+
+
 def _split_client(text: str) -> tuple[str | None, str]:
     head, colon, rest = text.partition(":")
     if not colon or _PARTS.search(head):
@@ -181,6 +294,29 @@ def _apply(draft: ContactDraft, part: str, kind: _Kind, value: Birthday | str | 
         draft.notes.append(" ".join(part.split()))
 
 
+def _apply_words(draft: ContactDraft, part: str, today: date, *, name_wanted: bool) -> bool:
+    """Applies one comma-free part word by word; returns whether a name is still wanted."""
+    values, words = _explode(part, today)
+    previous: str | None = None
+    for raw, kind, value in values:
+        if previous is not None and _YEAR_ONLY.match(raw):
+            _merge_year(draft, previous, raw, today)
+            previous = None
+            continue
+        first_birthday = kind is _Kind.BIRTHDAY and draft.birthday is None
+        yearless = isinstance(value, Birthday) and value.year is None
+        previous = raw if first_birthday and yearless else None
+        _apply(draft, raw, kind, value)  # type: ignore[arg-type]
+    if name_wanted and words:
+        length = _name_length(words)
+        _set_name(draft, " ".join(words[:length]))
+        words = words[length:]
+        name_wanted = False
+    if words:
+        _apply(draft, " ".join(words), _Kind.TEXT, None)
+    return name_wanted
+
+
 def parse_contact_line(text: str, today: date) -> ContactDraft:
     """Split "Client: Name, role, birthday, phone, e-mail" into a draft; never raises."""
     client_raw, person = _split_client(text)
@@ -197,6 +333,13 @@ def parse_contact_line(text: str, today: date) -> ContactDraft:
             previous_birthday = None
             continue
         kind, value = _classify(part, today)
+        several = len(part.split()) > 1
+        # A part that is one attempt at a value ("др 31 февраля", "тел: 123") stays whole.
+        if several and kind in (_Kind.TEXT, _Kind.BAD_EMAIL):
+            # No commas between the fields: read them word by word.
+            name_wanted = _apply_words(draft, part, today, name_wanted=name_wanted)
+            previous_birthday = None
+            continue
         if kind is _Kind.TEXT and name_wanted:
             _set_name(draft, part)
             name_wanted = False

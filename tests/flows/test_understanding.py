@@ -103,3 +103,32 @@ async def test_call_is_always_a_call_and_log_reads_the_words(
     assert (third.kind, third.summary) == (Channel.MEETING, "в офисе, обсудили цены")
     # "о встрече" is what the call was about, not how the touch happened.
     assert (fourth.kind, fourth.summary) == (Channel.CALL, "договорились о встрече")
+
+
+# --- item 8: a contact line without commas ----------------------------------------------------
+async def _contacts(pool: Pool) -> list[Contact]:
+    async with pool() as session:
+        return list(await session.scalars(select(Contact).order_by(Contact.id)))
+
+
+async def test_a_contact_line_without_commas_keeps_every_field_and_says_where(
+    client: BotClient, session_pool: Pool
+) -> None:
+    await _create(client, "Нептун")
+    texts = client.texts(
+        await client.send("/contact Нептун: Пётр Сидоров закупки 12.03 +79001234567")
+    )
+    added = next(t for t in texts if t.startswith("✅"))
+    assert "<b>Пётр Сидоров</b>" in added, added
+    assert "💼 Должность: закупки" in added, added
+    assert "☎️ Телефон: +79001234567" in added, added
+    assert "12 марта" in added, added
+    await client.send("/contact Нептун: Ольга Кузнецова директор др 05.07.1985 olga@neptun.ru")
+    await client.send("/contact Нептун: Анна отвечает за логистику")
+    petr, olga, anna = await _contacts(session_pool)
+    assert (petr.name, petr.role, petr.phone) == ("Пётр Сидоров", "закупки", "+79001234567")
+    assert (petr.birth_day, petr.birth_month, petr.birth_year) == (12, 3, None)
+    assert (olga.name, olga.role, olga.email) == ("Ольга Кузнецова", "директор", "olga@neptun.ru")
+    assert (olga.birth_day, olga.birth_month, olga.birth_year) == (5, 7, 1985)
+    # Words that are neither name nor a known field are kept, never dropped.
+    assert (anna.name, anna.role) == ("Анна", "отвечает за логистику")
