@@ -16,8 +16,9 @@ from bot.i18n import Translator
 from bot.services import agenda as agenda_service
 from bot.services.agenda import Agenda, BirthdayItem
 from bot.services.clock import Clock
-from handlers.callbacks import ClientCb, TouchCb
+from handlers.callbacks import ClientCb, RequestCb, TouchCb
 from handlers.client_views import esc
+from handlers.request_views import format_duration
 from handlers.touch_views import Reader, when_label
 from storage.models import Manager
 
@@ -34,6 +35,21 @@ def agenda_message(
     """The day's agenda: /today on demand, and the morning digest."""
     lines = [t("today-title")]
     rows: list[list[Button]] = []
+    # B2C: a request past or near its SLA is the first thing to act on.
+    if agenda.requests:
+        lines += ["", t("today-requests", count=len(agenda.requests))]
+        for r in agenda.requests[:MAX_ITEMS]:
+            lines.append(
+                t(
+                    "today-request-line",
+                    client=r.client_name,
+                    text=r.text[:80],
+                    state=r.state,
+                    time=format_duration(t, r.minutes * 60),
+                )
+            )
+            open_card = RequestCb(a="open", id=r.request_id).pack()
+            rows.append([Button(text=f"🚨 {r.client_name}"[:60], callback_data=open_card)])
     if agenda.followups:
         lines += ["", t("today-followups", count=len(agenda.followups))]
         for f in agenda.followups[:MAX_ITEMS]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import requests as request_service
 from bot.services.birthdays import Birthday, days_until, next_birthday
 from bot.services.kpi import pace_line
 from storage import reminders as store
+from storage.enums import WorkMode
 from storage.models import Manager
 
 BIRTHDAYS_AHEAD = 30
@@ -44,16 +46,66 @@ class BirthdayItem:
 
 
 @dataclass(frozen=True, slots=True)
+class UrgentRequest:
+    """A B2C request past its SLA ("response"/"resolution") or about to be ("soon-...")."""
+
+    request_id: int
+    client_name: str
+    text: str
+    state: str
+    minutes: int  # past the SLA (breached) or left until it (soon), whole minutes
+
+
+@dataclass(frozen=True, slots=True)
 class Agenda:
     overdue: list[Overdue]
     followups: list[FollowUp]
     birthdays: list[BirthdayItem]
     # The KPI pace line; alone it does not make a digest worth sending.
     pace: str | None = None
+    requests: list[UrgentRequest] = field(default_factory=list)  # B2C: past or near the SLA
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.followups or self.birthdays)
+        return not (self.overdue or self.followups or self.birthdays or self.requests)
+
+
+# "Near the SLA": a first answer due within 15 minutes, a resolution within 2 hours.
+SOON_RESPONSE = timedelta(minutes=15)
+SOON_RESOLUTION = timedelta(hours=2)
+MAX_OPEN_SCANNED = 200
+
+
+def _urgency(r: request_service.RequestView, now: datetime) -> UrgentRequest | None:
+    sla = request_service.SLA
+    waited = now - r.opened_at
+    if r.first_response_at is None:
+        limit, kind, soon = sla.first_response, "response", SOON_RESPONSE
+    else:
+        limit, kind, soon = sla.resolution, "resolution", SOON_RESOLUTION
+    breached = request_service.breach(r, now)
+    if breached is not None:
+        broken = sla.first_response if breached == "response" else sla.resolution
+        past = waited - broken
+        return UrgentRequest(r.id, r.client_name, r.text, breached, int(past.total_seconds() // 60))
+    if limit - waited <= soon:
+        left = int((limit - waited).total_seconds() // 60)
+        return UrgentRequest(r.id, r.client_name, r.text, f"soon-{kind}", left)
+    return None
+
+
+async def urgent_requests(
+    session: AsyncSession, manager: Manager, now: datetime
+) -> list[UrgentRequest]:
+    """Open requests past or near the SLA, the breached first (longest past first)."""
+    page = await request_service.list_open(session, manager, 0, MAX_OPEN_SCANNED)
+    found = [u for r in page.items if (u := _urgency(r, now)) is not None]
+    return sorted(found, key=_most_urgent_first)
+
+
+def _most_urgent_first(u: UrgentRequest) -> tuple[bool, int]:
+    soon = u.state.startswith("soon")
+    return soon, u.minutes if soon else -u.minutes
 
 
 def _end_of_day(manager: Manager, now: datetime) -> tuple[date, datetime]:
@@ -108,7 +160,10 @@ async def today(session: AsyncSession, manager: Manager, now: datetime) -> Agend
         if t.next_step_due_at is not None
     ]
     soon = await birthdays(session, manager, now, manager.birthday_lead_days)
-    return Agenda(overdue, followups, soon, await pace_line(session, manager, now))
+    urgent = (
+        await urgent_requests(session, manager, now) if manager.work_mode == WorkMode.B2C else []
+    )
+    return Agenda(overdue, followups, soon, await pace_line(session, manager, now), urgent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,3 +8,10 @@ quiet-released = { $count ->
     [one] 🔔 { $count } reminder held for quiet hours comes now.
    *[other] 🔔 { $count } reminders held for quiet hours come now.
 }
+today-requests = 🚨 <b>Requests by SLA ({ $count })</b>
+today-request-line = • <b>{ $client }</b>: { $text } — { $state ->
+    [response] no answer, SLA missed by { $time }
+    [resolution] not solved, SLA missed by { $time }
+    [soon-response] answer within { $time }
+   *[soon-resolution] solve within { $time }
+}

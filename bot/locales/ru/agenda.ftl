@@ -9,3 +9,10 @@ quiet-released = { $count ->
     [few] 🔔 { $count } напоминания, ждавшие конца тихих часов, придут сейчас.
    *[many] 🔔 { $count } напоминаний, ждавших конца тихих часов, придут сейчас.
 }
+today-requests = 🚨 <b>Заявки по SLA ({ $count })</b>
+today-request-line = • <b>{ $client }</b>: { $text } — { $state ->
+    [response] нет ответа, SLA просрочен на { $time }
+    [resolution] не решена, SLA просрочен на { $time }
+    [soon-response] ответить в ближайшие { $time }
+   *[soon-resolution] решить в ближайшие { $time }
+}
