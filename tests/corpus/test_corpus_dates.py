@@ -156,9 +156,14 @@ def _share(pytestconfig: pytest.Config) -> Iterator[None]:
     if _results:
         line = f"corpus dates: {sum(_results)}/{len(_results)} understood"
         reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(line)
-        print(line)
+        capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+        if reporter is not None and capture is not None:
+            # Teardown output is captured; the share must show without -s too.
+            with capture.global_and_fixture_disabled():
+                reporter.ensure_newline()
+                reporter.write_line(line)
+        else:
+            print(line)
 
 
 def _found(text: str, *, future: bool) -> str | None:
