@@ -30,11 +30,14 @@ Decisions:
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from bot.services.birthdays import Birthday, next_birthday
+from bot.services.dates import When
 
 __all__ = [
     "BIRTHDAY_KINDS",
@@ -319,3 +322,43 @@ def is_due(due_at: datetime, now: datetime) -> bool:
     _require_aware(due_at, "due_at")
     _require_aware(now, "now")
     return due_at <= now
+
+
+# A relative next step ("завтра", "через неделю", a quick button) that lands on a weekend moves
+# to Monday: business clients don't answer on Sundays. A day the manager named ("в субботу",
+# "12.03", "в выходные") stays: naming it is asking for it.
+_NAMED_DAY = re.compile(
+    r"(?<![а-яёa-z])(?:\d|суббот|воскрес|выходн|пн|вт|ср|чт|пт|сб|вс|понедельн|вторник|сред[уа]|четверг|пятниц|"
+    r"saturday|sunday|weekend|monday|tuesday|wednesday|thursday|friday|янв|фев|мар|апр|ма[йя]|"
+    r"июн|июл|авг|сен|окт|ноя|дек|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
+_RELATIVE_NUMBER = re.compile(r"через\s+\d+|in\s+\d+", re.IGNORECASE)
+_SATURDAY = 5
+
+
+def is_named_day(phrase: str) -> bool:
+    """True when the phrase names its day itself (a weekday, a date, the weekend)."""
+    if _RELATIVE_NUMBER.search(phrase):
+        phrase = _RELATIVE_NUMBER.sub("", phrase)
+    return _NAMED_DAY.search(phrase) is not None
+
+
+def weekday_or_monday(day: date) -> date:
+    """Saturday and Sunday move to the Monday after; a weekday stays."""
+    if day.weekday() >= _SATURDAY:
+        return day + timedelta(days=_DAYS_IN_WEEK - day.weekday())
+    return day
+
+
+def business_step_due(when: When | None, tz: str) -> When | None:
+    """A date-only relative next step moved off a weekend (see ``weekday_or_monday``)."""
+    if when is None or when.has_time or is_named_day(when.text):
+        return when
+    zone = _zone(tz)
+    day = when.at.astimezone(zone).date()
+    moved = weekday_or_monday(day)
+    if moved == day:
+        return when
+    at = datetime.combine(moved, time(0, 0), tzinfo=zone).astimezone(UTC)
+    return replace(when, at=at)

@@ -69,6 +69,7 @@ from bot.services.dates import (
     local_day,
 )
 from bot.services.names import normalize_name
+from bot.services.schedule_rules import business_step_due
 from storage.enums import Channel, Outcome
 
 __all__ = [
@@ -656,6 +657,7 @@ def parse_touch(text: str, now: datetime, tz: str, kind: Channel | None = None) 
     if marker:
         step_spans.append((marker.end(), len(text)))
     next_step, due = _next_step(text, step_spans, dates)
+    due = business_step_due(due, tz)  # a relative step on a weekend: Monday
 
     # The separator before a step leaves with it: "обсудили цены. Перезвонить в пн".
     removed = [(_separator_start(text, s), e) for s, e in [*plan.step_spans, (body_end, len(text))]]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import raiseload
 
 from bot.services import clients as client_service
 from bot.services.clients import refresh_checkin
+from bot.services.schedule_rules import weekday_or_monday
 from bot.services.touch_parse import TouchDraft
 from storage import touches as store
 from storage.enums import Channel, Outcome, ReminderKind, ReminderState
@@ -120,6 +121,9 @@ async def record(
     if client.last_touch_at is None or touch.occurred_at > client.last_touch_at:
         client.last_touch_at = touch.occurred_at
     refresh_checkin(client, manager, now)
+    if touch.next_step_due_at is not None and client.next_checkin_at is not None:
+        # An agreed next step moves the check-in to its date: not overdue before it.
+        client.next_checkin_at = max(client.next_checkin_at, touch.next_step_due_at)
     reminder = _sync_followup(manager, touch, None)
     if reminder is not None:
         session.add(reminder)
@@ -218,7 +222,7 @@ def quick_due(choice: str, manager: Manager, now: datetime) -> datetime | None:
     if days is None:
         return None
     zone = ZoneInfo(manager.timezone)
-    day = now.astimezone(zone).date() + timedelta(days=days)
+    day = weekday_or_monday(now.astimezone(zone).date() + timedelta(days=days))
     return datetime.combine(day, time(0, 0), tzinfo=zone)
 
 

@@ -58,7 +58,10 @@ async def test_a_date_only_step_due_tomorrow_is_not_on_todays_agenda(
     today = client.texts(await client.send("/today"))[0]
     assert "Ромашка" not in today, today
     assert "всё чисто" in today
-    clock.set(NOW + timedelta(days=1))  # Sunday 09:00: now it is today's
+    # Saturday's "завтра" is a Sunday, moved to Monday (item 14); on Monday it is today's.
+    clock.set(NOW + timedelta(days=1))
+    assert "всё чисто" in client.texts(await client.send("/today"))[0]
+    clock.set(NOW + timedelta(days=2))
     tomorrow = client.texts(await client.send("/today"))[0]
     assert "Обещания (1)" in tomorrow
     assert "<b>Ромашка</b>" in tomorrow
@@ -167,3 +170,28 @@ async def test_a_ping_that_will_be_held_is_confirmed_with_the_time_it_comes(
     assert any("придёт на следующее утро в 08:00" in r for r in text), text
     text = client.texts(await client.send("/call Ромашка обсудили, перезвонить завтра в 10:00"))[0]
     assert "🌙" not in text
+
+
+async def test_an_agreed_next_step_moves_the_checkin_to_its_date(
+    client: BotClient, clock: FrozenClock
+) -> None:
+    await _client(client)
+    text = client.texts(await client.send("/call Ромашка договорились, созвон 12.03"))[0]
+    assert "через 30 дн." not in text, text
+    assert "через 104 дн." in text, text  # 28 Nov → 12 Mar
+    clock.set(NOW + timedelta(days=40))  # past the 30-day cadence, before the agreed date
+    today = client.texts(await client.send("/today"))[0]
+    assert "Пора связаться" not in today, today
+
+
+async def test_a_relative_next_step_on_a_sunday_moves_to_monday(
+    client: BotClient, clock: FrozenClock
+) -> None:
+    await _client(client)
+    # Saturday: "завтра" is Sunday, "через неделю" a Saturday; both go to Monday.
+    text = client.texts(await client.send("/call Ромашка обсудили, перезвонить через неделю"))[0]
+    assert "пн, 7 дек." in text, text
+    text = client.texts(await client.send("/call Ромашка обсудили, КП завтра"))[0]
+    assert "пн, 30 нояб." in text, text
+    text = client.texts(await client.send("/call Ромашка обсудили, созвон в воскресенье"))[0]
+    assert "завтра" in text, text  # named by the manager: kept
