@@ -1,4 +1,4 @@
-"""/undo: removes the last entry made within ten minutes."""
+"""/undo: takes back the newest thing done within ten minutes; again, the one before it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services.clock import Clock
-from bot.services.undo import undo_last
+from bot.services.undo import Undone, undo_last
 from storage.models import Manager
+
+
+def undone_text(t: Translator, undone: Undone) -> str:
+    args = dict(undone.args)
+    fields = args.pop("fields", None)
+    if isinstance(fields, list):
+        args["fields"] = ", ".join(t(f"undone-field-{name}") for name in fields)
+    lines = [t(f"undone-{undone.kind}", **args)]
+    if undone.kind.startswith("plan") and args.get("client"):
+        lines[0] += " · " + t("undone-for-client", client=args["client"])
+    if args.get("text"):
+        lines.append(t("undone-text", text=args["text"]))
+    return "\n".join(lines)
 
 
 async def on_undo(
@@ -18,9 +31,9 @@ async def on_undo(
 ) -> None:
     undone = await undo_last(session, manager, clock.now())
     if undone is None:
-        await message.answer(t("undo-nothing"))
+        await message.answer(t("undone-nothing"))
         return
-    await message.answer(t(f"undo-{undone.kind}", text=undone.text[:200]))
+    await message.answer(undone_text(t, undone))
 
 
 def build_router() -> Router:

@@ -388,3 +388,24 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UndoEntry(Base):
+    """One thing the manager did, for /undo: newest first, within ten minutes.
+
+    Written in the same transaction as the action (see bot/services/undo_journal.py). `payload`
+    holds what undo needs beyond the row itself: a card's previous field values, a plan's
+    previous amount, or the rows an import created.
+    """
+
+    __tablename__ = "undo_entries"
+    __table_args__ = (Index("ix_undo_entries_manager", "manager_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("managers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    object_id: Mapped[int | None]
+    # A deleted client takes its entries along: there is nothing left to undo.
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    payload: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

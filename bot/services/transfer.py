@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import undo_journal
 from bot.services.exporting import (
     ExportClient,
     ExportContact,
@@ -125,11 +126,13 @@ async def apply_import(
 
     try:
         done = 0
+        created: list[int] = []
         for start in range(0, len(new), CHUNK):
             chunk = new[start : start + CHUNK]
             ids = await store.insert_clients(
                 session, [_client_values(d, manager, now) for d in chunk]
             )
+            created.extend(ids)
             tags = [
                 {"client_id": i, "tag": tag}
                 for i, d in zip(ids, chunk, strict=True)
@@ -158,6 +161,9 @@ async def apply_import(
                 extra.append(value)
                 added_existing += 1
         await store.insert_rows(session, Contact, extra)
+        # /undo takes the whole import back: exactly the rows it created.
+        added = [(int(v["client_id"]), str(v["name_norm"])) for v in extra]
+        undo_journal.record_import(session, manager.id, now, created, added)
         await session.commit()
     except BaseException:
         await session.rollback()

@@ -1,68 +1,215 @@
-"""/undo: the newest entry of the last ten minutes goes: a touch, note, sale, request or review."""
+"""/undo: a stack of what the manager did in the last ten minutes, newest first.
+
+Entries come from the undo journal (bot/services/undo_journal.py): touches, notes, contacts,
+card and contact edits, sales, plans, requests, reviews and whole imports. An entry whose row
+is already gone (undone by its own button, deleted) is dropped and the next one is taken.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import clients as client_service
+from bot.services import contacts as contact_service
 from bot.services import notes as note_service
-from bot.services import requests as request_service
-from bot.services import reviews as review_service
 from bot.services import sales as sale_service
 from bot.services import touches as touch_service
 from bot.services.money import format_money
 from bot.services.touches import UNDO_WINDOW
-from storage import touches as store
-from storage.models import Manager
+from bot.services.undo_journal import CLIENT_FIELDS, CONTACT_FIELDS, silent
+from storage.models import Client, ClientRequest, Contact, Manager, Plan, Review, UndoEntry
 
-Kind = Literal["touch", "note", "sale", "request", "review"]
+TEXT_LIMIT = 200
+CHUNK = 500  # ids per statement: SQLite caps bound parameters
 
 
 @dataclass(frozen=True, slots=True)
 class Undone:
-    kind: Kind
-    text: str
+    kind: str  # the entry's kind: the reply's locale key is "undone-<kind>"
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def _short(text: str | None) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT] + "…"
+
+
+def decode(value: Any, column: Any) -> Any:
+    """The inverse of undo_journal.encode, typed by the column the value goes back to."""
+    if isinstance(value, dict):
+        if "dt" in value:
+            return datetime.fromisoformat(value["dt"])
+        if "d" in value:
+            return date.fromisoformat(value["d"])
+    enum_class = getattr(column.type, "enum_class", None)
+    if value is not None and enum_class is not None:
+        return enum_class(value)
+    return value
+
+
+async def _client_name(session: AsyncSession, client_id: int | None) -> str:
+    if client_id is None:
+        return ""
+    return str(await session.scalar(select(Client.name).where(Client.id == client_id)) or "")
 
 
 async def undo_last(session: AsyncSession, manager: Manager, now: datetime) -> Undone | None:
     since = now - UNDO_WINDOW
-    touch, note = await store.last_entries(session, manager.id, since)
-    sale = await sale_service.last_sale(session, manager.id, since)
-    entries: list[tuple[datetime, int, Kind, int]] = []
-    # Ties (one clock tick) go to the kinds in this order, as before sales existed.
-    if touch is not None:
-        entries.append((touch.created_at, 2, "touch", touch.id))
-    if note is not None:
-        entries.append((note.created_at, 1, "note", note.id))
-    if sale is not None:
-        entries.append((sale.created_at, 3, "sale", sale.id))
-    request = await request_service.last_entered(session, manager.id, since)
-    if request is not None:
-        entries.append((request[0].created_at, 4, "request", request[0].id))
-    review = await review_service.last_entered(session, manager.id, since)
-    if review is not None:
-        entries.append((review[0].created_at, 5, "review", review[0].id))
-    if not entries:
-        return None
-    _, _, kind, entry_id = max(entries)
+    with silent(session):  # putting things back is not a new entry
+        while True:
+            entry = await session.scalar(
+                select(UndoEntry)
+                .where(UndoEntry.manager_id == manager.id, UndoEntry.created_at >= since)
+                .order_by(UndoEntry.id.desc())
+                .limit(1)
+            )
+            if entry is None:
+                return None
+            await session.delete(entry)  # committed together with the undo itself
+            try:
+                return await _undo(session, manager, entry, now)
+            except LookupError:  # already gone: drop the entry and take the next one
+                # Not a rollback: that would expire `manager` too; only reads have happened.
+                await session.commit()
+
+
+async def _undo(session: AsyncSession, manager: Manager, entry: UndoEntry, now: datetime) -> Undone:
+    kind, oid = entry.kind, entry.object_id or 0
     if kind == "touch":
-        assert touch is not None
-        await touch_service.delete(session, manager, entry_id, now)
-        return Undone("touch", touch.summary or touch.next_step or "")
+        touch = await touch_service.delete(session, manager, oid, now)
+        name = await _client_name(session, touch.client_id)
+        return Undone(kind, {"client": name, "text": _short(touch.summary or touch.next_step)})
     if kind == "note":
-        assert note is not None
-        await note_service.delete(session, manager, entry_id)
-        return Undone("note", note.text)
-    if kind in ("request", "review"):
-        found = request if kind == "request" else review
-        assert found is not None
-        entry, client_name = found
-        await session.delete(entry)
+        note = await note_service.get(session, manager, oid)
+        about = await _client_name(session, note.client_id or entry.client_id)
+        await note_service.delete(session, manager, oid)
+        return Undone(kind, {"client": about, "text": _short(note.text)})
+    if kind == "contact":
+        client_id, person = await contact_service.delete(session, manager, oid)
+        return Undone(kind, {"client": await _client_name(session, client_id), "name": person})
+    if kind == "sale":
+        gone = await sale_service.delete(session, manager, oid, now)
+        amount = format_money(gone.sale.amount_minor, gone.sale.currency, manager.language)
+        return Undone(kind, {"client": gone.client.name, "amount": amount})
+    if kind == "request":
+        request = await session.scalar(
+            select(ClientRequest).where(
+                ClientRequest.id == oid, ClientRequest.manager_id == manager.id
+            )
+        )
+        if request is None:
+            raise LookupError(oid)
+        name = await _client_name(session, request.client_id)
+        await session.delete(request)
         await session.commit()
-        return Undone(kind, f"{client_name}: {entry.text or ''}".rstrip(": "))
-    gone = await sale_service.delete(session, manager, entry_id, now)
-    amount = format_money(gone.sale.amount_minor, gone.sale.currency, manager.language)
-    return Undone("sale", f"{gone.client.name}, {amount}")
+        return Undone(kind, {"client": name, "text": _short(request.text)})
+    if kind == "review":
+        review = await session.scalar(
+            select(Review).where(Review.id == oid, Review.manager_id == manager.id)
+        )
+        if review is None:
+            raise LookupError(oid)
+        name = await _client_name(session, review.client_id)
+        await session.delete(review)
+        await session.commit()
+        sign = "good" if review.is_positive else "bad"
+        return Undone(kind, {"client": name, "text": _short(review.text), "sign": sign})
+    if kind in ("plan", "plan_edit", "plan_removed"):
+        return await _undo_plan(session, manager, entry)
+    if kind == "edit":
+        return await _undo_card_edit(session, manager, entry, now)
+    if kind == "contact_edit":
+        contact = await contact_service.get(session, manager, oid)
+        for name, value in (entry.payload or {}).items():
+            if name in CONTACT_FIELDS:
+                setattr(contact, name, decode(value, Contact.__table__.c[name]))
+        contact.updated_at = now
+        await session.commit()
+        name = await _client_name(session, contact.client_id)
+        return Undone(kind, {"client": name, "name": contact.name})
+    if kind == "import":
+        return await _undo_import(session, manager, entry)
+    raise LookupError(kind)  # an entry of a kind this version does not know: skip it
+
+
+async def _undo_card_edit(
+    session: AsyncSession, manager: Manager, entry: UndoEntry, now: datetime
+) -> Undone:
+    client = await client_service.get(session, manager, entry.object_id or 0)
+    old = dict(entry.payload or {})
+    for name, value in old.items():
+        if name in CLIENT_FIELDS:
+            setattr(client, name, decode(value, Client.__table__.c[name]))
+    if isinstance(old.get("tags"), list):
+        client_service.set_tags(client, [str(tag) for tag in old["tags"]])
+    client.updated_at = now
+    client_service.refresh_checkin(client, manager, now)  # cadence or archive may have changed
+    await session.commit()
+    fields = [name for name in old if name not in ("name_norm", "phone_norm")]
+    return Undone("edit", {"client": client.name, "fields": fields})
+
+
+async def _undo_plan(session: AsyncSession, manager: Manager, entry: UndoEntry) -> Undone:
+    payload = dict(entry.payload or {})
+    if entry.kind == "plan_removed":
+        plan = Plan(
+            manager_id=manager.id,
+            **{name: decode(v, Plan.__table__.c[name]) for name, v in payload.items()},
+        )
+        session.add(plan)
+    else:
+        found = await session.scalar(
+            select(Plan).where(Plan.id == entry.object_id, Plan.manager_id == manager.id)
+        )
+        if found is None:
+            raise LookupError(entry.object_id)
+        plan = found
+        if entry.kind == "plan":
+            await session.delete(plan)
+        else:
+            plan.amount_minor = int(payload.get("amount_minor", plan.amount_minor))
+            plan.currency = str(payload.get("currency", plan.currency))
+    name = await _client_name(session, plan.client_id)
+    amount = format_money(plan.amount_minor, plan.currency, manager.language)
+    await session.commit()
+    return Undone(entry.kind, {"client": name, "amount": amount})
+
+
+async def _undo_import(session: AsyncSession, manager: Manager, entry: UndoEntry) -> Undone:
+    payload = dict(entry.payload or {})
+    owned = select(Client.id).where(Client.owner_id == manager.id)
+    client_ids = [int(i) for i in payload.get("clients") or []]
+    keys = [(int(k[0]), str(k[1])) for k in payload.get("contacts") or []]
+    clients = contacts = 0
+    for start in range(0, len(keys), CHUNK):
+        gone = await session.execute(
+            delete(Contact).where(
+                tuple_(Contact.client_id, Contact.name_norm).in_(keys[start : start + CHUNK]),
+                Contact.client_id.in_(owned),
+            )
+        )
+        contacts += int(getattr(gone, "rowcount", 0) or 0)
+    for start in range(0, len(client_ids), CHUNK):
+        chunk = client_ids[start : start + CHUNK]
+        contacts += int(
+            await session.scalar(
+                select(func.count()).select_from(Contact).where(
+                    Contact.client_id.in_(chunk), Contact.client_id.in_(owned)
+                )
+            )
+            or 0
+        )
+        # Their contacts, tags and anything logged on them since go too (ON DELETE CASCADE).
+        gone = await session.execute(
+            delete(Client).where(Client.id.in_(chunk), Client.owner_id == manager.id)
+        )
+        clients += int(getattr(gone, "rowcount", 0) or 0)
+    await session.commit()
+    if not clients and not contacts:
+        raise LookupError(entry.id)  # everything it added was deleted already
+    return Undone("import", {"clients": clients, "contacts": contacts})

@@ -388,11 +388,11 @@ async def test_undo_command_takes_back_the_newest_request_or_review(
     await client.send("/review Ромашка - курьер опоздал")
     clock.advance(timedelta(minutes=1))
     texts = client.texts(await client.send("/undo"))
-    assert any("Отменил отзыв: Ромашка: курьер опоздал" in t for t in texts), texts
+    assert any("плохой отзыв · клиент <b>Ромашка</b>\n💬 курьер опоздал" in t for t in texts), texts
     assert await _reviews(session_pool) == []
     assert len(await _requests(session_pool)) == 1
     texts = client.texts(await client.send("/undo"))
-    assert any("Отменил заявку: Ромашка: не пришла доставка" in t for t in texts), texts
+    assert any("заявку · клиент <b>Ромашка</b>\n💬 не пришла доставка" in t for t in texts), texts
     assert await _requests(session_pool) == []
     clock.advance(timedelta(minutes=1))
     await client.send("/request Ромашка нужен счёт")

@@ -193,7 +193,7 @@ async def test_undo_command_takes_the_newest_entry_sale_or_touch(
     await client.send("/sale Ромашка 150к")
     clock.advance(timedelta(minutes=1))
     texts = client.texts(await client.send("/undo"))
-    assert any(rub("Отменил продажу: Ромашка, 150 000 ₽") in t for t in texts), texts
+    assert any(rub("Отменил продажу · клиент <b>Ромашка</b>, 150 000 ₽") in t for t in texts), texts
     assert await _sales(session_pool) == []
     assert len(await _touches(session_pool)) == 1
     texts = client.texts(await client.send("/undo"))
@@ -420,7 +420,8 @@ async def test_per_client_plan_for_a_key_account(
     await client.send("/sale Ромашка 100 000")
     texts = client.texts(await client.send("/plan Ромашка 500 000"))
     reply = texts[-1]
-    assert rub("План по <b>Ромашка</b> на ноябрь 2026: <b>500 000 ₽</b>") in reply
+    # The client's name needs no case (issue 15): «План на … · клиент Ромашка».
+    assert rub("План на ноябрь 2026 · клиент <b>Ромашка</b>: <b>500 000 ₽</b>") in reply
     assert rub(f"Продано: 100 000 ₽ — 20{NB}% плана.") in reply
     assert "не отмечен как ключевой" in reply
     await client.click("🔑 Сделать ключевым")
@@ -447,7 +448,7 @@ async def test_per_client_plan_with_an_ambiguous_name_and_a_forged_pick(
     await _create(client, "Альфа Строй")
     await _create(client, "Альфа Трейд")
     texts = client.texts(await client.send("/plan альфа 1 млн"))
-    assert any("нашлось несколько" in t for t in texts), texts
+    assert any("Точного совпадения с «альфа» нет" in t for t in texts), texts
     await client.click("Альфа Строй")
     строй = await _client(session_pool, "Альфа Строй")
     [plan] = await _plans(session_pool)

@@ -1,0 +1,194 @@
+"""The undo journal: every entry the manager makes is written down in the same transaction.
+
+A session listener sees each flush: a new touch, note, contact, sale, plan, request or review,
+a changed field of a client card or a contact, a changed or removed plan: each becomes one
+`UndoEntry`. Doing it at the flush means no action can forget to write its entry and no entry
+outlives a rolled-back action. Imports insert in bulk (no flush) and call `record_import`.
+Undo itself runs `silent` so that putting things back is not journaled as a new edit.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, UOWTransaction
+
+from storage.models import (
+    Client,
+    ClientRequest,
+    Contact,
+    Interaction,
+    Note,
+    Plan,
+    Review,
+    Sale,
+    UndoEntry,
+    utcnow,
+)
+
+SILENT = "undo_journal_silent"
+
+NEW_KINDS: dict[type, str] = {
+    Interaction: "touch",
+    Note: "note",
+    Contact: "contact",
+    Sale: "sale",
+    Plan: "plan",
+    ClientRequest: "request",
+    Review: "review",
+}
+# The fields a manager edits on a card; bookkeeping (last touch, next check-in) is not an edit.
+CLIENT_FIELDS = (
+    "name",
+    "name_norm",
+    "segment",
+    "tier",
+    "status",
+    "cadence_days",
+    "preferred_channel",
+    "tax_id",
+    "phone",
+    "phone_norm",
+    "archived_at",
+)
+CONTACT_FIELDS = (
+    "name",
+    "name_norm",
+    "role",
+    "phone",
+    "email",
+    "birth_day",
+    "birth_month",
+    "birth_year",
+)
+PLAN_FIELDS = (
+    "client_id",
+    "period_kind",
+    "period_start",
+    "amount_minor",
+    "currency",
+)
+
+
+@contextmanager
+def silent(session: AsyncSession) -> Iterator[None]:
+    session.sync_session.info[SILENT] = True
+    try:
+        yield
+    finally:
+        session.sync_session.info.pop(SILENT, None)
+
+
+def encode(value: Any) -> Any:
+    """A JSON-safe form of a column value (enums by value, datetimes and dates tagged)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if hasattr(value, "isoformat"):
+        return {"d": value.isoformat()}
+    return value
+
+
+def _old_values(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    state = inspect(obj)
+    old: dict[str, Any] = {}
+    for name in fields:
+        history = state.attrs[name].history
+        if history.has_changes() and history.deleted:
+            old[name] = encode(history.deleted[0])
+    return old
+
+
+def _old_tags(client: Client) -> list[str] | None:
+    history = inspect(client).attrs["tags"].history
+    if not history.added and not history.deleted:
+        return None
+    return [t.tag for t in (*history.unchanged, *history.deleted)]
+
+
+def _stamp(obj: Any, name: str) -> datetime:
+    value = getattr(obj, name, None)
+    return value if isinstance(value, datetime) else utcnow()
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    if session.info.get(SILENT):
+        return
+    rows: list[dict[str, Any]] = []
+    conn = session.connection()
+
+    def owner(client_id: int | None) -> int | None:
+        if client_id is None:
+            return None
+        return conn.scalar(select(Client.owner_id).where(Client.id == client_id))
+
+    def add(
+        kind: str, manager_id: int | None, obj_id: int | None, client_id: int | None,
+        at: datetime, payload: dict[str, Any] | None = None,
+    ) -> None:
+        if manager_id is not None:
+            rows.append(
+                {"manager_id": manager_id, "kind": kind, "object_id": obj_id,
+                 "client_id": client_id, "payload": payload, "created_at": at}
+            )
+
+    for obj in session.new:
+        kind = NEW_KINDS.get(type(obj))
+        if kind is None:
+            continue
+        client_id = getattr(obj, "client_id", None)
+        if isinstance(obj, Note) and client_id is None and obj.contact_id is not None:
+            client_id = conn.scalar(select(Contact.client_id).where(Contact.id == obj.contact_id))
+        manager_id = owner(client_id) if isinstance(obj, Contact) else obj.manager_id
+        add(kind, manager_id, obj.id, client_id, _stamp(obj, "created_at"))
+    for obj in session.dirty:
+        if isinstance(obj, Client):
+            old = _old_values(obj, CLIENT_FIELDS)
+            tags = _old_tags(obj)
+            if tags is not None:
+                old["tags"] = tags
+            if old:
+                add("edit", obj.owner_id, obj.id, obj.id, _stamp(obj, "updated_at"), old)
+        elif isinstance(obj, Contact):
+            old = _old_values(obj, CONTACT_FIELDS)
+            if old:
+                at = _stamp(obj, "updated_at")
+                add("contact_edit", owner(obj.client_id), obj.id, obj.client_id, at, old)
+        elif isinstance(obj, Plan):
+            old = _old_values(obj, ("amount_minor", "currency"))
+            if old:
+                at = _stamp(obj, "updated_at")
+                add("plan_edit", obj.manager_id, obj.id, obj.client_id, at, old)
+    for obj in session.deleted:
+        if isinstance(obj, Plan):  # "/plan 0" removes it: undo puts it back
+            values = {name: encode(getattr(obj, name)) for name in PLAN_FIELDS}
+            add("plan_removed", obj.manager_id, None, obj.client_id, utcnow(), values)
+    if rows:
+        conn.execute(insert(UndoEntry), rows)
+
+
+event.listen(Session, "after_flush", _after_flush)
+
+
+def record_import(
+    session: AsyncSession,
+    manager_id: int,
+    now: datetime,
+    client_ids: list[int],
+    contact_keys: list[tuple[int, str]],
+) -> None:
+    """One entry for a whole import: the clients it created (their contacts and tags go with
+    them) and the contacts it added to clients already in the base."""
+    if not client_ids and not contact_keys:
+        return
+    payload = {"clients": client_ids, "contacts": [list(k) for k in contact_keys]}
+    session.add(
+        UndoEntry(manager_id=manager_id, kind="import", payload=payload, created_at=now)
+    )
