@@ -53,7 +53,8 @@ def change_text(t: Translator, change: PlanChange, manager: Manager) -> str:
     pct = format_percent(made, manager.language)
     lines.append(t("plan-progress", sold=views.money(manager, change.sold_minor), pct=pct))
     if client is not None and not change.client_is_key:
-        lines.append(t("plan-not-key", client=client))
+        # Per-client plans reach /kpi only in the key-accounts mode: promise no more than that.
+        lines.append(t("plan-not-key", client=client, mode=manager.work_mode.value))
     return "\n".join(lines)
 
 
@@ -98,7 +99,7 @@ async def on_plan(
     try:
         request = plan_service.parse_request(text)
     except AmountError as exc:
-        await message.answer(amount_error_text(t, exc) + "\n\n" + t("plan-usage"))
+        await message.answer(amount_error_text(t, exc, "plan") + "\n\n" + t("plan-usage"))
         return
     except PlanProblem as exc:
         await message.answer(t(exc.key, **exc.args_))

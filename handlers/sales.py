@@ -40,8 +40,9 @@ class SaleInput(StatesGroup):
     client = State()
 
 
-def amount_error_text(t: Translator, exc: AmountError) -> str:
-    return t(f"amount-error-{exc.kind.value}", text=exc.text[:60])
+def amount_error_text(t: Translator, exc: AmountError, what: str = "sale") -> str:
+    # `what`: a negative plan is not a sale to undo, so the hint differs ("plan" / "sale").
+    return t(f"amount-error-{exc.kind.value}", text=exc.text[:60], what=what)
 
 
 async def show_sale(

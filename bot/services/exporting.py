@@ -188,7 +188,7 @@ _WORDS: Final[dict[Language, dict[str, str]]] = {
         "lost": "потерян",
         "call": "звонок",
         "message": "сообщение",
-        "email": "email",
+        "email": "письмо",  # as the bot says it (kind-email); import reads it back
         "visit": "визит",
         "meeting": "встреча",
         "positive": "позитивный",

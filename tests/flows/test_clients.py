@@ -42,7 +42,7 @@ async def test_card_shows_contacts_with_days_to_birthday_and_next_checkin(
 ) -> None:
     await _create(client, "Ромашка")
     texts = client.texts(await client.send("/contact Ромашка: Иван Петров, закупки, др 12 марта"))
-    assert any("<b>Иван Петров</b> добавлен" in t for t in texts), texts
+    assert any("Контакт добавлен: <b>Иван Петров</b>" in t for t in texts), texts
     contact = None
     async with session_pool() as session:
         contact = await session.scalar(select(Contact))
@@ -52,7 +52,7 @@ async def test_card_shows_contacts_with_days_to_birthday_and_next_checkin(
     card = client.texts(await client.send("/client Ромашка"))[0]
     # Today is 2026-11-28 in Moscow: 12 March 2027 is 104 days away.
     assert "Иван Петров</b> — закупки · 🎂 12 марта — через 104 дн." in card
-    assert "Следующий контакт через 30 дн." in card
+    assert "Следующее касание через 30 дн." in card  # touches are «касания», people «контакты»
     assert "Ответственный: Анна" in card
 
 
@@ -152,7 +152,7 @@ async def test_contact_for_an_unknown_client_offers_to_create_both(
     texts = client.texts(await client.send("/contact Василёк: Олег, CEO, March 3"))
     assert any("Создать его и добавить" in t for t in texts), texts
     texts = client.texts(await client.click("➕ Создать нового клиента"))
-    assert any("<b>Олег</b> добавлен(а) к клиенту <b>Василёк</b>" in t for t in texts), texts
+    assert any("Контакт добавлен: <b>Олег</b> · клиент <b>Василёк</b>" in t for t in texts), texts
     async with session_pool() as session:
         contact = await session.scalar(select(Contact))
     assert contact is not None
@@ -245,4 +245,4 @@ async def test_changing_the_default_cadence_moves_the_next_checkin(client: BotCl
     await client.click("🔔 Напоминания")
     await client.click("👤 60 дн.")
     card = client.texts(await client.send("/client Ромашка"))[0]
-    assert "Следующий контакт через 60 дн. (раз в 60 дн.)" in card
+    assert "Следующее касание через 60 дн. (раз в 60 дн.)" in card

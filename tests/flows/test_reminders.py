@@ -303,5 +303,5 @@ async def test_monday_summary_of_last_week(
         if isinstance(r, SendMessage) and "Итоги прошлой недели" in r.text
     ]
     assert len(weekly) == 1
-    assert "Касаний: <b>2</b> с 1 клиентами" in weekly[0].text
-    assert "Просроченных контактов нет" in weekly[0].text
+    assert "Касаний: <b>2</b>, клиентов: 1." in weekly[0].text  # no «с 1 клиентами» (issue 15)
+    assert "Просроченных касаний нет" in weekly[0].text

@@ -156,7 +156,7 @@ client-usage =
     Type the client's name: <code>/client Acme</code>. Typos are fine.
     The whole list: /clients
 lookup-found-as = 🔎 Found: <b>{ $name }</b>
-lookup-ambiguous = 🔎 Several match "{ $query }". Which one?
+lookup-ambiguous = 🔎 No exact match for "{ $query }". Which one?
 lookup-none = 🔎 No client "{ $query }" yet. Create it?
 lookup-btn-create = ➕ Create a new client
 duplicate-found = "{ $name }" is already in your base. Open it, or create another one with the same name?
@@ -292,7 +292,7 @@ contact-problem-email-invalid = ⚠️ "{ $part }" doesn't look like an e-mail �
 contact-ask-birthday = 🎂 When is { $name }'s birthday? E.g. <code>12.03</code>, <code>March 12</code>, <code>12.03.1980</code>. Or /cancel.
 contact-birthday-invalid = I didn't get the date. Examples: <code>12.03</code>, <code>March 12</code>, <code>12/03/1980</code>, <code>12 марта</code>.
 contact-email-invalid = That doesn't look like an e-mail. Example: <code>john@acme.com</code>
-contact-which-client = Add <b>{ $name }</b> to whom? Several match "{ $query }":
+contact-which-client = Add <b>{ $name }</b> to whom? No exact match for "{ $query }":
 contact-client-not-found = No client "{ $query }" yet. Create it and add <b>{ $name }</b>?
 contact-not-found = Contact not found — it may have been deleted.
 contact-btn-open = 👤 Contact
@@ -348,13 +348,28 @@ import-error-formula = a formula instead of a value
 import-error-value = value not understood
 import-error-conflict = contradicts an earlier row of the same client
 import-error-line = Row { $row }, "{ $column }": { $reason } — "{ $value }"
-import-rejected = ❌ Nothing imported: { $rows } row(s) with errors, { $errors } in all. Fix them and send the file again.
+import-rejected = ❌ Nothing imported: { $errors } { $errors ->
+        [one] error
+       *[other] errors
+    } in { $rows } { $rows ->
+        [one] row
+       *[other] rows
+    }. Fix them and send the file again.
 import-more-errors = …and { $count } more. The full list is in the file below.
 import-report-row = Row
 import-report-column = Column
 import-report-reason = Reason
 import-report-value = Value
-import-preview-title = 📄 { $rows } rows in the file: <b>{ $clients }</b> clients and { $contacts } contacts.
+import-preview-title = 📄 { $rows } { $rows ->
+        [one] row
+       *[other] rows
+    } in the file: <b>{ $clients }</b> { $clients ->
+        [one] client
+       *[other] clients
+    } and { $contacts } { $contacts ->
+        [one] contact
+       *[other] contacts
+    }.
 import-preview-mapping = Columns:
 import-preview-ignored = Skipping columns: { $columns }
 import-preview-first = First clients:
@@ -545,7 +560,7 @@ cmd-today = What's on today
 cmd-birthdays = Birthdays in the next 30 days
 rem-weekly =
     📊 <b>Last week</b>
-    Touches: <b>{ $touches }</b> with { $clients } clients.
+    Touches: <b>{ $touches }</b>, clients: { $clients }.
     { $overdue ->
         [0] Nobody is overdue — well done!
        *[other] ⚠️ Due for a touch now: { $overdue } — the list is in /today.

@@ -3,7 +3,7 @@
 sale-usage =
     Log a sale in one message: <b>/sale client amount [product line] [date]</b>
     For example: <code>/sale Romashka 150,000 VVG cable yesterday</code>
-    Amounts as you like: 150000, 150 000, 150k, 1.2m, 1,2 млн, with ₽/RUB or without.
+    Amounts as you like: 150000, 150 000, 150k, 1.2m, 1,2 млн, with or without the currency sign.
 sale-no-client = Whose sale is it? Example: <code>/sale Romashka 150000 cable</code>
 sale-saved = ✅ Sale logged: <b>{ $client }</b>
 sale-amount-line = 💰 { $amount }
@@ -41,7 +41,10 @@ sale-date-invalid = There is no such date as “{ $date }” — please check it
 sale-date-not-understood = I didn't get the date. Examples: “yesterday”, “12.03”, “last Friday”, “3 days ago”.
 undo-sale = ↩️ Sale undone: { $text }
 
-amount-error-negative = An amount can't be negative (“{ $text }”). Nothing saved. To take a sale back, use ↩️ or /undo.
+amount-error-negative = An amount can't be negative (“{ $text }”). Nothing saved. { $what ->
+        [plan] To remove the plan: <code>/plan 0</code>; to lower it, type the new amount.
+       *[sale] To take a sale back, use ↩️ or /undo.
+    }
 amount-error-zero = “{ $text }” is zero. Nothing saved.
 amount-error-scientific = “{ $text }” — please write the amount in plain digits: 150000 or 1.2m. Nothing saved.
 amount-error-too-large = “{ $text }” — over a trillion in one entry? Looks like extra zeros. Nothing saved.
@@ -63,7 +66,10 @@ plan-removed = 🗑 Plan for { $period } removed (was { $old }).
 plan-removed-client = 🗑 Plan for <b>{ $client }</b>, { $period } removed (was { $old }).
 plan-nothing-to-remove = There is no plan for { $period } anyway.
 plan-progress = Sold: { $sold } — { $pct } of the plan.
-plan-not-key = 💡 { $client } isn't marked as a key account: its plan shows in /kpi once the client is 🔑.
+plan-not-key = 💡 { $client } isn't marked as a key account. { $mode ->
+        [kam] Its plan shows in /kpi once the client is 🔑.
+       *[other] Per-client plans are shown in /plan (in /kpi only in the key accounts mode, /settings).
+    }
 plan-btn-key = 🔑 Make it a key account
 plan-key-done = 🔑 Now a key account
 plan-overview-title = 🎯 <b>Sales plans</b>
@@ -75,7 +81,7 @@ plan-overview-hint = Set one: <code>/plan 3000000</code> · <code>/plan 9m quart
 plan-period-unknown = I didn't get the period “{ $word }”. Use month, quarter, year, “next month” or a month's name. Nothing saved.
 plan-currency = The plan is in { $written }, but your sales are in { $currency }. Type the amount in { $currency }. Nothing saved.
 plan-client-archived = <b>{ $name }</b> is archived — no plan for it. Restore it from its card first.
-plan-which-client = Several clients match “{ $query }”. Whose plan is { $amount }?
+plan-which-client = No exact match for “{ $query }”. Whose plan is { $amount }?
 plan-client-not-found = There is no client “{ $query }”. Check the name: /client { $query }
 plan-draft-gone = That plan is already saved or outdated. Again: /plan
 plan-period-month = { $month }

@@ -158,7 +158,7 @@ client-usage =
     Напишите название клиента: <code>/client Ромашка</code>. Опечатки не страшны.
     Весь список — /clients
 lookup-found-as = 🔎 Нашёл: <b>{ $name }</b>
-lookup-ambiguous = 🔎 По «{ $query }» нашлось несколько. Кого открыть?
+lookup-ambiguous = 🔎 Точного совпадения с «{ $query }» нет. Кого открыть?
 lookup-none = 🔎 Клиента «{ $query }» нет. Создать?
 lookup-btn-create = ➕ Создать нового клиента
 duplicate-found = «{ $name }» уже есть в базе. Открыть его или создать ещё одного с таким же названием?
@@ -178,16 +178,16 @@ delete-confirm-no = ← Нет, оставить
 client-deleted = 🗑 Клиент «{ $name }» удалён.
 client-not-found = Клиент не найден — возможно, он удалён. Поиск: /client название
 try-again-or-cancel = Попробуйте ещё раз или /cancel.
-edit-what = ✏️ Что изменить у <b>{ $name }</b>?
+edit-what = ✏️ Что изменить? Клиент <b>{ $name }</b>
 ask-choice-segment = Сегмент клиента <b>{ $name }</b>:
 ask-choice-tier = Уровень клиента <b>{ $name }</b>:
 ask-choice-status = Статус клиента <b>{ $name }</b>:
-ask-choice-cadence = Как часто связываться с <b>{ $name }</b>?
-ask-choice-channel = Как <b>{ $name }</b> предпочитает общаться?
-ask-field-name = Новое название для <b>{ $name }</b>:
-ask-field-tags = Теги для <b>{ $name }</b> через пробел, например: <code>#vip #опт</code>. «-» — убрать все.
-ask-field-tax_id = ИНН <b>{ $name }</b> (10 или 12 цифр). «-» — убрать.
-ask-field-phone = Телефон <b>{ $name }</b>, например <code>+7 999 123-45-67</code>. «-» — убрать.
+ask-choice-cadence = Как часто связываться? Клиент <b>{ $name }</b>
+ask-choice-channel = Как предпочитает общаться клиент <b>{ $name }</b>?
+ask-field-name = Новое название клиента <b>{ $name }</b>:
+ask-field-tags = Теги клиента <b>{ $name }</b> через пробел, например: <code>#vip #опт</code>. «-» — убрать все.
+ask-field-tax_id = ИНН клиента <b>{ $name }</b> (10 или 12 цифр). «-» — убрать.
+ask-field-phone = Телефон клиента <b>{ $name }</b>, например <code>+7 999 123-45-67</code>. «-» — убрать.
 client-invalid-value = Такого значения нет. Выберите из кнопок.
 client-tax-id-invalid = Это не похоже на ИНН: нужно 10 или 12 цифр с верной контрольной суммой.
 client-phone-invalid = Не понял номер. Пример: <code>+7 999 123-45-67</code> или <code>8 999 1234567</code>.
@@ -215,19 +215,19 @@ card-birthday = 🎂 { $date }{ $days ->
         [none] {""}
        *[other] {" "}({ $turns })
     }
-card-last-touch = 📞 Последний контакт: { $date } ({ $days ->
+card-last-touch = 📞 Последнее касание: { $date } ({ $days ->
         [0] сегодня
         [1] вчера
        *[other] { $days } дн. назад
     })
-card-never-touched = 📞 Контактов ещё не было
+card-never-touched = 📞 Касаний ещё не было
 card-checkin-overdue = ⏰ ⚠️ Пора связаться: просрочено на { $days } дн. (раз в { $cadence } дн.)
-card-checkin-due = ⏰ Следующий контакт { $days ->
+card-checkin-due = ⏰ Следующее касание { $days ->
         [0] сегодня
         [1] завтра
        *[other] через { $days } дн.
     } (раз в { $cadence } дн.)
-card-checkin-off = ⏰ Напоминания о контакте выключены (архив или пауза)
+card-checkin-off = ⏰ Напоминания о касаниях выключены (архив или пауза)
 card-notes-title = 📝 Последние заметки:
 card-sales-month = 💰 Продажи в этом месяце: { $amount }
 card-owner = 👤 Ответственный: { $name }
@@ -287,14 +287,14 @@ contact-usage =
     Добавить ЛПР одним сообщением:
     <code>/contact Ромашка: Иван Петров, закупки, др 12 марта</code>
     Можно добавить телефон и почту: <code>/contact Ромашка: Мария, финдиректор, 12.03.1985, +7 999 123-45-67, maria@romashka.ru</code>
-contact-added = ✅ <b>{ $name }</b> добавлен(а) к клиенту <b>{ $client }</b>.
+contact-added = ✅ Контакт добавлен: <b>{ $name }</b> · клиент <b>{ $client }</b>.
 contact-problem-birthday-invalid = ⚠️ Не понял дату рождения «{ $part }» — контакт сохранён без неё.
 contact-problem-phone-invalid = ⚠️ «{ $part }» не похоже на телефон — не сохранил. Исправить: 👤 Контакт → Телефон.
 contact-problem-email-invalid = ⚠️ «{ $part }» не похоже на e-mail — не сохранил. Исправить: 👤 Контакт → E-mail.
-contact-ask-birthday = 🎂 Когда день рождения у { $name }? Например: <code>12.03</code>, <code>12 марта</code>, <code>12.03.1980</code>, <code>March 12</code>. Или /cancel.
+contact-ask-birthday = 🎂 Когда день рождения? Контакт: { $name }. Например: <code>12.03</code>, <code>12 марта</code>, <code>12.03.1980</code>, <code>March 12</code>. Или /cancel.
 contact-birthday-invalid = Не понял дату. Примеры: <code>12.03</code>, <code>12 марта</code>, <code>12/03/1980</code>, <code>March 12</code>.
 contact-email-invalid = Это не похоже на e-mail. Пример: <code>ivan@romashka.ru</code>
-contact-which-client = Кому добавить <b>{ $name }</b>? По «{ $query }» нашлось несколько:
+contact-which-client = Кому добавить <b>{ $name }</b>? Точного совпадения с «{ $query }» нет:
 contact-client-not-found = Клиента «{ $query }» нет. Создать его и добавить <b>{ $name }</b>?
 contact-not-found = Контакт не найден — возможно, он удалён.
 contact-btn-open = 👤 Контакт
@@ -307,10 +307,10 @@ contact-field-email = E-mail
 contact-field-birthday = 🎂 ДР
 contact-ask-name = Новое имя для { $name }:
 contact-ask-role = Должность { $name } (например, «закупки», «финдиректор»). «-» — убрать.
-contact-ask-phone = Телефон { $name }. «-» — убрать.
-contact-ask-email = E-mail { $name }. «-» — убрать.
+contact-ask-phone = Телефон контакта { $name }. «-» — убрать.
+contact-ask-email = E-mail контакта { $name }. «-» — убрать.
 contact-ask-details =
-    Кого добавить к <b>{ $name }</b>? Одним сообщением:
+    Кого добавить к клиенту <b>{ $name }</b>? Одним сообщением:
     <code>Иван Петров, закупки, др 12 марта</code>
 contact-delete-confirm = 🗑 Удалить контакт <b>{ $name }</b>? Заметки о нём тоже удалятся.
 contact-deleted-toast = 🗑 Удалён
@@ -350,13 +350,32 @@ import-error-formula = формула вместо значения
 import-error-value = непонятное значение
 import-error-conflict = противоречит предыдущей строке этого клиента
 import-error-line = Строка { $row }, «{ $column }»: { $reason } — «{ $value }»
-import-rejected = ❌ Ничего не импортировал: ошибки в { $rows } строк(ах), всего { $errors }. Исправьте и пришлите файл снова.
+import-rejected = ❌ Ничего не импортировал: { $errors } { $errors ->
+        [one] ошибка
+        [few] ошибки
+       *[many] ошибок
+    } в { $rows } { $rows ->
+        [one] строке
+       *[many] строках
+    }. Исправьте и пришлите файл снова.
 import-more-errors = …и ещё { $count }. Полный список — в файле ниже.
 import-report-row = Строка
 import-report-column = Колонка
 import-report-reason = Причина
 import-report-value = Значение
-import-preview-title = 📄 В файле { $rows } строк: <b>{ $clients }</b> клиентов и { $contacts } контактов.
+import-preview-title = 📄 В файле { $rows } { $rows ->
+        [one] строка
+        [few] строки
+       *[many] строк
+    }: <b>{ $clients }</b> { $clients ->
+        [one] клиент
+        [few] клиента
+       *[many] клиентов
+    } и { $contacts } { $contacts ->
+        [one] контакт
+        [few] контакта
+       *[many] контактов
+    }.
 import-preview-mapping = Колонки:
 import-preview-ignored = Пропускаю колонки: { $columns }
 import-preview-first = Первые клиенты:
@@ -397,14 +416,14 @@ log-which-client = Кого вы имели в виду под «{ $query }»? �
 log-client-not-found = Клиента «{ $query }» нет. Создать его и записать касание?
 log-no-clients = Клиентов пока нет. Добавьте первого: <code>/client Ромашка</code>
 log-pick-client = 📞 С кем было касание? (⚠️ — пора связаться)
-log-pick-kind = Какое касание с <b>{ $client }</b>?
-log-pick-outcome = { $kind } с <b>{ $client }</b> — чем закончилось?
+log-pick-kind = Какое касание? Клиент <b>{ $client }</b>
+log-pick-outcome = { $kind } · <b>{ $client }</b> — чем закончилось?
 log-add-comment = ✍️ Можно дописать комментарий одним сообщением — например «обсудили цены, КП в пятницу». Или просто продолжайте работу.
 touch-saved = ✅ Записал: { $icon } { $kind } · <b>{ $client }</b> · { $when }
 touch-outcome = { $icon } { $outcome }
 touch-next-step = ➡️ След. шаг: { $step } — <b>{ $due }</b>
 touch-next-step-undated = ➡️ След. шаг: { $step } (без срока)
-touch-next-checkin = ⏰ Следующий контакт { $days ->
+touch-next-checkin = ⏰ Следующее касание { $days ->
         [0] сегодня
         [1] завтра
        *[other] через { $days } дн.
@@ -449,9 +468,9 @@ note-usage =
     <code>/note Иван Петров: сын сдаёт ЕГЭ в июне #семья</code>
     Приватно — добавьте 🔒 или #private. Напоминание — «напомни 5 июня спросить, как сдал».
     Поиск по заметкам: <code>/notes ЕГЭ</code> или <code>/notes #семья</code>
-note-saved = 📝 Заметка о <b>{ $about }</b> сохранена{ $private ->
+note-saved = 📝 Заметка сохранена · <b>{ $about }</b>{ $private ->
         [yes] {" "}🔒 (приватная)
-       *[other] .
+       *[other] {""}
     }
 note-remind = ⏰ Напомню { $when }: { $what }
 note-problem-date-invalid = ⚠️ Дата напоминания не существует — напоминание не поставил.
@@ -499,16 +518,16 @@ rem-birthday = 🎂 { $days ->
         [0] <b>Сегодня</b> день рождения
         [1] <b>Завтра</b> день рождения
        *[other] Через { $days } дн. ({ $date }) день рождения
-    } у <b>{ $name }</b> ({ $client }){ $turns ->
+    }: <b>{ $name }</b> ({ $client }){ $turns ->
         [none] .
        *[other] {""} — { $turns }.
     }
-rem-checkin = ⏰ Пора связаться с <b>{ $client }</b>: { $days ->
-        [-1] контактов ещё не было.
-        [0] последний контакт сегодня.
-       *[other] последний контакт { $days } дн. назад.
+rem-checkin = ⏰ Пора связаться · <b>{ $client }</b>: { $days ->
+        [-1] касаний ещё не было.
+        [0] последнее касание сегодня.
+       *[other] последнее касание { $days } дн. назад.
     }
-rem-followup = ➡️ Обещали <b>{ $client }</b>: { $step }
+rem-followup = ➡️ Обещание · <b>{ $client }</b>: { $step }
 rem-note = 📝 Напоминание — <b>{ $about }</b>: { $text }
 rem-btn-done = ✅ Готово
 rem-btn-log = 📞 Записать касание
@@ -525,7 +544,7 @@ rem-not-found = Напоминание не найдено.
 
 ## Сегодня и дни рождения
 today-title = ☀️ <b>На сегодня</b>
-today-empty = ☀️ На сегодня всё чисто: просроченных контактов, обещаний и дней рождения нет. 🎉
+today-empty = ☀️ На сегодня всё чисто: просроченных касаний, обещаний и дней рождения нет. 🎉
 today-followups = ➡️ <b>Обещания ({ $count })</b>
 today-overdue = ⚠️ <b>Пора связаться ({ $count })</b>
 today-overdue-line = • <b>{ $client }</b>{ $days ->
@@ -547,8 +566,8 @@ cmd-today = Что на сегодня
 cmd-birthdays = Дни рождения на 30 дней
 rem-weekly =
     📊 <b>Итоги прошлой недели</b>
-    Касаний: <b>{ $touches }</b> с { $clients } клиентами.
+    Касаний: <b>{ $touches }</b>, клиентов: { $clients }.
     { $overdue ->
-        [0] Просроченных контактов нет — отлично!
+        [0] Просроченных касаний нет — отлично!
        *[other] ⚠️ Сейчас пора связаться: { $overdue } — список в /today.
     }

@@ -41,7 +41,10 @@ sale-date-invalid = Даты «{ $date }» не бывает — проверь�
 sale-date-not-understood = Не понял дату. Примеры: «вчера», «12.03», «в пятницу», «3 дня назад».
 undo-sale = ↩️ Отменил продажу: { $text }
 
-amount-error-negative = Сумма не может быть отрицательной («{ $text }»). Ничего не сохранил. Отменить продажу — кнопка ↩️ или /undo.
+amount-error-negative = Сумма не может быть отрицательной («{ $text }»). Ничего не сохранил. { $what ->
+        [plan] Снять план — <code>/plan 0</code>, уменьшить — напишите новую сумму.
+       *[sale] Отменить продажу — кнопка ↩️ или /undo.
+    }
 amount-error-zero = Сумма «{ $text }» — это ноль. Ничего не сохранил.
 amount-error-scientific = «{ $text }» — напишите сумму обычными цифрами: 150 000 или 1,2 млн. Ничего не сохранил.
 amount-error-too-large = «{ $text }» — больше триллиона за раз? Похоже на лишние нули. Ничего не сохранил.
@@ -56,14 +59,17 @@ plan-usage =
     <code>/plan Ромашка 500 000</code> — план по ключевому клиенту
     <code>/plan 0</code> — снять план
 plan-set = ✅ План на { $period }: <b>{ $amount }</b>
-plan-set-client = ✅ План по <b>{ $client }</b> на { $period }: <b>{ $amount }</b>
+plan-set-client = ✅ План на { $period } · клиент <b>{ $client }</b>: <b>{ $amount }</b>
 plan-was = Было { $old }, стало { $amount }.
 plan-same = План не изменился.
 plan-removed = 🗑 План на { $period } снят (был { $old }).
-plan-removed-client = 🗑 План по <b>{ $client }</b> на { $period } снят (был { $old }).
+plan-removed-client = 🗑 План на { $period } снят · клиент <b>{ $client }</b> (был { $old }).
 plan-nothing-to-remove = План на { $period } и так не задан.
 plan-progress = Продано: { $sold } — { $pct } плана.
-plan-not-key = 💡 { $client } не отмечен как ключевой клиент: в /kpi его план появится, когда клиент станет 🔑.
+plan-not-key = 💡 Клиент { $client } не отмечен как ключевой. { $mode ->
+        [kam] В /kpi его план появится, когда клиент станет 🔑.
+       *[other] Планы по клиентам видны в /plan (в /kpi — только в режиме «ключевые клиенты», /settings).
+    }
 plan-btn-key = 🔑 Сделать ключевым
 plan-key-done = 🔑 Теперь ключевой
 plan-overview-title = 🎯 <b>Планы продаж</b>
@@ -75,7 +81,7 @@ plan-overview-hint = Задать: <code>/plan 3 000 000</code> · <code>/plan 9
 plan-period-unknown = Не понял период «{ $word }». Можно: месяц, квартал, год, «следующий месяц» или название месяца. Ничего не сохранил.
 plan-currency = План в { $written }, а продажи у вас в { $currency }. Напишите сумму в { $currency }. Ничего не сохранил.
 plan-client-archived = Клиент <b>{ $name }</b> в архиве — план по нему не ставлю. Верните его из архива в карточке.
-plan-which-client = По «{ $query }» нашлось несколько клиентов. Для кого план { $amount }?
+plan-which-client = Точного совпадения с «{ $query }» нет. Для кого план { $amount }?
 plan-client-not-found = Клиента «{ $query }» нет. Проверьте название: /client { $query }
 plan-draft-gone = Этот план уже сохранён или устарел. Снова: /plan
 plan-period-month = { $month }
