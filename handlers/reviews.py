@@ -13,8 +13,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import clients as client_service
-from bot.services import quicklog
 from bot.services import reviews as review_service
 from bot.services.clients import ClientNotFound
 from bot.services.clock import Clock
@@ -108,23 +106,14 @@ async def _route(
     text: str,
 ) -> None:
     """Saves for a certain client, or asks which one; the text keeps words the name didn't use."""
-    found = await quicklog.find_client(session, manager, query)
-    if found.client is not None:
-        # "Гамма курьер хамил": «курьер» is not part of the name, it belongs to the text.
-        text = f"{found.rest} {text}".strip() if found.rest else text
-        data = {"what": "review", "positive": positive, "text": text}
+    resolved = await review_service.resolve_client(session, manager, query, text)
+    data = {"what": "review", "positive": positive, "text": resolved.text}
+    if resolved.client is not None:
         await save_draft(
-            bot, message.chat.id, t, session, manager, state, clock, found.client.id, data
+            bot, message.chat.id, t, session, manager, state, clock, resolved.client.id, data
         )
         return
-    data = {"what": "review", "positive": positive, "text": text}
-    lookup = await client_service.lookup(session, manager, query)
-    if lookup.kind in ("exact", "confident") and lookup.best is not None:
-        await save_draft(
-            bot, message.chat.id, t, session, manager, state, clock, lookup.best.id, data
-        )
-        return
-    await ask_client(message, t, state, query, lookup.matches, data)
+    await ask_client(message, t, state, query, resolved.lookup.matches, data)
 
 
 async def on_review_sign(

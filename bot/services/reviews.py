@@ -15,8 +15,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import clients as client_service
+from bot.services import quicklog
 from bot.services import requests as request_service
-from bot.services.clients import ClientNotFound
+from bot.services.clients import ClientNotFound, ClientRef, Lookup
 from bot.services.requests import RequestView
 from bot.services.sentiment import read_words
 from storage import clients as client_store
@@ -111,6 +113,26 @@ def parse_review(text: str) -> ReviewDraft:
 
 def _name(text: str, tokens: list[re.Match[str]], sign_index: int) -> str:
     return text[: tokens[sign_index].start()].strip(_EDGE)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    client: ClientRef | None  # None: ask which client (``lookup`` holds the near ones)
+    lookup: Lookup
+    text: str  # the review's text, with the words the name did not use put back in front
+
+
+async def resolve_client(
+    session: AsyncSession, manager: Manager, query: str, text: str
+) -> Resolved:
+    """Which client the words before the sign name: "Гамма курьер" is «Гамма» when it exists."""
+    found = await quicklog.find_client(session, manager, query)
+    if found.client is not None:
+        rest = found.rest.strip(_EDGE)
+        return Resolved(found.client, found.lookup, f"{rest} {text}".strip() if rest else text)
+    lookup = await client_service.lookup(session, manager, query)
+    best = lookup.best if lookup.kind in ("exact", "confident") else None
+    return Resolved(best, lookup, text)
 
 
 @dataclass(frozen=True, slots=True)
