@@ -57,12 +57,65 @@ def lemma_variants(norm: str) -> list[str]:
     return [v for v in islice(variants, _MAX_VARIANTS + 1) if v != norm][:_MAX_VARIANTS]
 
 
+# English words that start a touch's text after a name («Omega discussed pricing»); past forms
+# in -ed are caught by their ending.
+_EN_TEXT_WORDS = frozenset(
+    [
+        "met",
+        "sent",
+        "spoke",
+        "told",
+        "said",
+        "agreed",
+        "got",
+        "had",
+        "made",
+        "gave",
+        "took",
+        "called",
+        "asked",
+        "will",
+        "would",
+        "to",
+        "about",
+        "on",
+        "at",
+        "with",
+        "for",
+        "and",
+        "re",
+    ]
+)
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
 @lru_cache(maxsize=16384)
 def reads_as_text(word: str) -> bool:
-    """True when every reading of a Cyrillic word is a verb, preposition, adverb and the like:
-    such a word starts the touch's text, it does not continue a name."""
+    """True when every reading of a word is a verb, preposition, adverb and the like: such a
+    word starts the touch's text, it does not continue a name."""
     word = word.casefold().replace("ё", "е")
+    if _LATIN_WORD.fullmatch(word):
+        return word in _EN_TEXT_WORDS or (len(word) >= 5 and word.endswith("ed"))
     if not _CYRILLIC_WORD.fullmatch(word) or len(word) < 2:
         return False
     parses = _analyzer().parse(word)
     return bool(parses) and all(str(p.tag.POS) in _TEXT_POS for p in parses)
+
+
+def nominative(word: str) -> str | None:
+    """«Дельтой» → «Дельта» when every reading is a noun in another case; None otherwise.
+
+    Used only to offer a new client's name: «встречались с Дельтой» offers «Дельта». A word that
+    may be nominative («Омега», «Север») is left as typed.
+    """
+    folded = word.casefold().replace("ё", "е")
+    if not _CYRILLIC_WORD.fullmatch(folded):
+        return None
+    parses = _analyzer().parse(folded)
+    if not parses or any(str(p.tag.POS) != "NOUN" or p.tag.case == "nomn" for p in parses):
+        return None
+    forms = {p.normal_form.replace("ё", "е") for p in parses}
+    if len(forms) != 1:
+        return None
+    form = forms.pop()
+    return form[:1].upper() + form[1:] if word[:1].isupper() else form

@@ -6,6 +6,7 @@ each plausible split is tried against the manager's base, and the best match win
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
 from bot.services.clients import ClientRef, Lookup
-from bot.services.morph import lemma_variants, reads_as_text
+from bot.services.morph import lemma_variants, nominative, reads_as_text
 from bot.services.names import normalize_name
 from bot.services.touch_parse import ClientCandidate, TouchDraft, client_candidates, parse_touch
 from bot.services.touches import NewTouch
@@ -50,6 +51,8 @@ _SUFFIX_WORDS = frozenset(
         "east",
         "west",
         "plus",
+        "spb",
+        "msk",
     ]
 )
 # One-letter words that are prepositions or conjunctions, never a series letter.
@@ -122,8 +125,34 @@ def _pick(hits: list[tuple[int, ClientCandidate, Lookup]]) -> tuple[ClientCandid
     return candidate, lookup
 
 
-async def find_client(session: AsyncSession, manager: Manager, text: str) -> Found:
+def _find(index: client_service.ClientIndex, query: str) -> Lookup:
+    result = index.find(query)
+    if result.kind in ("exact", "confident"):
+        return result
+    # «с Северной звездой»: the normal forms of each word ("северный звезда") come near enough.
+    for variant in lemma_variants(normalize_name(query)):
+        by_lemma = index.find(variant)
+        if by_lemma.kind in ("exact", "confident"):
+            return by_lemma
+    return result
+
+
+_LEADING_NAME = re.compile(r"\s*(?P<name>[^\W\d_][\w-]*)[\s,;:—–-]*(?P<rest>.*)", re.DOTALL)
+
+
+def _candidates(text: str) -> list[ClientCandidate]:
     candidates = client_candidates(text)
+    # «Уралстали звонил»: a capitalised first word ending like a past verb is skipped by the
+    # splitter, yet it is the likeliest name; it is tried last.
+    lead = _LEADING_NAME.match(text)
+    skipped = not any(text.lstrip().startswith(c.query) for c in candidates)
+    if lead and skipped and lead["name"][:1].isupper():
+        candidates.append(ClientCandidate(lead["name"], lead["rest"].strip()))
+    return candidates
+
+
+async def find_client(session: AsyncSession, manager: Manager, text: str) -> Found:
+    candidates = _candidates(text)
     if not candidates:
         return Found(None, Lookup("none", []), "", text)
     # Most messages name the client right: one indexed query settles them without loading the
@@ -145,7 +174,7 @@ async def find_client(session: AsyncSession, manager: Manager, text: str) -> Fou
         found = Found(ref, Lookup("exact", [ref]), candidate.query, candidate.rest, row)
         return _doubt(found, candidates)
     index = await client_service.load_index(session, manager)
-    results = [(at, c, index.find(c.query)) for at, c in enumerate(candidates)]
+    results = [(at, c, _find(index, c.query)) for at, c in enumerate(candidates)]
     hits = [h for h in results if h[2].kind in ("exact", "confident")]
     if hits:
         candidate, lookup = _pick(hits)
@@ -155,7 +184,11 @@ async def find_client(session: AsyncSession, manager: Manager, text: str) -> Fou
     named = [h for h in results if _reads_as_name(h[1])] or results
     ambiguous = [h for h in named if h[2].kind == "ambiguous"]
     _at, candidate, lookup = max(ambiguous or named, key=lambda h: (_words(h[1].query), -h[0]))
-    return Found(None, lookup, candidate.query, candidate.rest)
+    query = candidate.query
+    if lookup.kind == "none" and len(query.split()) == 1:
+        # «встречались с Дельтой»: the new client is offered as «Дельта», not «Дельтой».
+        query = nominative(query) or query
+    return Found(None, lookup, query, candidate.rest)
 
 
 async def find_in_free_text(session: AsyncSession, manager: Manager, text: str) -> Found | None:
