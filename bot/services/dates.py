@@ -19,8 +19,10 @@ Decisions:
   next calendar week (Monday first), "прошлый/last <weekday>" the one of the previous calendar
   week, "этот/this <weekday>" the coming one counting today.
 - A day and month without a year ("12.03", "12 марта") counts today: the nearest such date on or
-  after today (``future``) or on or before it (past). Numbers are always day first ("03/12" is
-  3 December); a numeric date needs a two-digit month or a year ("1.5" is a number, not 1 May).
+  after today (``future``) or on or before it (past). Numbers are day first ("03/12" is
+  3 December) unless the caller says ``month_first`` (a US user, see ``date_order``), and then
+  only for slashes ("12/03" is 3 December, "12.03" still 12 March); a numeric date needs a
+  two-digit second number or a year ("1.5" is a number, not 1 May).
 - A bare hour from 1 to 6 ("в 3", "at 5", "3:30") is afternoon (15:00, 17:00): managers do not
   book calls at 3 a.m. A bare hour from 7 to 11 ("в 7", "7:30") is morning, as people mean it
   (issue 15: "7:30" used to become 19:30). "утра/am" and "вечера/дня/ночи/pm" override both, and
@@ -252,6 +254,7 @@ class _Ctx:
     zone: ZoneInfo
     future: bool
     whole: bool  # the whole text is meant as a date: abbreviations and bare hours are fine
+    month_first: bool = False  # "12/03" is 3 December for a US user (see ``date_order``)
 
     @property
     def today(self) -> date:
@@ -308,10 +311,12 @@ def _full_year(raw: str) -> int:
     return int(raw) + 2000 if len(raw) == 2 else int(raw)
 
 
-def _day_month(m: re.Match[str], ctx: _Ctx, month: int | None, rank: int = 0) -> _Atom | None:
+def _day_month(
+    m: re.Match[str], ctx: _Ctx, month: int | None, rank: int = 0, *, day: int | None = None
+) -> _Atom | None:
     if month is None:
         return None
-    day = int(m["d"])
+    day = int(m["d"]) if day is None else day
     year = _full_year(m["y"]) if m["y"] else None
     if not _exists(year, month, day):
         return _invalid(m)
@@ -516,11 +521,14 @@ _ISO = re.compile(_B0 + _PREP + r"(?<![\w.-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{
 
 def _numeric(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
     day, month = int(m["d"]), int(m["m"])
+    if ctx.month_first and m["sep"] == "/":
+        # Only the slash: a dotted date is day first everywhere, even from a US user.
+        day, month = month, day
     if len(m["m"]) == 1 and not m["y"]:
         return None  # "1.5" is a number
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None  # "45.13" is a number, not a broken date
-    return _day_month(m, ctx, month)
+    return _day_month(m, ctx, month, day=day)
 
 
 def _iso(m: re.Match[str], ctx: _Ctx) -> _Atom | None:
@@ -848,11 +856,13 @@ def _zone(tz: str) -> ZoneInfo:
     return ZoneInfo(tz)
 
 
-def _context(now: datetime, tz: str, *, future: bool, whole: bool) -> _Ctx:
+def _context(
+    now: datetime, tz: str, *, future: bool, whole: bool, month_first: bool = False
+) -> _Ctx:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     zone = _zone(tz)
-    return _Ctx(now.astimezone(UTC), now.astimezone(zone), zone, future, whole)
+    return _Ctx(now.astimezone(UTC), now.astimezone(zone), zone, future, whole, month_first)
 
 
 def _scan(text: str, ctx: _Ctx) -> list[_Atom]:
@@ -865,15 +875,19 @@ def _when(text: str, atom: _Atom, ctx: _Ctx) -> When:
     return When(at, has_time, atom.start, atom.end, text[atom.start : atom.end], atom.yearless)
 
 
-def find_all_when(text: str, now: datetime, tz: str, *, future: bool = True) -> list[When]:
+def find_all_when(
+    text: str, now: datetime, tz: str, *, future: bool = True, month_first: bool = False
+) -> list[When]:
     """Every date expression inside ``text``, left to right, invalid ones skipped."""
-    ctx = _context(now, tz, future=future, whole=False)
+    ctx = _context(now, tz, future=future, whole=False, month_first=month_first)
     return [_when(text, atom, ctx) for atom in _scan(text, ctx) if atom.role != "invalid"]
 
 
-def find_when(text: str, now: datetime, tz: str, *, future: bool = True) -> When | None:
+def find_when(
+    text: str, now: datetime, tz: str, *, future: bool = True, month_first: bool = False
+) -> When | None:
     """The first date expression inside a sentence: "КП в пятницу" -> span of "в пятницу"."""
-    found = find_all_when(text, now, tz, future=future)
+    found = find_all_when(text, now, tz, future=future, month_first=month_first)
     return found[0] if found else None
 
 
@@ -890,12 +904,14 @@ def find_invalid_date(text: str) -> str | None:
 _EDGE = " \t\r\n.,;:!?"
 
 
-def parse_when(text: str, now: datetime, tz: str, *, future: bool = True) -> When | None:
+def parse_when(
+    text: str, now: datetime, tz: str, *, future: bool = True, month_first: bool = False
+) -> When | None:
     """The whole ``text`` read as one date expression, or None.
 
     Raises ``DateProblem("date-invalid")`` for a date that cannot exist ("31 февраля").
     """
-    ctx = _context(now, tz, future=future, whole=True)
+    ctx = _context(now, tz, future=future, whole=True, month_first=month_first)
     head = text[:MAX_SCAN]
     stripped = head.strip(_EDGE)
     if not stripped:

@@ -43,6 +43,7 @@ from bot.services.amounts import (
     has_number_words,
 )
 from bot.services.clients import ClientNotFound, ClientRef, Lookup, refresh_checkin
+from bot.services.date_order import month_first
 from bot.services.dates import When, find_all_when, find_invalid_date, local_day
 from storage import clients as client_store
 from storage import touches as touch_store
@@ -150,7 +151,8 @@ def read_tail(text: str, manager: Manager, now: datetime) -> tuple[str | None, d
     """The words after the amount: the product line and the date, if any."""
     if find_invalid_date(text) is not None:
         raise SaleProblem("sale-date-invalid", date=find_invalid_date(text) or "")
-    found = find_all_when(text, now, manager.timezone, future=False)
+    order = month_first(manager.language, manager.timezone)
+    found = find_all_when(text, now, manager.timezone, future=False, month_first=order)
     if not found:
         return normalize_line(text), None
     when = found[0]
@@ -161,7 +163,9 @@ def read_tail(text: str, manager: Manager, now: datetime) -> tuple[str | None, d
 
 def _readings(text: str, manager: Manager, now: datetime) -> list[AmountMatch]:
     """Amount readings worth trying: "12.03" next to a date is a date, not 12 roubles."""
-    date_spans = [(w.start, w.end) for w in find_all_when(text, now, manager.timezone)]
+    order = month_first(manager.language, manager.timezone)
+    found = find_all_when(text, now, manager.timezone, month_first=order)
+    date_spans = [(w.start, w.end) for w in found]
     return [
         m
         for m in find_amounts(text, alternatives=True)

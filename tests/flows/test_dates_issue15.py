@@ -142,3 +142,22 @@ async def test_english_settings_accept_am_and_pm(
     assert manager is not None
     assert manager.digest_time == time(8, 30)
     assert (manager.quiet_start, manager.quiet_end) == (time(22, 0), time(7, 0))
+
+
+async def test_a_us_user_writes_the_month_first_in_slash_dates(
+    dispatcher: Dispatcher, bot: MockedBot, session_pool: Pool, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 12, 6, 15, 0, tzinfo=UTC))
+    client = BotClient(dispatcher, bot, user_id=2016, language_code="en", first_name="Bob")
+    await client.send("/start")
+    await client.click("Skip")  # language
+    replies = client.texts(await client.send("New York"))
+    assert any("New York" in r for r in replies), replies
+    await client.click("Skip")  # work mode
+    await client.click("Skip")  # digest
+    await client.send("/client Acme")
+    await client.click("➕ Create a new client")
+    reply = client.texts(await client.send("/sale Acme 5000 12/03"))[-1]
+    assert "Thu, Dec 3" in reply, reply
+    [sale] = await _all(session_pool, Sale)
+    assert sale.sold_at == datetime(2026, 12, 3, 17, 0, tzinfo=UTC)  # local noon in New York

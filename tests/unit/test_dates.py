@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.services.date_order import ambiguous, month_first
 from bot.services.dates import (
     DateProblem,
     When,
@@ -492,3 +493,33 @@ def test_a_day_month_without_a_year_is_marked_yearless() -> None:
     assert dated is not None
     assert not dated.yearless
     assert not parse_when("вчера", EARLY, MSK).yearless  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("language", "timezone", "code", "expected"),
+    [
+        ("en", "America/New_York", None, True),
+        ("en", "America/Los_Angeles", "en", True),
+        ("en", "Europe/London", "en", False),
+        ("en", "Europe/Moscow", "en-US", True),  # the region in language_code wins
+        ("en", "America/New_York", "en-GB", False),
+        ("ru", "America/New_York", "en-US", False),  # Russian is day first
+        ("en", "America/Toronto", None, False),
+    ],
+)
+def test_month_first_for_us_users(
+    language: str, timezone: str, code: str | None, expected: bool
+) -> None:
+    assert month_first(language, timezone, code) is expected
+
+
+def test_slash_dates_swap_only_when_month_first() -> None:
+    us = parse_when("12/03", EARLY, NY, future=False, month_first=True)
+    assert local(us, NY) == "2026-12-03"
+    assert local(parse_when("12/03", EARLY, NY, future=False), NY) == "2026-03-12"
+    # A dotted date stays day first even for a US user.
+    assert local(parse_when("12.03", EARLY, NY, future=False, month_first=True), NY) == "2026-03-12"
+    assert local(parse_when("11/30/2026", EARLY, NY, month_first=True), NY) == "2026-11-30"
+    assert ambiguous("born 12/03/1980")
+    assert not ambiguous("11/30")
+    assert not ambiguous("5/5")
