@@ -18,6 +18,7 @@ from bot.services.clients import ClientNotFound, ClientProblem, local_today
 from bot.services.clock import Clock
 from bot.services.contact_parse import ContactDraft, parse_contact_line
 from bot.services.contacts import ContactNotFound, NewContact
+from bot.services.date_order import day_first
 from handlers import client_views as views
 from handlers.callbacks import ClientCb, ContactCb
 from handlers.drafts import pick_handler, remember
@@ -179,6 +180,8 @@ async def on_contact(
     if not args:
         await message.answer(t("contact-usage"))
         return
+    # A US user's "12/03/1980" is 3 December (issue 15): settled before the day-first parser.
+    args = day_first(args, manager.language, manager.timezone)
     draft = parse_contact_line(args, local_today(manager, clock.now()))
     blocking = [p for p in draft.problems if p in BLOCKING]
     if draft.client is None or blocking:
@@ -214,7 +217,8 @@ async def on_details_text(
     assert message.text is not None
     client_id = int((await state.get_data()).get("client_id", 0))
     # The client is known: a placeholder client part keeps a ":" in the text inside the person.
-    draft = parse_contact_line("x: " + message.text, local_today(manager, clock.now()))
+    typed = day_first(message.text, manager.language, manager.timezone)
+    draft = parse_contact_line("x: " + typed, local_today(manager, clock.now()))
     blocking = [p for p in draft.problems if p in BLOCKING]
     if blocking:
         await message.answer(t(blocking[0]) + "\n" + t("try-again-or-cancel"))
@@ -238,12 +242,13 @@ async def on_birthday_text(
 ) -> None:
     assert message.text is not None
     contact_id = int((await state.get_data()).get("contact_id", 0))
-    if parse_birthday(message.text, local_today(manager, clock.now())) is None:
+    typed = day_first(message.text, manager.language, manager.timezone)
+    if parse_birthday(typed, local_today(manager, clock.now())) is None:
         await message.answer(t("contact-birthday-invalid") + "\n" + t("try-again-or-cancel"))
         return
     try:
         contact = await contact_service.set_text(
-            session, manager, contact_id, "birthday", message.text, clock.now()
+            session, manager, contact_id, "birthday", typed, clock.now()
         )
     except ContactNotFound:
         await state.set_state(None)

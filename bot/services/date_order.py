@@ -42,3 +42,22 @@ def ambiguous(text: str) -> bool:
         if 1 <= first <= 12 and 1 <= second <= 12 and first != second:
             return True
     return False
+
+
+def day_first(text: str, language: str, timezone: str) -> str:
+    """``text`` with a US user's slash dates rewritten day first and dotted ("12/03" → "03.12").
+
+    For readers that only know day-first dates (birthdays in contact lines): the user's
+    order is settled here, once, and the reply shows the date in words, which says the reading.
+    """
+    if not month_first(language, timezone):
+        return text
+    return _SLASH.sub(_swap, text)
+
+
+def _swap(m: re.Match[str]) -> str:
+    first, second = m[1], m[2]
+    if int(first) > 12:
+        return m[0]  # "30/11" is day first whoever types it
+    rest = m[0][len(first) + 1 + len(second) :].replace("/", ".")
+    return f"{second}.{first}{rest}"

@@ -144,20 +144,41 @@ async def test_english_settings_accept_am_and_pm(
     assert (manager.quiet_start, manager.quiet_end) == (time(22, 0), time(7, 0))
 
 
-async def test_a_us_user_writes_the_month_first_in_slash_dates(
-    dispatcher: Dispatcher, bot: MockedBot, session_pool: Pool, clock: FrozenClock
-) -> None:
-    clock.set(datetime(2026, 12, 6, 15, 0, tzinfo=UTC))
+async def _english_user(dispatcher: Dispatcher, bot: MockedBot, city: str) -> BotClient:
     client = BotClient(dispatcher, bot, user_id=2016, language_code="en", first_name="Bob")
     await client.send("/start")
     await client.click("Skip")  # language
-    replies = client.texts(await client.send("New York"))
-    assert any("New York" in r for r in replies), replies
+    replies = client.texts(await client.send(city))
+    assert any(city in r for r in replies), replies
     await client.click("Skip")  # work mode
     await client.click("Skip")  # digest
     await client.send("/client Acme")
     await client.click("➕ Create a new client")
+    return client
+
+
+async def test_a_us_user_writes_the_month_first_in_slash_dates(
+    dispatcher: Dispatcher, bot: MockedBot, session_pool: Pool, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 12, 6, 15, 0, tzinfo=UTC))
+    client = await _english_user(dispatcher, bot, "New York")
     reply = client.texts(await client.send("/sale Acme 5000 12/03"))[-1]
     assert "Thu, Dec 3" in reply, reply
     [sale] = await _all(session_pool, Sale)
     assert sale.sold_at == datetime(2026, 12, 3, 17, 0, tzinfo=UTC)  # local noon in New York
+
+
+async def test_a_us_users_birthday_is_month_first_and_shown_in_words(
+    dispatcher: Dispatcher, bot: MockedBot
+) -> None:
+    client = await _english_user(dispatcher, bot, "New York")
+    reply = client.texts(await client.send("/contact Acme: John Smith, buyer, 12/03/1980"))[-1]
+    assert "December 3, 1980" in reply, reply
+
+
+async def test_a_british_users_birthday_stays_day_first(
+    dispatcher: Dispatcher, bot: MockedBot
+) -> None:
+    client = await _english_user(dispatcher, bot, "London")
+    reply = client.texts(await client.send("/contact Acme: John Smith, buyer, 12/03/1980"))[-1]
+    assert "March 12, 1980" in reply or "12 March 1980" in reply, reply
