@@ -205,8 +205,12 @@ def _share(pytestconfig: pytest.Config) -> Iterator[None]:
     if _results:
         line = f"corpus texts: {sum(_results)}/{len(_results)} understood"
         reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(line)
+        capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+        if reporter is not None and capture is not None:
+            # Output capture would swallow the line in a fixture's teardown: lift it briefly.
+            with capture.global_and_fixture_disabled():
+                reporter.ensure_newline()
+                reporter.write_line(line)
         print(line)
 
 
