@@ -23,6 +23,8 @@ def undone_text(t: Translator, undone: Undone) -> str:
         lines[0] += " · " + t("undone-for-client", client=args["client"])
     if args.get("text"):
         lines.append(t("undone-text", text=args["text"]))
+    if undone.more:
+        lines.append(t("undone-more"))
     return "\n".join(lines)
 
 

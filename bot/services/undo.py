@@ -7,7 +7,7 @@ is already gone (undone by its own button, deleted) is dropped and the next one 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ CHUNK = 500  # ids per statement: SQLite caps bound parameters
 class Undone:
     kind: str  # the entry's kind: the reply's locale key is "undone-<kind>"
     args: dict[str, Any] = field(default_factory=dict)
+    more: bool = False  # another entry waits: a second /undo goes one further
 
 
 def _short(text: str | None) -> str:
@@ -60,19 +61,21 @@ async def _client_name(session: AsyncSession, client_id: int | None) -> str:
 
 async def undo_last(session: AsyncSession, manager: Manager, now: datetime) -> Undone | None:
     since = now - UNDO_WINDOW
+    newest = (
+        select(UndoEntry)
+        .where(UndoEntry.manager_id == manager.id, UndoEntry.created_at >= since)
+        .order_by(UndoEntry.id.desc())
+        .limit(1)
+    )
     with silent(session):  # putting things back is not a new entry
         while True:
-            entry = await session.scalar(
-                select(UndoEntry)
-                .where(UndoEntry.manager_id == manager.id, UndoEntry.created_at >= since)
-                .order_by(UndoEntry.id.desc())
-                .limit(1)
-            )
+            entry = await session.scalar(newest)
             if entry is None:
                 return None
             await session.delete(entry)  # committed together with the undo itself
             try:
-                return await _undo(session, manager, entry, now)
+                undone = await _undo(session, manager, entry, now)
+                return replace(undone, more=await session.scalar(newest) is not None)
             except LookupError:  # already gone: drop the entry and take the next one
                 # Not a rollback: that would expire `manager` too; only reads have happened.
                 await session.commit()

@@ -11,13 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import FrozenClock
-from handlers.callbacks import ClientCb
+from handlers.callbacks import ClientCb, ContactCb
 from storage.enums import Tier
 from storage.models import (
     Client,
     ClientRequest,
+    ClientTag,
     Contact,
     Interaction,
+    Manager,
     Note,
     Plan,
     Review,
@@ -189,3 +191,63 @@ async def test_removed_plan_comes_back(client: BotClient, session_pool: Pool) ->
         [plan] = list(await session.scalars(select(Plan)))
     assert plan.amount_minor == 300_000_000
 
+
+
+async def test_contact_and_tag_edits_are_undone_one_by_one(
+    client: BotClient, session_pool: Pool, clock: FrozenClock
+) -> None:
+    await _create(client, "Нептун")
+    await client.send("/contact Нептун: Ольга Кузнецова, директор")
+    нептун = await _client(session_pool, "Нептун")
+    async with session_pool() as session:
+        contact_id = await session.scalar(select(Contact.id))
+    assert contact_id is not None
+    await client.press(ClientCb(a="ask", id=нептун.id, f="tags").pack())
+    await client.send("#опт #москва")
+    clock.advance(timedelta(seconds=10))
+    await client.press(ContactCb(a="ask", id=contact_id, f="role").pack())
+    await client.send("коммерческий директор")
+    async with session_pool() as session:
+        assert await session.scalar(select(Contact.role)) == "коммерческий директор"
+
+    reply = await _undo(client)
+    assert "Вернул контакт Ольга Кузнецова как был · клиент <b>Нептун</b>" in reply, reply
+    assert "Ещё /undo" in reply, reply  # more entries wait
+    async with session_pool() as session:
+        assert await session.scalar(select(Contact.role)) == "директор"
+    reply = await _undo(client)
+    assert "клиент <b>Нептун</b>: теги" in reply, reply
+    async with session_pool() as session:
+        assert list(await session.scalars(select(ClientTag.tag))) == []
+    reply = await _undo(client)
+    assert "Отменил контакт Ольга Кузнецова" in reply, reply
+    assert "Ещё /undo" not in reply, reply
+    assert "нечего отменять" in await _undo(client)
+
+
+async def test_a_touch_logged_by_taps_is_in_the_stack(
+    client: BotClient, session_pool: Pool
+) -> None:
+    await _create(client, "Нептун")
+    await client.send("/log")
+    await client.click("Нептун")
+    await client.click("встреча")
+    await client.click("договорились")
+    assert await _count(session_pool, Interaction) == 1
+    reply = await _undo(client)
+    assert "Отменил касание · клиент <b>Нептун</b>" in reply, reply
+    assert await _count(session_pool, Interaction) == 0
+
+
+async def test_english_reply_names_the_client(
+    client: BotClient, session_pool: Pool, clock: FrozenClock
+) -> None:
+    await _create(client, "Нептун")
+    await client.send("/call Нептун обсудили")
+    async with session_pool() as session:
+        manager = await session.scalar(select(Manager))
+        assert manager is not None
+        manager.language = "en"
+        await session.commit()
+    reply = await _undo(client)
+    assert "↩️ Undid a touch · client <b>Нептун</b>\n💬 обсудили" in reply, reply
