@@ -21,6 +21,7 @@ from bot.services import sales as sale_service
 from bot.services.amounts import AmountError, parse_amount
 from bot.services.clients import ClientNotFound
 from bot.services.clock import Clock
+from bot.services.date_order import month_first
 from bot.services.dates import DateProblem, parse_when
 from bot.services.sales import ClientArchived, NewSale, Recorded, SaleNotFound, SaleProblem
 from handlers import sale_views as views
@@ -365,7 +366,8 @@ async def on_date_text(
     assert message.text is not None
     now = clock.now()
     try:
-        when = parse_when(message.text, now, manager.timezone, future=False)
+        order = month_first(manager.language, manager.timezone)  # a US user's "12/03"
+        when = parse_when(message.text, now, manager.timezone, future=False, month_first=order)
         if when is None:
             await message.answer(t("sale-date-not-understood"))
             return

@@ -10,7 +10,8 @@ Readings:
 - ("ahead", "2026-12-07 07:30") / ("back", "2026-12-05"): the first date in the sentence, read as
   a next step (future) or as when it happened (past); a date alone has no time; None: no date;
 - ("clock", "08:30"): a digest time; ("quiet", "22:00-07:00"): quiet hours;
-- ("sale", "2026-11-25") the sale's local day, or ("sale", "ask") when the bot asks instead.
+- ("sale", "2026-11-25") the sale's local day, or ("sale", "ask") when the bot asks instead;
+- ("us", ...) / ("us-ahead", ...): as "back" / "ahead" for an English user in New York.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.services.date_order import month_first
 from bot.services.dates import find_when
 from bot.services.sales import SaleProblem, sale_moment
 from bot.services.timeparse import parse_clock_time, parse_time_range
 from storage.models import Manager
 
 MSK = "Europe/Moscow"
+NY = "America/New_York"
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo(MSK))
 
 Reading = tuple[str, str | None]
@@ -145,6 +148,15 @@ CORPUS: list[tuple[str, Reading] | object] = [
     ("в пятницу", ("sale", "2026-12-04")),
     ("Dec 25", ("sale", "ask")),
     ("Nov 30", ("sale", "2026-11-30")),
+    # A US user (New York): slash dates month first, dotted ones day first.
+    ("met them 12/03", ("us", "2026-12-03")),
+    ("call back 12/15", ("us-ahead", "2026-12-15")),
+    ("sent the quote on 11/30", ("us", "2026-11-30")),
+    ("signed 12/01/2026", ("us", "2026-12-01")),
+    ("follow up 01/05/2027", ("us-ahead", "2027-01-05")),
+    ("met them 12.03", ("us", "2026-03-12")),
+    ("yesterday at 9am", ("us", "2026-12-05 09:00")),
+    ("tomorrow at 7:30", ("us-ahead", "2026-12-07 07:30")),
 ]
 
 _results: list[bool] = []
@@ -185,9 +197,21 @@ def _sale(text: str) -> str | None:
         return "ask"
 
 
+def _us(text: str, *, future: bool) -> str | None:
+    # The same wall clock as NOW, in New York.
+    now = NOW.replace(tzinfo=ZoneInfo(NY))
+    found = find_when(text, now, NY, future=future, month_first=month_first("en", NY))
+    if found is None:
+        return None
+    at = found.at.astimezone(ZoneInfo(NY))
+    return at.strftime("%Y-%m-%d %H:%M") if found.has_time else at.strftime("%Y-%m-%d")
+
+
 def _read(text: str, kind: str) -> str | None:
     if kind in ("ahead", "back"):
         return _found(text, future=kind == "ahead")
+    if kind in ("us", "us-ahead"):
+        return _us(text, future=kind == "us-ahead")
     if kind == "clock":
         at = parse_clock_time(text)
         return at.strftime("%H:%M") if at else None
