@@ -7,6 +7,7 @@ the bot ask; a client named without a colon, or alone, gets an offer instead of 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.methods import SendMessage
@@ -15,10 +16,12 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Client, Contact, Interaction
+from bot.services import clients as client_service
+from storage.models import Client, Contact, Interaction, Manager
 from tests.support.bot_client import BotClient
 
 CREATE = "➕ Создать нового клиента"
+NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 
 
 def _buttons(requests: list[TelegramMethod[Any]]) -> list[str]:
@@ -189,3 +192,20 @@ async def test_log_by_taps_reaches_a_client_not_in_the_recent_list(
 async def test_unknown_text_still_gets_the_hint(client: BotClient) -> None:
     await _create(client, "Ромашка")
     assert "не понял" in client.texts(await client.send("погода сегодня хорошая"))[-1]
+
+
+async def test_two_namesakes_are_asked_about_by_name_not_by_sentence(
+    client: BotClient, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    await _create(client, "Гамма")
+    await client.send("/client Гамма-Сервис")
+    await client.click(CREATE)
+    async with session_pool() as session:  # a namesake, as an import may bring one
+        manager = await session.scalar(select(Manager))
+        assert manager is not None
+        await client_service.create(session, manager, "Гамма", NOW, allow_duplicate=True)
+    requests = await client.send("/call Гамма обсудили поставку, КП в пятницу")
+    reply = client.texts(requests)[-1]
+    assert "«Гамма»" in reply, reply
+    assert "обсудили" not in reply
+    assert await _touches(session_pool) == []
