@@ -105,6 +105,16 @@ async def test_call_is_always_a_call_and_log_reads_the_words(
     assert (fourth.kind, fourth.summary) == (Channel.CALL, "договорились о встрече")
 
 
+async def test_call_to_a_new_client_stays_a_call_after_create(
+    client: BotClient, session_pool: Pool
+) -> None:
+    texts = client.texts(await client.send("/call Сатурн: встречались в офисе, обсудили цены"))
+    assert any("Сатурн" in t for t in texts), texts
+    await client.click("➕ Создать нового клиента")
+    [touch] = await _touches(session_pool)
+    assert (touch.kind, touch.summary) == (Channel.CALL, "встречались в офисе, обсудили цены")
+
+
 # --- item 8: a contact line without commas ----------------------------------------------------
 async def _contacts(pool: Pool) -> list[Contact]:
     async with pool() as session:

@@ -229,3 +229,30 @@ def test_never_raises(text: str) -> None:
 def test_never_raises_on_near_miss_text(text: str) -> None:
     draft = parse_contact_line(text, TODAY)
     assert set(draft.problems) <= PROBLEM_KEYS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Нептун: Пётр Сидоров закупки 12.03 +79001234567",
+            ContactDraft(
+                "Нептун", "Пётр Сидоров", "закупки", Birthday(12, 3), phone="+79001234567"
+            ),
+        ),
+        (
+            "Нептун: Ольга директор др 05.07.1985 olga@neptun.ru",
+            ContactDraft(
+                "Нептун", "Ольга", "директор", Birthday(5, 7, 1985), email="olga@neptun.ru"
+            ),
+        ),
+        ("Нептун: пётр сидоров закупки", ContactDraft("Нептун", "пётр сидоров", "закупки")),
+        ("Нептун: Анна отвечает за склад", ContactDraft("Нептун", "Анна", "отвечает за склад")),
+        (
+            "Нептун: Пётр 12.03 1985",
+            ContactDraft("Нептун", "Пётр", birthday=Birthday(12, 3, 1985)),
+        ),
+    ],
+)
+def test_a_line_without_commas_is_read_word_by_word(text: str, expected: ContactDraft) -> None:
+    assert parse_contact_line(text, TODAY) == expected

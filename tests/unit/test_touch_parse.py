@@ -559,3 +559,26 @@ def test_client_candidates_never_raise(text: str) -> None:
     found = client_candidates(text)
     assert len(found) <= 8
     assert all(c.query for c in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("договорились о встрече", None),  # the topic of the call, not a meeting
+        ("назначили встречу на пятницу", None),
+        ("talked about a new meeting", None),
+        ("на встрече обсудили поставку", Channel.MEETING),
+        ("встречались в офисе", Channel.MEETING),
+    ],
+)
+def test_a_kind_word_that_is_the_topic_does_not_choose_the_kind(
+    text: str, kind: Channel | None
+) -> None:
+    assert parse_touch(text, NOW, MSK).kind == kind
+
+
+def test_a_command_kind_wins_and_other_kind_words_stay_in_the_summary() -> None:
+    draft = parse_touch("встречались в офисе, обсудили цены", NOW, MSK, Channel.CALL)
+    assert (draft.kind, draft.summary) == (Channel.CALL, "встречались в офисе, обсудили цены")
+    draft = parse_touch("созвонились, обсудили цены", NOW, MSK, Channel.CALL)
+    assert (draft.kind, draft.summary) == (Channel.CALL, "обсудили цены")
