@@ -219,7 +219,10 @@ card-last-touch = 📞 Last touch: { $date } ({ $days ->
        *[other] { $days } days ago
     })
 card-never-touched = 📞 No touches yet
-card-checkin-overdue = ⏰ ⚠️ Time to get in touch: { $days } days overdue (every { $cadence } days)
+card-checkin-overdue = ⏰ ⚠️ Time to get in touch: { $days } { $days ->
+        [one] day
+       *[other] days
+    } overdue (every { $cadence } days)
 card-checkin-due = ⏰ Next touch { $days ->
         [0] today
         [1] tomorrow
@@ -396,7 +399,7 @@ import-done =
     New clients: <b>{ $created }</b>; already in your base: { $existing }.
     Contacts added: { $contacts }; already there: { $contacts_existing }.
     The list: /clients
-export-caption = 📤 Your whole base: { $clients } clients, { $touches } touches, { $notes } notes, { $sales } sales. The "Clients" sheet can be uploaded back with /import.
+export-caption = 📤 Your whole base: clients { $clients }, touches { $touches }, notes { $notes }, sales { $sales }. The "Clients" sheet can be uploaded back with /import.
 
 ## Touches
 call-usage =
