@@ -20,6 +20,7 @@ from bot.services.contact_parse import ContactDraft, parse_contact_line
 from bot.services.contacts import ContactNotFound, NewContact
 from bot.services.date_order import day_first
 from handlers import client_views as views
+from handlers import contact_move
 from handlers.callbacks import ClientCb, ContactCb
 from handlers.drafts import pick_handler, remember
 from handlers.replies import edit_or_send
@@ -153,7 +154,11 @@ async def save_contact(
             [
                 InlineKeyboardButton(
                     text=t("btn-undo"), callback_data=ContactCb(a="purge", id=contact.id).pack()
-                )
+                ),
+                InlineKeyboardButton(
+                    text=t("resolution-btn-wrong-client"),
+                    callback_data=ContactCb(a="mv", id=contact.id).pack(),
+                ),
             ],
         ]
     )
@@ -386,6 +391,12 @@ def build_router() -> Router:
     router.message.register(on_contact, Command("contact"))
     router.callback_query.register(
         pick_handler("contact_draft", save_contact), ClientCb.filter(F.a == "addc")
+    )
+    # Before the catch-all below: «🏢 Не тот клиент» under a saved contact.
+    router.callback_query.register(contact_move.on_move_ask, ContactCb.filter(F.a == "mv"))
+    router.callback_query.register(contact_move.on_move_pick, ClientCb.filter(F.a == "ctmv"))
+    router.message.register(
+        contact_move.on_move_text, contact_move.ContactMoveInput.client, F.text, NOT_A_COMMAND
     )
     router.callback_query.register(on_contact_action, ContactCb.filter())
     router.message.register(on_details_text, ContactInput.details, F.text, NOT_A_COMMAND)

@@ -209,3 +209,22 @@ async def test_two_namesakes_are_asked_about_by_name_not_by_sentence(
     assert "«Гамма»" in reply, reply
     assert "обсудили" not in reply
     assert await _touches(session_pool) == []
+
+
+async def test_a_contact_under_the_wrong_client_moves_in_one_tap_and_a_name(
+    client: BotClient, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    await _create(client, "Ромашка")
+    await _create(client, "Лютик")
+    reply = client.texts(await client.send("/contact Ромашка: Ольга Кузнецова, директор"))[-1]
+    assert "<b>Ромашка</b>" in reply
+    await client.click("🏢 Не тот клиент")
+    moved = client.texts(await client.send("лютик"))[-1]
+    assert "<b>Ольга Кузнецова</b>" in moved
+    assert "<b>Лютик</b>" in moved
+    async with session_pool() as session:
+        contact = await session.scalar(select(Contact))
+        assert contact is not None
+        owner = await session.get(Client, contact.client_id)
+        assert owner is not None
+        assert owner.name == "Лютик"

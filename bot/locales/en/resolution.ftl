@@ -10,3 +10,7 @@ resolution-btn-open = 📂 Open the card
 resolution-btn-tap = 📞 Log a touch
 resolution-btn-other = ✍️ Another client…
 resolution-type-name = Type the client's name — I'll offer to log a touch or open the card.
+resolution-btn-wrong-client = 🏢 Wrong client
+resolution-contact-move-ask = Which client should <b>{ $name }</b> move to? Type the name.
+resolution-contact-moved = ✅ <b>{ $name }</b> is now a contact of <b>{ $client }</b>.
+resolution-move-none = No client “{ $query }” found. Type the name again or /cancel.

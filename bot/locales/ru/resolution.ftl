@@ -10,3 +10,7 @@ resolution-btn-open = 📂 Открыть карточку
 resolution-btn-tap = 📞 Записать касание
 resolution-btn-other = ✍️ Другой клиент…
 resolution-type-name = Напишите название клиента — предложу записать касание или открыть карточку.
+resolution-btn-wrong-client = 🏢 Не тот клиент
+resolution-contact-move-ask = К какому клиенту перенести <b>{ $name }</b>? Напишите название.
+resolution-contact-moved = ✅ <b>{ $name }</b> теперь в контактах клиента <b>{ $client }</b>.
+resolution-move-none = Клиента «{ $query }» не нашёл. Напишите название ещё раз или /cancel.
