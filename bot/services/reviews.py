@@ -85,6 +85,14 @@ def parse_review(text: str) -> ReviewDraft:
     tokens = list(_TOKEN.finditer(text))
     # The name takes at least the first word, so the sign is looked for from the second one.
     signs = read_words([tok.group() for tok in tokens[1:]])
+    explicit = next((i for i, tok in enumerate(tokens[1:], 1) if _explicit(tok.group())), None)
+    if explicit is not None:
+        # "Дом Хороших Окон - долго": a capitalised word before the sign is part of the name.
+        signs = [
+            s
+            for s in signs
+            if not (s.start + 1 < explicit and tokens[s.start + 1].group()[:1].isupper())
+        ]
     words_at = signs[0].start + 1 if signs else len(tokens)
     for index, token in enumerate(tokens[1:words_at], start=1):
         sign = _sign_of(token.group())
@@ -109,6 +117,12 @@ def parse_review(text: str) -> ReviewDraft:
     if tokens and len(tokens[-1].group()) > 1 and tokens[-1].group()[-1] in "+-":
         return ReviewDraft(text[:-1].strip(_EDGE), tokens[-1].group()[-1] == "+", "")
     return ReviewDraft(text.strip(_EDGE), None, "")
+
+
+def _explicit(token: str) -> bool:
+    """A symbol ("+", "👎", "+спасибо") or a label word ("минус") that says the sign outright."""
+    word = token.strip(_EDGE).casefold().replace("ё", "е")
+    return _sign_of(token) is not None or _GLUED.match(token) is not None or word in _LABELS
 
 
 def _name(text: str, tokens: list[re.Match[str]], sign_index: int) -> str:

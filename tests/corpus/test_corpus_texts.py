@@ -29,7 +29,7 @@ from storage.models import Manager
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 6)
 MSK = "Europe/Moscow"
-BASE = ("Гамма", "Gamma", "Северная звезда", "Ромашка")
+BASE = ("Гамма", "Gamma", "Северная звезда", "Ромашка", "Дом Хороших Окон")
 
 Reading = tuple[str, ...]
 REVIEWS: list[tuple[str, Reading] | object] = [
@@ -71,6 +71,22 @@ REVIEWS: list[tuple[str, Reading] | object] = [
     ("Gamma + not the fastest but fine", ("review", "Gamma", "+")),
     ("Gamma negative thanks anyway", ("review", "Gamma", "-")),
     ("Гамма отлично — курьер вежливый", ("review", "Гамма", "+")),
+    ("Дом Хороших Окон - долго", ("review", "Дом Хороших Окон", "-")),
+    ("Дом Хороших Окон 👍 спасибо", ("review", "Дом Хороших Окон", "+")),
+    pytest.param(
+        "Дом Хороших Окон не отлично",
+        ("review", "Дом Хороших Окон", "-"),
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="a sign word inside the client's name with no +/- after it: the name is cut "
+            "at «Хороших»; the parser does not see the base",
+        ),
+    ),
+    ("Ромашка: не отлично", ("review", "Ромашка", "-")),
+    ("ромашка не вежливый курьер", ("review", "Ромашка", "-")),
+    ("Ромашка ужасно долго", ("review", "Ромашка", "-")),
+    ("Romashka terrible service", ("review", "Ромашка", "-")),
+    ("Ромашка благодарят за оперативность", ("review", "Ромашка", "+")),
     # --- reviews: words disagree, ask --------------------------------------------------------
     ("Гамма отлично, но курьер хамил", ("review", "Гамма", "?")),
     ("Гамма спасибо, но долго ждали", ("review", "Гамма", "?")),
