@@ -182,3 +182,16 @@ async def test_a_british_users_birthday_stays_day_first(
     client = await _english_user(dispatcher, bot, "London")
     reply = client.texts(await client.send("/contact Acme: John Smith, buyer, 12/03/1980"))[-1]
     assert "March 12, 1980" in reply or "12 March 1980" in reply, reply
+
+
+async def test_today_with_a_morning_hour_already_past(
+    client: BotClient, session_pool: Pool, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 11, 28, 7, 0, tzinfo=UTC))  # 10:00 Moscow
+    await _create(client, "Омега")
+    await client.send("/call Омега сегодня в 8 звонил, обсудили цены")
+    reply = client.texts(await client.send("/call Омега обсудили цены, перезвонить сегодня в 8"))
+    assert "сегодня, 20:00" in reply[-1], reply
+    backdated, step = await _all(session_pool, Interaction)
+    assert backdated.occurred_at == datetime(2026, 11, 28, 5, 0, tzinfo=UTC)  # 08:00 Moscow
+    assert step.next_step_due_at == datetime(2026, 11, 28, 17, 0, tzinfo=UTC)  # 20:00 Moscow
