@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, datetime
 
-from aiogram.methods import SendDocument
+from aiogram.methods import SendDocument, SendMessage
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.notifier import TelegramSender
+from bot.scheduler import tick
+from bot.services.clock import FrozenClock
+from bot.services.delivery_limits import RateLimiter
 from tests.support.bot_client import BotClient
+from tests.support.mocked_bot import MockedBot
 from tests.support.spreadsheets import csv_bytes
 
 
@@ -64,3 +71,21 @@ async def test_export_writes_the_email_touch_in_russian(client: BotClient) -> No
     assert "письмо" in touches
     assert ",email," not in touches
     assert ";email;" not in touches
+
+
+async def test_a_follow_up_ping_names_the_client_without_a_case(
+    client: BotClient,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    await _create(client, "Ромашка")
+    await client.send("/call Ромашка обсудили, отправить КП сегодня в 15:00")
+    clock.set(datetime(2026, 11, 28, 12, 1, tzinfo=UTC))  # 15:01 in Moscow
+    start = len(bot.session.requests)
+    limiter = RateLimiter(global_per_second=1000, per_chat_interval=0.001)
+    sender = TelegramSender(bot, limiter, clock)
+    await tick(session_pool, sender, clock)
+    texts = [r.text for r in bot.session.requests[start:] if isinstance(r, SendMessage)]
+    assert any("➡️ Обещание · <b>Ромашка</b>: " in t for t in texts), texts
+    assert not any("Обещали" in t for t in texts)
