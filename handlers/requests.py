@@ -27,7 +27,7 @@ from bot.services.requests import RequestNotFound, TooLateToDelete
 from handlers import client_views
 from handlers import request_views as views
 from handlers.callbacks import ClientCb, RequestCb
-from handlers.drafts import pick_handler
+from handlers.drafts import forget, pick_handler, prompt_of, recall, remember
 from handlers.replies import edit_or_send
 from storage.models import Manager
 
@@ -79,13 +79,14 @@ async def ask_client(
 ) -> None:
     """Not sure which client: the text waits; buttons pick a match or create the client."""
     what = str(data["what"])
-    await state.update_data({DRAFT: {**data, "name": query[:200]}})
     markup = client_views.lookup_kb(t, matches, offer_create=False, action="rqc")
     markup.inline_keyboard.append(
         [Button(text=t("lookup-btn-create"), callback_data=RequestCb(a="new").pack())]
     )
     key = f"{what}-which-client" if matches else f"{what}-client-not-found"
-    await message.answer(t(key, query=query[:100]), reply_markup=markup)
+    sent = await message.answer(t(key, query=query[:100]), reply_markup=markup)
+    # The prompt owns its draft: a newer prompt must not replace what this one will save.
+    await remember(state, sent.message_id, {DRAFT: {**data, "name": query[:200]}})
 
 
 async def on_request(
@@ -212,7 +213,8 @@ async def _create_and_save(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    data = (await state.get_data()).get(DRAFT)
+    prompt = prompt_of(query)
+    data = ((await recall(state, prompt)) or {}).get(DRAFT)
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         await query.answer(t("callback-outdated"), show_alert=True)
         return
@@ -224,6 +226,7 @@ async def _create_and_save(
     except ClientProblem as exc:
         await query.answer(t(exc.key), show_alert=True)
         return
+    await forget(state, prompt)
     await query.answer(t("client-created-toast"))
     await save_draft(bot, query.from_user.id, t, session, manager, state, clock, client.id, data)
 

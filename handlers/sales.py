@@ -26,6 +26,7 @@ from bot.services.dates import DateProblem, parse_when
 from bot.services.sales import ClientArchived, NewSale, Recorded, SaleNotFound, SaleProblem
 from handlers import sale_views as views
 from handlers.callbacks import SaleCb
+from handlers.drafts import forget, recall, remember
 from handlers.replies import edit_or_send
 from storage.enums import PeriodKind
 from storage.models import Manager
@@ -83,13 +84,13 @@ async def _ask_restore(
     bot: Bot, chat_id: int, t: Translator, manager: Manager, state: FSMContext,
     client_id: int, name: str, draft: dict[str, Any],
 ) -> None:  # fmt: skip
-    await state.update_data({DRAFT: draft})
     amount = views.money(manager, int(draft["amount"]))
-    await bot.send_message(
+    sent = await bot.send_message(
         chat_id,
         t("sale-archived", name=name, amount=amount),
         reply_markup=views.restore_kb(t, client_id),
     )
+    await remember(state, sent.message_id, {DRAFT: draft})
 
 
 async def _save(
@@ -149,19 +150,17 @@ async def on_sale(
             bot, message.chat.id, t, session, manager, state, clock, understood.client.id, draft
         )
         return
-    await state.update_data({DRAFT: draft})
     amount = views.money(manager, understood.sale.amount_minor)
     query = understood.query[:100]
     if understood.lookup.kind == "ambiguous":
         markup = views.draft_clients_kb(t, understood.lookup.matches, offer_create=True)
-        await message.answer(
-            t("sale-which-client", query=query, amount=amount), reply_markup=markup
-        )
-        return
-    markup = views.draft_clients_kb(t, [], offer_create=True)
-    await message.answer(
-        t("sale-client-not-found", query=query, amount=amount), reply_markup=markup
-    )
+        text = t("sale-which-client", query=query, amount=amount)
+    else:
+        markup = views.draft_clients_kb(t, [], offer_create=True)
+        text = t("sale-client-not-found", query=query, amount=amount)
+    sent = await message.answer(text, reply_markup=markup)
+    # The prompt owns its draft: a newer prompt must not replace what this one will save.
+    await remember(state, sent.message_id, {DRAFT: draft})
 
 
 async def _on_draft_action(
@@ -176,12 +175,12 @@ async def _on_draft_action(
 ) -> None:
     chat_id = query.from_user.id
     message_id = query.message.message_id if query.message is not None else None
-    draft = (await state.get_data()).get(DRAFT)
+    draft = ((await recall(state, message_id)) or {}).get(DRAFT)
     if not isinstance(draft, dict):
         await query.answer(t("sale-draft-gone"), show_alert=True)
         return
     if cb.a == "cancel":
-        await state.update_data({DRAFT: None})
+        await forget(state, message_id)
         await query.answer()
         await edit_or_send(bot, chat_id, message_id, t("sale-cancelled"))
         return
@@ -190,7 +189,7 @@ async def _on_draft_action(
             found = await sale_service.create_client_and_record(
                 session, manager, str(draft["query"]), _from_draft(draft), clock.now()
             )
-            await state.update_data({DRAFT: None})
+            await forget(state, message_id)
             await query.answer(t("client-created-toast"))
             await show_sale(bot, chat_id, t, session, manager, found, clock, message_id)
             return
@@ -198,6 +197,7 @@ async def _on_draft_action(
             bot, chat_id, t, session, manager, state, clock, cb.id, draft,
             restore=cb.a == "rst", message_id=message_id,
         )  # fmt: skip
+        await forget(state, message_id)  # answered (a restore question has a draft of its own)
         await query.answer()
     except ClientNotFound:
         await query.answer(t("client-not-found"), show_alert=True)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.enums import Channel
-from storage.models import Client, Contact, Interaction, Note
+from storage.models import Client, ClientRequest, Contact, Interaction, Note, Sale
 from tests.support.bot_client import BotClient
 
 Pool = async_sessionmaker[AsyncSession]
@@ -124,3 +124,34 @@ async def test_only_the_last_ten_prompts_are_kept(client: BotClient, session_poo
     assert any("устарел" in t for t in texts), texts
     await client.click("➕", message_id=prompts[1])
     assert [n for n, _, _ in await _touches(session_pool)] == ["Клиент1"]
+
+
+async def test_sale_and_request_prompts_keep_their_own_drafts(
+    client: BotClient, session_pool: Pool
+) -> None:
+    await client.send("/sale Юпитер 10к")
+    jupiter = _last_id(client)
+    await client.send("/request Сатурн не пришла доставка")
+    saturn = _last_id(client)
+    await client.send("/sale Марс 20к")
+    mars = _last_id(client)
+    await client.click("➕", message_id=jupiter)
+    await client.click("➕", message_id=saturn)
+    await client.click("➕", message_id=mars)
+    async with session_pool() as session:
+        sales = (
+            await session.execute(
+                select(Client.name, Sale.amount_minor)
+                .join(Client, Client.id == Sale.client_id)
+                .order_by(Sale.id)
+            )
+        ).all()
+        requests = (
+            await session.execute(
+                select(Client.name, ClientRequest.text).join(
+                    Client, Client.id == ClientRequest.client_id
+                )
+            )
+        ).all()
+    assert [tuple(r) for r in sales] == [("Юпитер", 1_000_000), ("Марс", 2_000_000)]
+    assert [tuple(r) for r in requests] == [("Сатурн", "не пришла доставка")]

@@ -317,9 +317,10 @@ async def test_someone_elses_sale_cannot_be_touched(
         assert any("не найдена" in t for t in texts), (data, texts)
     # A forged pick of someone else's client for one's own waiting sale.
     await other.send("/sale Незнакомец 1000")
-    texts = other.texts(await other.press(f"sl:pick:{sale.client_id}:"))
+    prompt = max(other.messages)  # forged taps under the real prompt, where its draft waits
+    texts = other.texts(await other.press(f"sl:pick:{sale.client_id}:", message_id=prompt))
     assert any("не найден" in t for t in texts), texts
-    texts = other.texts(await other.press(f"sl:rst:{sale.client_id}:"))
+    texts = other.texts(await other.press(f"sl:rst:{sale.client_id}:", message_id=prompt))
     assert any("не найден" in t for t in texts), texts
     [still] = await _sales(session_pool)
     assert (still.id, still.amount_minor, still.sold_at, still.client_id) == (
