@@ -14,20 +14,18 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from fractions import Fraction
 from math import ceil
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
-from babel.numbers import format_compact_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import workers
 from bot.i18n import Translator
 from bot.services.chart_data import ChartData, chart_data
 from bot.services.kpi.text import period_label
-from bot.services.money import SYMBOLS, format_percent
+from bot.services.money import format_money_compact, format_percent
 from bot.services.periods import Period
 from storage.enums import PeriodKind
 from storage.models import Manager
@@ -101,10 +99,8 @@ def chart_labels(data: ChartData, t: Translator) -> ChartLabels:
 
 
 def compact_money(minor: int, currency: str, lang: str) -> str:
-    """1,2 млн ₽ / ₽1.2M: Babel's compact number with our symbol (Babel's English says RUB)."""
-    number = format_compact_decimal(Decimal(minor) / 100, locale=lang, fraction_digits=1)
-    symbol = SYMBOLS.get(currency, currency)
-    return f"{number}\u00a0{symbol}" if lang == "ru" else f"{symbol}{number}"
+    """1,2 млн ₽ / ₽1.2M: the money format of every reply, shortened (bot.services.money)."""
+    return format_money_compact(minor, currency, lang)
 
 
 def render_png(data: ChartData, labels: ChartLabels) -> bytes:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from babel.numbers import format_decimal, get_currency_symbol
+from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
 from babel.numbers import format_percent as babel_percent
 
 SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€", "KZT": "₸", "BYN": "Br", "GBP": "£", "CNY": "¥"}
@@ -33,6 +33,16 @@ def format_money(minor: int | Fraction, currency: str, lang: str) -> str:
     pattern = "#,##0" if major == major.to_integral_value() else "#,##0.00"
     number = format_decimal(major, format=pattern, locale=lang)
     symbol = SYMBOLS.get(currency) or get_currency_symbol(currency, locale=lang)
+    return _place(number, symbol, lang)
+
+
+def format_money_compact(minor: int, currency: str, lang: str) -> str:
+    """1,2 млн ₽ / ₽1.2M for chart axes and titles: the same symbol and placement, shortened."""
+    number = format_compact_decimal(Decimal(minor) / 100, locale=lang, fraction_digits=1)
+    return _place(number, SYMBOLS.get(currency, currency), lang)
+
+
+def _place(number: str, symbol: str, lang: str) -> str:
     if lang == "ru":
         return f"{number}\u00a0{symbol}"
     sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot.i18n import Translator
-from bot.services.money import format_money, format_percent
+from bot.services.money import format_money, format_money_compact, format_percent
 from bot.services.plans import attainment
 
 NB = "\u00a0"
@@ -69,6 +69,21 @@ MONEY = [
 @pytest.mark.parametrize(("minor", "currency", "lang", "expected"), MONEY)
 def test_money(minor: int | Fraction, currency: str, lang: str, expected: str) -> None:
     _check(format_money(minor, currency, lang), expected)
+
+
+# Chart axes and titles: the same symbol and placement, shortened.
+COMPACT = [
+    (120_000_000, "RUB", "ru", f"1,2{NB}млн{NB}₽"),
+    (120_000_000, "RUB", "en", "₽1.2M"),
+    (20_000_000, "RUB", "ru", f"200{NB}тыс.{NB}₽"),
+    (20_000_000, "USD", "en", "$200K"),
+    (-120_000_000, "RUB", "en", "-₽1.2M"),
+]
+
+
+@pytest.mark.parametrize(("minor", "currency", "lang", "expected"), COMPACT)
+def test_money_compact(minor: int, currency: str, lang: str, expected: str) -> None:
+    _check(format_money_compact(minor, currency, lang), expected)
 
 
 # --- percents: (sold, plan, language) → text; the attainment of a plan -------------------------
