@@ -169,8 +169,13 @@ def _fold_word(word: str) -> str:
     return word.strip(" ,.;:()«»\"'").casefold().replace("ё", "е")
 
 
+# A legal form after a person's name ("Николай Петрович ИП") says what they are, not who.
+_ROLE_WORDS = frozenset(_split("ип ооо зао оао пао ао llc ltd"))
+
+
 def _is_role_word(word: str) -> bool:
-    return _fold_word(word).startswith(_ROLE_STEMS)
+    folded = _fold_word(word)
+    return folded in _ROLE_WORDS or folded.startswith(_ROLE_STEMS)
 
 
 def _value_at(words: list[str], at: int, today: date) -> tuple[int, _Kind, object]:

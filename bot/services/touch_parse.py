@@ -317,7 +317,8 @@ def _kind_hits(text: str) -> list[_KindHit]:
 _TOPIC_BEFORE = re.compile(
     r"(?<!\w)(?:о|об|обо|про|насчет|по\s+поводу|about|re|назначил\w*|назначен\w*|"
     r"запланировал\w*|перенес\w*|перенесл\w*|отменил\w*|отменен\w*|организовал\w*|"
-    r"договорил\w*\s+(?:о|об|на)|следующ\w*|нов\w*|еще\s+одн\w*|"
+    r"договорил\w*\s+(?:о|об|на)|следующ\w*|нов\w*|еще\s+одн\w*|обсудил\w*|обсуждал\w*|"
+    r"просил\w*|попросил\w*|предложил\w*|хотят|хочет|discussed|asked\s+for|want|wants|"
     r"scheduled|arranged|booked|planned|postponed|rescheduled|cancell?ed|moved|set\s+up|"
     r"next|new|another)"
     r"(?:\s+(?:a|an|the|нам|им|ему|ей|с\s+ними|очередн\w*|личн\w*))?\s+$"

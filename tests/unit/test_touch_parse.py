@@ -85,7 +85,7 @@ PHRASINGS: list[T] = [
         POS,
         None,
         "созвониться",
-        "2026-11-28",
+        "2026-11-30",  # Saturday, a relative date-only step: Monday (issue 15 #14)
     ),
     T("встреча прошла хорошо +", MEETING, "прошла хорошо", POS),
     T("встеча прошла хорошо", MEETING, "прошла хорошо"),
@@ -223,7 +223,7 @@ PHRASINGS: list[T] = [
         None,
         "spoke with Anna, they need samples",
         step="send samples",
-        due="2026-11-28",
+        due="2026-11-30",  # Saturday: Monday, as above
     ),
     T("tomorrow at 3pm call back", step="call back", due="2026-11-28 15:00"),
     T("follow up in 2 weeks", step="follow up", due="2026-12-11"),
