@@ -22,6 +22,7 @@ from bot.services.money import format_percent
 from bot.services.plans import PlanChange, PlanProblem, PlanRequest
 from handlers import sale_views as views
 from handlers.callbacks import PlanCb
+from handlers.drafts import forget, prompt_of, recall, remember
 from handlers.sales import amount_error_text
 from storage.enums import PeriodKind, Tier
 from storage.models import Manager
@@ -117,12 +118,12 @@ async def on_plan(
         return
     draft: dict[str, Any] = asdict(request)
     draft["kind"] = request.kind.value
-    await state.update_data({DRAFT: draft})
     amount = views.money(manager, request.amount_minor)
-    await message.answer(
+    sent = await message.answer(
         t("plan-which-client", query=query, amount=amount),
         reply_markup=views.plan_clients_kb(found.matches),
     )
+    await remember(state, sent.message_id, {DRAFT: draft})  # the prompt owns its draft
 
 
 async def on_plan_action(
@@ -144,13 +145,14 @@ async def on_plan_action(
             await query.answer(t("plan-key-done"), show_alert=False)
             return
         if callback_data.a == "pick":
-            data = (await state.get_data()).get(DRAFT)
+            prompt = prompt_of(query)
+            data = ((await recall(state, prompt)) or {}).get(DRAFT)
             if not isinstance(data, dict):
                 await query.answer(t("plan-draft-gone"), show_alert=True)
                 return
             await client_service.get(session, manager, callback_data.id)  # ownership first
             request = PlanRequest(**{**data, "kind": PeriodKind(str(data["kind"]))})
-            await state.update_data({DRAFT: None})
+            await forget(state, prompt)
             await query.answer()
             await _apply(bot, chat_id, t, session, manager, clock, request, callback_data.id)
             return

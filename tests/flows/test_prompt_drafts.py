@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.enums import Channel
-from storage.models import Client, ClientRequest, Contact, Interaction, Note, Sale
+from storage.models import Client, ClientRequest, Contact, Interaction, Note, Plan, Sale
 from tests.support.bot_client import BotClient
 
 Pool = async_sessionmaker[AsyncSession]
@@ -155,3 +155,21 @@ async def test_sale_and_request_prompts_keep_their_own_drafts(
         ).all()
     assert [tuple(r) for r in sales] == [("Юпитер", 1_000_000), ("Марс", 2_000_000)]
     assert [tuple(r) for r in requests] == [("Сатурн", "не пришла доставка")]
+
+
+async def test_two_plan_prompts_each_set_their_own_amount(
+    client: BotClient, session_pool: Pool
+) -> None:
+    for name in ("Альфа Плюс", "Альфа Минус", "Бета Плюс", "Бета Минус"):
+        await _create(client, name)
+    await client.send("/plan альфа 1 млн")
+    alpha = _last_id(client)
+    await client.send("/plan бета 2 млн")
+    await client.click("Альфа Плюс", message_id=alpha)
+    async with session_pool() as session:
+        rows = (
+            await session.execute(
+                select(Client.name, Plan.amount_minor).join(Client, Client.id == Plan.client_id)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("Альфа Плюс", 100_000_000)]

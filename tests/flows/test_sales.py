@@ -461,7 +461,8 @@ async def test_per_client_plan_with_an_ambiguous_name_and_a_forged_pick(
     await _create(other, "Альфа Один")
     await _create(other, "Альфа Два")
     await other.send("/plan альфа 5 млн")
-    texts = other.texts(await other.press(f"pl:pick:{строй.id}"))
+    prompt = max(other.messages)  # a forged tap under the real prompt, where its draft waits
+    texts = other.texts(await other.press(f"pl:pick:{строй.id}", message_id=prompt))
     assert any("не найден" in t for t in texts), texts
     texts = other.texts(await other.press(f"pl:key:{строй.id}"))
     assert any("не найден" in t for t in texts), texts
