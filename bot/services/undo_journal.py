@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Connection, delete, event, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -33,6 +33,7 @@ from storage.models import (
 )
 
 SILENT = "undo_journal_silent"
+KEEP = 100  # entries kept per manager; ten minutes of work rarely comes near
 
 NEW_KINDS: dict[type, str] = {
     Interaction: "touch",
@@ -172,6 +173,24 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
             add("plan_removed", obj.manager_id, None, obj.client_id, utcnow(), values)
     if rows:
         conn.execute(insert(UndoEntry), rows)
+        for manager_id in {row["manager_id"] for row in rows}:
+            _prune(conn, manager_id)
+
+
+def _prune(conn: Connection, manager_id: int) -> None:
+    """Keeps the newest KEEP entries of a manager: by count, not by time, since an entry's
+    stamp comes from the action's clock and a count cannot be fooled by a clock."""
+    cutoff = conn.scalar(
+        select(UndoEntry.id)
+        .where(UndoEntry.manager_id == manager_id)
+        .order_by(UndoEntry.id.desc())
+        .offset(KEEP)
+        .limit(1)
+    )
+    if cutoff is not None:
+        conn.execute(
+            delete(UndoEntry).where(UndoEntry.manager_id == manager_id, UndoEntry.id <= cutoff)
+        )
 
 
 event.listen(Session, "after_flush", _after_flush)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services import undo_journal
 from bot.services.clock import FrozenClock
 from handlers.callbacks import ClientCb, ContactCb
 from storage.enums import Tier
@@ -24,6 +26,7 @@ from storage.models import (
     Plan,
     Review,
     Sale,
+    UndoEntry,
 )
 from tests.support.bot_client import BotClient
 from tests.support.spreadsheets import csv_bytes
@@ -251,3 +254,16 @@ async def test_english_reply_names_the_client(
         await session.commit()
     reply = await _undo(client)
     assert "↩️ Undid a touch · client <b>Нептун</b>\n💬 обсудили" in reply, reply
+
+
+async def test_the_journal_keeps_only_the_newest_entries(
+    client: BotClient, session_pool: Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(undo_journal, "KEEP", 3)
+    await _create(client, "Нептун")
+    for i in range(5):
+        await client.send(f"/call Нептун: обсудили поставку {i}")
+    async with session_pool() as session:
+        kept = list(await session.scalars(select(UndoEntry.kind).order_by(UndoEntry.id)))
+    assert kept == ["touch"] * 3
+    assert "обсудили поставку 4" in await _undo(client)
