@@ -89,3 +89,13 @@ async def test_a_follow_up_ping_names_the_client_without_a_case(
     texts = [r.text for r in bot.session.requests[start:] if isinstance(r, SendMessage)]
     assert any("➡️ Обещание · <b>Ромашка</b>: " in t for t in texts), texts
     assert not any("Обещали" in t for t in texts)
+
+
+async def test_tap_logging_prompts_name_the_client_without_a_case(client: BotClient) -> None:
+    await _create(client, "Технопром")
+    await client.send("/log")
+    kind = client.texts(await client.click("Технопром"))
+    assert any("Какое касание? Клиент <b>Технопром</b>" in t for t in kind), kind
+    outcome = client.texts(await client.click("🚗 визит"))
+    assert any("визит · <b>Технопром</b> — чем закончилось?" in t for t in outcome), outcome
+    assert not any("с <b>Технопром</b>" in t for t in kind + outcome)
