@@ -171,9 +171,9 @@ COUNTS = (0, 1, 2, 5, 11, 21, 22, 25)
 # Russian: 1, 21 → one; 2, 22 → few; 0, 5, 11, 25 → many. English: 1 → one, else other.
 RU_FORM = {0: 2, 1: 0, 2: 1, 5: 2, 11: 2, 21: 0, 22: 1, 25: 2}
 EN_FORM = {n: 0 if n == 1 else 1 for n in COUNTS}
-_IMPORT = {"rows": 3, "clients": 3, "contacts": 3, "errors": 3}
-_SALES = {"sum": "1 ₽", "count": 3, "buyers": 3}
-PLURALS = [
+_IMPORT: dict[str, Any] = {"rows": 3, "clients": 3, "contacts": 3, "errors": 3}
+_SALES: dict[str, Any] = {"sum": "1 ₽", "count": 3, "buyers": 3}
+PLURALS: list[tuple[str, str, str, dict[str, Any], str, tuple[str, ...]]] = [
     ("ru", "import-preview-title", "rows", _IMPORT, "{n} {w}:", ("строка", "строки", "строк")),
     ("ru", "import-preview-title", "clients", _IMPORT, "{n} {w} и",
      ("клиент", "клиента", "клиентов")),
