@@ -84,6 +84,4 @@ plan-client-archived = <b>{ $name }</b> is archived — no plan for it. Restore 
 plan-which-client = No exact match for “{ $query }”. Whose plan is { $amount }?
 plan-client-not-found = There is no client “{ $query }”. Check the name: /client { $query }
 plan-draft-gone = That plan is already saved or outdated. Again: /plan
-plan-period-month = { $month }
-plan-period-quarter = Q{ $quarter } { $year }
 plan-period-year = { $year }

@@ -84,6 +84,4 @@ plan-client-archived = Клиент <b>{ $name }</b> в архиве — пла�
 plan-which-client = Точного совпадения с «{ $query }» нет. Для кого план { $amount }?
 plan-client-not-found = Клиента «{ $query }» нет. Проверьте название: /client { $query }
 plan-draft-gone = Этот план уже сохранён или устарел. Снова: /plan
-plan-period-month = { $month }
-plan-period-quarter = { $quarter } квартал { $year }
 plan-period-year = { $year } год
