@@ -267,3 +267,15 @@ async def test_the_journal_keeps_only_the_newest_entries(
         kept = list(await session.scalars(select(UndoEntry.kind).order_by(UndoEntry.id)))
     assert kept == ["touch"] * 3
     assert "обсудили поставку 4" in await _undo(client)
+
+
+async def test_archiving_is_a_card_edit_too(client: BotClient, session_pool: Pool) -> None:
+    await _create(client, "Нептун")
+    нептун = await _client(session_pool, "Нептун")
+    await client.press(ClientCb(a="archive", id=нептун.id).pack())
+    assert (await _client(session_pool, "Нептун")).archived_at is not None
+    reply = await _undo(client)
+    assert "клиент <b>Нептун</b>: архив" in reply, reply
+    back = await _client(session_pool, "Нептун")
+    assert back.archived_at is None
+    assert back.next_checkin_at is not None  # the check-in schedule is back too
