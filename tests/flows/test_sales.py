@@ -366,7 +366,8 @@ async def test_plan_set_replace_and_show(
     await client.send("/sale Ромашка 700 000")
     texts = client.texts(await client.send("/sale Ромашка 350к"))
     # 1 050 000 of 3 500 000 = 30%.
-    assert any(rub("Ноябрь 2026: 1 050 000 ₽ из 3 500 000 ₽ — 30") + f"{NB}%" in t for t in texts), texts
+    said = rub("Ноябрь 2026: 1 050 000 ₽ из 3 500 000 ₽ — 30") + f"{NB}%"
+    assert any(said in t for t in texts), texts
     shown = client.texts(await client.send("/plan"))[-1]
     assert rub(f"Ноябрь 2026: <b>3 500 000 ₽</b> · продано 1 050 000 ₽ (30{NB}%)") in shown
     # 1 050 000 of 9 000 000 = 11.67% → 11 (whole percent, truncated: bot.services.money).
