@@ -17,7 +17,7 @@ from bot.middlewares import InFlight
 from bot.notifier import TelegramSender
 from bot.polling import OrderedPoller
 from bot.scheduler import create_scheduler
-from bot.services import periods
+from bot.services import morph, periods
 from bot.services.clock import SystemClock
 from bot.services.delivery_limits import RateLimiter
 from bot.services.timezones import warm_up
@@ -45,6 +45,7 @@ async def run_bot(settings: Settings, *, started: float) -> None:
     session_pool = create_session_pool(engine)
     warm_up()
     periods.warm_up()
+    morph.warm_up()
     clock = SystemClock()
     in_flight = InFlight()
     bot = create_bot(settings)
