@@ -260,6 +260,7 @@ async def test_the_journal_keeps_only_the_newest_entries(
     client: BotClient, session_pool: Pool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(undo_journal, "KEEP", 3)
+    monkeypatch.setattr(undo_journal, "PRUNE_EVERY", 1)
     await _create(client, "Нептун")
     for i in range(5):
         await client.send(f"/call Нептун: обсудили поставку {i}")
