@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -43,10 +44,11 @@ async def show_touch(
     touch_id: int,
     clock: Clock,
     message_id: int | None = None,
+    moved_from: date | None = None,
 ) -> None:
     touch = await touch_service.get(session, manager, touch_id)
     client = await client_service.get(session, manager, touch.client_id)
-    text = touch_views.touch_text(t, touch, client, manager, clock.now())
+    text = touch_views.touch_text(t, touch, client, manager, clock.now(), moved_from=moved_from)
     await edit_or_send(bot, chat_id, message_id, text, touch_views.touch_kb(t, touch))
 
 
@@ -74,7 +76,9 @@ async def save_draft(
     )
     new = quicklog.to_new_touch(draft, Channel(str(data["kind"])))
     saved = await touch_service.record(session, manager, client_id, new, clock.now())
-    text = touch_views.touch_text(t, saved.touch, saved.client, manager, clock.now())
+    text = touch_views.touch_text(
+        t, saved.touch, saved.client, manager, clock.now(), moved_from=draft.due_moved_from
+    )
     await bot.send_message(chat_id, text, reply_markup=touch_views.touch_kb(t, saved.touch))
     for problem in draft.problems:
         # Some problems have nothing to say (an empty text is fine after a pick): Telegram
@@ -205,7 +209,9 @@ async def on_touch_action(
             await touch_service.set_due(session, manager, touch_id, due, False)
             await state.set_state(None)
             await query.answer(t("saved-toast"))
-            await show_touch(bot, chat_id, t, session, manager, touch_id, clock, message_id)
+            days = touch_service.QUICK_DUE_DAYS.get(callback_data.v)
+            asked = touch_views.quick_asked(days, manager, now)
+            await show_touch(bot, chat_id, t, session, manager, touch_id, clock, message_id, asked)
         elif action == "client":
             await touch_service.get(session, manager, touch_id)
             await query.answer()

@@ -20,6 +20,7 @@ from bot.services import notes as note_service
 from bot.services.clients import ClientNotFound, ClientRef
 from bot.services.clock import Clock
 from bot.services.contacts import ContactNotFound
+from bot.services.date_order import month_first
 from bot.services.note_parse import parse_note, split_target
 from bot.services.notes import NewNote, NoteNotFound
 from handlers import client_views as views
@@ -50,7 +51,8 @@ async def save_note(
     data: dict[str, Any],
 ) -> None:
     now = clock.now()
-    draft = parse_note(str(data["rest"]), now, manager.timezone)
+    order = month_first(manager.language, manager.timezone)  # a US user's "12/15"
+    draft = parse_note(str(data["rest"]), now, manager.timezone, month_first=order)
     if "empty" in draft.problems:  # a lone 🔒 or #tag: an empty note helps nobody later
         await bot.send_message(chat_id, t("note-problem-empty"))
         return

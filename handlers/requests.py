@@ -23,6 +23,7 @@ from bot.services import requests as request_service
 from bot.services import reviews as review_service
 from bot.services.clients import ClientNotFound, ClientProblem, ClientRef
 from bot.services.clock import Clock
+from bot.services.date_order import month_first
 from bot.services.requests import RequestNotFound, TooLateToDelete
 from handlers import client_views
 from handlers import request_views as views
@@ -57,7 +58,10 @@ async def save_draft(
             chat_id, views.review_text(t, review), reply_markup=views.review_kb(t, review)
         )
         return
-    parsed = request_service.split_opened_at(str(data["text"]), now, manager.timezone)
+    order = month_first(manager.language, manager.timezone)  # a US user's "12/15"
+    parsed = request_service.split_opened_at(
+        str(data["text"]), now, manager.timezone, month_first=order
+    )
     request = await request_service.open_request(
         session, manager, client_id, parsed.text, now, parsed.opened_at
     )
@@ -107,7 +111,10 @@ async def on_request(
     if not found.query:
         await message.answer(t("request-usage"))
         return
-    text = request_service.split_opened_at(found.rest, clock.now(), manager.timezone).text
+    order = month_first(manager.language, manager.timezone)
+    text = request_service.split_opened_at(
+        found.rest, clock.now(), manager.timezone, month_first=order
+    ).text
     if not text:
         await message.answer(t("request-need-text", client=found.query[:100]))
         return

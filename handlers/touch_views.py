@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -50,9 +50,38 @@ def when_label(
     return day
 
 
+def moved_note(t: Translator, asked: date | None, due: datetime | None, manager: Manager) -> str:
+    """" (Sunday → Monday)": a relative step that fell on a weekend was moved (issue 15)."""
+    if asked is None or due is None:
+        return ""
+    got = due.astimezone(ZoneInfo(manager.timezone)).date()
+    if got == asked:
+        return ""
+    # "cccc": standalone weekday names ("воскресенье", not a form inflected for a full date).
+    return " " + t(
+        "touch-due-moved",
+        asked=format_date(asked, "cccc", locale=manager.language),
+        due=format_date(got, "cccc", locale=manager.language),
+    )
+
+
+def quick_asked(days: int | None, manager: Manager, now: datetime) -> date | None:
+    """The day a quick next-step button asked for, before a weekend moved it."""
+    if days is None:
+        return None
+    return now.astimezone(ZoneInfo(manager.timezone)).date() + timedelta(days=days)
+
+
 def touch_text(
-    t: Translator, touch: Interaction, client: Client, manager: Manager, now: datetime
+    t: Translator,
+    touch: Interaction,
+    client: Client,
+    manager: Manager,
+    now: datetime,
+    *,
+    moved_from: date | None = None,
 ) -> str:
+    """``moved_from``: the weekend day the step asked for, when it was moved to Monday."""
     lines = [
         t(
             "touch-saved",
@@ -79,7 +108,8 @@ def touch_text(
             due = when_label(
                 t, touch.next_step_due_at, manager, now, with_time=touch.next_step_has_time
             ) + held_suffix(t, manager, touch.next_step_due_at, touch.next_step_has_time, now)
-            lines.append(t("touch-next-step", step=touch.next_step[:500], due=due))
+            moved = moved_note(t, moved_from, touch.next_step_due_at, manager)
+            lines.append(t("touch-next-step", step=touch.next_step[:500], due=due) + moved)
         else:
             lines.append(t("touch-next-step-undated", step=touch.next_step[:500]))
     if client.next_checkin_at is not None:

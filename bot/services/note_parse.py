@@ -102,12 +102,14 @@ def _sentence_end(text: str, start: int) -> int:
     return end.start() if end else len(text)
 
 
-def _reminder(text: str, now: datetime, tz: str, hidden: list[tuple[int, int]]) -> _Reminder | None:
+def _reminder(
+    text: str, now: datetime, tz: str, hidden: list[tuple[int, int]], month_first: bool
+) -> _Reminder | None:
     """The reminder clause; ``hidden`` spans (privacy markers) stay out of its text."""
     keyword = _REMIND.search(fold(text))
     if keyword is None:
         return None
-    dates = find_all_when(text, now, tz, future=True)
+    dates = find_all_when(text, now, tz, future=True, month_first=month_first)
     reach = keyword.end() + _DATE_REACH
     after = next((w for w in dates if keyword.end() <= w.start <= reach), None)
     before = next((w for w in dates if 0 <= keyword.start() - w.end <= _DATE_REACH), None)
@@ -131,13 +133,16 @@ def _is_past(when: When, now: datetime, tz: str) -> bool:
     return local_day(when, tz) < now.astimezone(ZoneInfo(tz)).date()
 
 
-def parse_note(text: str, now: datetime, tz: str) -> NoteDraft:
-    """Reads the part after "/note <target>:" (see the module notes)."""
+def parse_note(text: str, now: datetime, tz: str, *, month_first: bool = False) -> NoteDraft:
+    """Reads the part after "/note <target>:" (see the module notes).
+
+    ``month_first``: a US user's "12/15" is 15 December (see ``date_order``).
+    """
     text = text[:MAX_TEXT]
     tags, private_tag, private_spans = _tags(text)
     locks = [m.span() for m in _LOCKS.finditer(text)]
     hidden = private_spans + locks
-    reminder = _reminder(text, now, tz, hidden)
+    reminder = _reminder(text, now, tz, hidden, month_first)
     spans = hidden + ([reminder.span] if reminder and reminder.span else [])
     body = cut_spans(text, spans).strip(_EDGES)
     remind_at = reminder.when if reminder else None

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
 from bot.services.clients import ClientRef, Lookup
+from bot.services.date_order import month_first
 from bot.services.morph import lemma_variants, nominative, reads_as_text
 from bot.services.names import normalize_name
 from bot.services.touch_parse import ClientCandidate, TouchDraft, client_candidates, parse_touch
@@ -217,4 +218,5 @@ def parse(
     rest: str, manager: Manager, now: datetime, kind: Channel | None = None
 ) -> TouchDraft:
     """``kind``: the type a command named (/call); None lets the words choose it."""
-    return parse_touch(rest, now, manager.timezone, kind)
+    order = month_first(manager.language, manager.timezone)  # a US user's "12/15"
+    return parse_touch(rest, now, manager.timezone, kind, month_first=order)

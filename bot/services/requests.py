@@ -95,7 +95,9 @@ class RequestText:
     opened_at: datetime | None  # None: now
 
 
-def split_opened_at(text: str, now: datetime, tz: str) -> RequestText:
+def split_opened_at(
+    text: str, now: datetime, tz: str, *, month_first: bool = False
+) -> RequestText:
     """ "вчера в 14:30 не пришла доставка" → opened yesterday 14:30 local, text without the date.
 
     Only a date at the very start counts: a date later in the text is what the client said
@@ -104,7 +106,8 @@ def split_opened_at(text: str, now: datetime, tz: str) -> RequestText:
     likely the client's words than the moment they wrote.
     """
     stripped = text.strip()
-    found = find_all_when(stripped, now, tz, future=False)
+    # ``month_first``: a US user's "12/15" is 15 December (see ``date_order``).
+    found = find_all_when(stripped, now, tz, future=False, month_first=month_first)
     if not found or found[0].start != 0:
         return RequestText(stripped, None)
     when = found[0]

@@ -110,6 +110,8 @@ class TouchDraft:
     next_step: str | None
     next_step_due: When | None
     problems: list[str] = field(default_factory=list)
+    # The weekend day a relative step fell on before it moved to Monday: the reply says so.
+    due_moved_from: date | None = None
 
 
 # --- text helpers -------------------------------------------------------------------------
@@ -529,9 +531,12 @@ def _direction(w: When, now: datetime, tz: str) -> Direction:
     return "past" if day < today else "future"
 
 
-def _dates(text: str, now: datetime, tz: str) -> list[_Date]:
-    ahead = find_all_when(text, now, tz, future=True)
-    behind = {(w.start, w.end): w for w in find_all_when(text, now, tz, future=False)}
+def _dates(text: str, now: datetime, tz: str, month_first: bool) -> list[_Date]:
+    ahead = find_all_when(text, now, tz, future=True, month_first=month_first)
+    behind = {
+        (w.start, w.end): w
+        for w in find_all_when(text, now, tz, future=False, month_first=month_first)
+    }
     found = []
     for w in ahead:
         back = behind.get((w.start, w.end))
@@ -644,21 +649,30 @@ def _leading_kind_spans(
     return leading
 
 
-def parse_touch(text: str, now: datetime, tz: str, kind: Channel | None = None) -> TouchDraft:
+def parse_touch(
+    text: str,
+    now: datetime,
+    tz: str,
+    kind: Channel | None = None,
+    *,
+    month_first: bool = False,
+) -> TouchDraft:
     """Reads a touch from the message without the client's name (see the module notes).
 
     ``kind``: the type the command named (/call); then the words don't choose it.
+    ``month_first``: a US user's "12/15" is 15 December (see ``date_order``).
     """
     text = text[:MAX_TEXT]
     marker = _step_marker(text)
     body_end = marker.start() if marker else len(text)
-    dates = _dates(text, now, tz)
+    dates = _dates(text, now, tz, month_first)
     plan = _plan(text, body_end, dates)
     step_spans = list(plan.step_spans)
     if marker:
         step_spans.append((marker.end(), len(text)))
-    next_step, due = _next_step(text, step_spans, dates)
-    due = business_step_due(due, tz)  # a relative step on a weekend: Monday
+    next_step, asked = _next_step(text, step_spans, dates)
+    due = business_step_due(asked, tz)  # a relative step on a weekend: Monday
+    moved_from = local_day(asked, tz) if asked and due and due.at != asked.at else None
 
     # The separator before a step leaves with it: "обсудили цены. Перезвонить в пн".
     removed = [(_separator_start(text, s), e) for s, e in [*plan.step_spans, (body_end, len(text))]]
@@ -684,6 +698,7 @@ def parse_touch(text: str, now: datetime, tz: str, kind: Channel | None = None) 
         occurred_at=occurred_at,
         next_step=next_step,
         next_step_due=due,
+        due_moved_from=moved_from,
     )
     return replace(draft, problems=_problems(text, draft, now, tz))
 
