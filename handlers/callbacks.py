@@ -113,6 +113,14 @@ class RequestCb(CallbackData, prefix="rq"):
     p: Page = 0
 
 
+class MoveCb(CallbackData, prefix="mv"):
+    """«🏢 Не тот клиент» under a saved note (k="n"), request ("rq") or review ("rv"). `id` is
+    re-checked against the asking manager: a forged one moves nothing."""
+
+    k: str
+    id: Id
+
+
 class ReviewCb(CallbackData, prefix="rv"):
     """A saved review: undo | req (open a request from a negative one)."""
 

@@ -27,6 +27,7 @@ from handlers import client_views as views
 from handlers.callbacks import ClientCb, NoteCb
 from handlers.client_views import esc
 from handlers.drafts import forget, prompt_of, recall, remember
+from handlers.entry_move import move_button
 from handlers.quiet_views import held_suffix
 from handlers.replies import edit_or_send
 from handlers.touch_views import when_label
@@ -96,7 +97,8 @@ async def save_note(
                 Button(
                     text=t("contact-btn-client"), callback_data=ClientCb(a="open", id=ref.id).pack()
                 ),
-            ]
+            ],
+            [move_button(t, "n", note.id)],
         ]
     )
     await bot.send_message(chat_id, "\n".join(lines), reply_markup=markup)

@@ -12,6 +12,7 @@ from bot.services.requests import SLA, OpenList, RequestView, breach, undo_targe
 from bot.services.reviews import ReviewView
 from handlers.callbacks import ClientCb, RequestCb, ReviewCb, TapCb
 from handlers.client_views import esc
+from handlers.entry_move import move_button
 from handlers.touch_views import Reader, when_label
 
 SHOWN = 1500
@@ -100,7 +101,12 @@ def request_kb(t: Translator, request: RequestView, now: datetime) -> Markup:
     else:
         undo = Button(text=t(f"request-btn-undo-{target}"), callback_data=_cb("undo", request))
         rows.append([undo, client])
-    rows.append([Button(text=t("request-btn-list"), callback_data=RequestCb(a="list").pack())])
+    rows.append(
+        [
+            move_button(t, "rq", request.id),
+            Button(text=t("request-btn-list"), callback_data=RequestCb(a="list").pack()),
+        ]
+    )
     return Markup(inline_keyboard=rows)
 
 
@@ -194,4 +200,5 @@ def review_kb(t: Translator, review: ReviewView) -> Markup:
             ),
         ]
     )
+    rows.append([move_button(t, "rv", review.id)])
     return Markup(inline_keyboard=rows)

@@ -74,7 +74,12 @@ async def test_open_respond_resolve_and_the_card_shows_the_durations(
     [request] = await _requests(session_pool)
     assert request.first_response_at == NOW + timedelta(minutes=12)
     assert request.resolved_at == NOW + timedelta(hours=2, minutes=5)
-    assert _buttons(client) == ["↩️ Отменить «Решено»", "🏢 Клиент", "📋 Открытые заявки"]
+    assert _buttons(client) == [
+        "↩️ Отменить «Решено»",
+        "🏢 Клиент",
+        "🏢 Не тот клиент",
+        "📋 Открытые заявки",
+    ]
 
 
 async def test_pressing_twice_does_not_move_the_stamps(
@@ -148,7 +153,13 @@ async def test_an_old_request_cannot_be_deleted_only_answered(
     )
     assert texts[0].startswith("Заявку старше 10 минут не удаляю")
     assert len(await _requests(session_pool)) == 1
-    assert _buttons(client) == ["💬 Ответил", "✅ Решено", "🏢 Клиент", "📋 Открытые заявки"]
+    assert _buttons(client) == [
+        "💬 Ответил",
+        "✅ Решено",
+        "🏢 Клиент",
+        "🏢 Не тот клиент",
+        "📋 Открытые заявки",
+    ]
 
 
 async def test_backdated_request_and_the_sla_warning(client: BotClient, session_pool: Pool) -> None:
