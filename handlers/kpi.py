@@ -11,6 +11,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.services.chart_b2c import b2c_chart_png
 from bot.services.charts import kpi_chart_png
 from bot.services.clock import Clock
 from bot.services.kpi import build_kpi
@@ -20,7 +21,8 @@ from bot.services.periods import local_today, period_of
 from handlers.callbacks import KpiCb
 from handlers.kpi_views import kpi_kb, kpi_text
 from handlers.replies import edit_or_send
-from storage.enums import PeriodKind
+from handlers.request_views import format_duration
+from storage.enums import PeriodKind, WorkMode
 from storage.models import Manager
 
 
@@ -60,9 +62,15 @@ async def on_kpi_button(
     if callback_data.a == "c":
         await query.answer()
         await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)  # drawing takes a moment
-        png = await kpi_chart_png(session, manager, kind, now, t)
+        caption_key = "kpi-chart-caption"
+        if manager.work_mode == WorkMode.B2C:
+            # No sales plan in B2C: the chart shows request times and reviews, as /kpi does.
+            png = await b2c_chart_png(session, manager, kind, now, t, format_duration)
+            caption_key = "chart-b2c-caption"
+        else:
+            png = await kpi_chart_png(session, manager, kind, now, t)
         period = period_of(kind, local_today(now, _zone(manager)))
-        caption = t("kpi-chart-caption", period=period_label(period, t.lang))
+        caption = t(caption_key, period=period_label(period, t.lang))
         await bot.send_photo(chat_id, BufferedInputFile(png, "kpi.png"), caption=caption)
         return
     await query.answer()
