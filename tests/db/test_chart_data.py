@@ -14,10 +14,11 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import translator
+from bot.services.chart_b2c import b2c_chart_data
 from bot.services.chart_data import chart_data, sales_by_local_day
 from bot.services.charts import kpi_chart_png
 from storage.enums import PeriodKind
-from storage.models import Client, Interaction, Manager, Plan, Sale
+from storage.models import Client, ClientRequest, Interaction, Manager, Plan, Review, Sale
 
 pytestmark = pytest.mark.db
 
@@ -281,3 +282,49 @@ async def test_empty_history_draws_a_chart(session_pool: async_sessionmaker[Asyn
     assert data.forecast_minor == 0
     assert set(data.touches[: data.current_week + 1]) == {0}
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_b2c_buckets_are_local_days_and_weeks(
+    session_pool: async_sessionmaker[AsyncSession],
+) -> None:
+    """A request opened at 00:30 Vladivostok time on the 24th is the 24th's, though in UTC it is
+    still the 23rd; a quarter's buckets are weeks, the first one clipped to 1 October."""
+    async with session_pool() as session:
+        manager, client = await _manager(session, 6, "Asia/Vladivostok")
+        opened = utc(2026, 11, 23, 14, 30)  # 24 Nov 00:30 local
+        session.add_all(
+            [
+                ClientRequest(
+                    client_id=client.id,
+                    manager_id=manager.id,
+                    text="late",
+                    opened_at=opened,
+                    first_response_at=opened + timedelta(minutes=20),
+                    resolved_at=opened + timedelta(hours=3),
+                ),
+                Review(
+                    client_id=client.id,
+                    manager_id=manager.id,
+                    is_positive=False,
+                    created_at=utc(2026, 11, 23, 13, 59),
+                ),  # 23 Nov 23:59 local
+            ]
+        )
+        await session.commit()
+        month = await b2c_chart_data(session, manager, PeriodKind.MONTH, NOW)
+        quarter = await b2c_chart_data(session, manager, PeriodKind.QUARTER, NOW)
+
+    day = {d: i for i, d in enumerate(month.buckets)}
+    assert month.response_s[day[date(2026, 11, 24)]] == 20 * 60
+    assert month.resolution_s[day[date(2026, 11, 24)]] == 3 * 3600
+    assert month.response_s[day[date(2026, 11, 23)]] is None
+    assert month.negative[day[date(2026, 11, 23)]] == 1
+    assert month.negative[day[date(2026, 11, 24)]] == 0
+    assert month.total.first_response.median_s == 20 * 60
+    assert quarter.unit == "week"
+    assert quarter.buckets[0] == date(2026, 9, 28)  # the Monday before 1 October
+    week = quarter.buckets.index(date(2026, 11, 23))
+    assert quarter.response_s[week] == 20 * 60
+    assert quarter.negative[week] == 1
+    assert quarter.current == week
+    assert quarter.positive[week + 1] is None  # the week of 30 November is still ahead

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import struct
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from matplotlib.text import Text
 
 from bot.i18n import translator
+from bot.services.chart_b2c import (
+    B2CChartData,
+    b2c_labels,
+    buckets_of,
+    build_b2c_figure,
+    duration_ticks,
+    render_b2c_png,
+)
 from bot.services.chart_data import (
     ChartData,
     cumulate,
@@ -21,7 +29,10 @@ from bot.services.charts import (
     compact_money,
     render_png,
 )
+from bot.services.kpi_b2c import B2CMetrics, DurationStats
 from bot.services.periods import WorkCalendar, period_of
+from bot.services.requests import SLA
+from handlers.request_views import format_duration
 from storage.enums import PeriodKind as K
 
 RU = WorkCalendar("RU")
@@ -138,3 +149,85 @@ def test_png_is_portrait_1080_by_1350(sold: int) -> None:
 def test_money_axis_is_compact() -> None:
     texts = _texts(_november(plan=3_000_000_00, sold=200_000_00), "en")
     assert {"₽0", "₽3M"} <= texts
+
+
+# The B2C chart (issue 15 #13): request times against the SLA and reviews, no sales, no plan.
+
+
+def _b2c(lang: str) -> tuple[B2CChartData, list[str]]:
+    period = period_of(K.WEEK, date(2026, 11, 28))
+    unit, buckets = buckets_of(period)
+    total = B2CMetrics(
+        start_utc=datetime(2026, 11, 23, tzinfo=UTC),
+        end_utc=datetime(2026, 11, 30, tzinfo=UTC),
+        now=datetime(2026, 11, 28, 6, tzinfo=UTC),
+        sla=SLA,
+        opened=4,
+        resolved=2,
+        first_response=DurationStats(3, 30 * 60, 90 * 60, 2),
+        resolution=DurationStats(0, None, None, 0),
+        overdue_count=0,
+        overdue=[],
+        reviews_positive=2,
+        reviews_negative=1,
+    )
+    ahead = [None]
+    data = B2CChartData(
+        period,
+        unit,
+        buckets,
+        5,
+        [720, None, 5400, None, None, 1800, *ahead],
+        [None] * 7,
+        [0, 1, 0, 1, 0, 0, *ahead],
+        [0, 0, 0, 1, 0, 0, *ahead],
+        total,
+    )
+    figure = build_b2c_figure(data, b2c_labels(data, translator(lang), format_duration))
+    texts = [a.get_text() for a in figure.findobj(Text) if a.get_text()]
+    return data, texts
+
+
+def test_b2c_buckets_per_period() -> None:
+    assert buckets_of(period_of(K.WEEK, date(2026, 11, 28)))[0] == "day"
+    unit, days = buckets_of(period_of(K.MONTH, date(2026, 11, 28)))
+    assert (unit, len(days)) == ("day", 30)
+    unit, weeks = buckets_of(period_of(K.QUARTER, date(2026, 11, 28)))
+    assert (unit, weeks[0], weeks[-1]) == ("week", date(2026, 9, 28), date(2026, 12, 28))
+    unit, months = buckets_of(period_of(K.YEAR, date(2026, 11, 28)))
+    assert (unit, months[0], months[-1]) == ("month", date(2026, 1, 1), date(2026, 12, 1))
+
+
+def test_b2c_duration_ticks_are_round() -> None:
+    t = translator("ru")
+    assert duration_ticks(66 * 60, t, format_duration) == [
+        (0, "0"),
+        (1800, "30 мин"),
+        (3600, "1 ч"),
+        (5400, "1 ч 30 мин"),
+    ]
+    assert [s for s, _ in duration_ticks(int(26.4 * 3600), t, format_duration)] == [
+        0,
+        43200,
+        86400,
+        129600,
+    ]
+
+
+def test_b2c_labels_russian_no_sales_no_plan() -> None:
+    _data, texts = _b2c("ru")
+    assert "Заявки · 23 нояб. – 29 нояб." in texts
+    assert f"Первый ответ: медиана 30 мин · в SLA 66{NBSP}%" in texts  # 2 of 3, truncated
+    assert "Решение: решённых заявок за период пока нет" in texts
+    assert "Отзывы: хорошие — 2, негативные — 1" in texts
+    assert {"SLA 1 ч", "SLA 1 дн.", "Хорошие", "Негативные"} <= set(texts)
+    assert not any("План" in t or "/plan" in t or "Продаж" in t for t in texts)
+
+
+def test_b2c_labels_english_and_png() -> None:
+    data, texts = _b2c("en")
+    assert "First response: median 30 min · within SLA 66%" in texts
+    assert "SLA 1 h" in texts
+    assert not any("Plan" in t or "Sales" in t for t in texts)
+    png = render_b2c_png(data, b2c_labels(data, translator("en"), format_duration))
+    assert struct.unpack(">II", png[16:24]) == (1080, 1350)
