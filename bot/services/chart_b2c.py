@@ -32,8 +32,8 @@ from bot.services.charts import (
     TITLE,
     TODAY,
     WIDTH_IN,
-    _render_lock,
-    _tidy,
+    render_lock,
+    tidy,
 )
 from bot.services.kpi.text import period_label
 from bot.services.kpi_b2c import B2CMetrics, b2c_metrics
@@ -199,7 +199,7 @@ def b2c_labels(data: B2CChartData, t: Translator, fmt: DurationFormat) -> B2CLab
 
 
 def render_b2c_png(data: B2CChartData, labels: B2CLabels) -> bytes:
-    with _render_lock:
+    with render_lock:
         figure = build_b2c_figure(data, labels)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
@@ -314,8 +314,8 @@ def _x_axis(ax: Axes, data: B2CChartData, labels: B2CLabels) -> None:
     positions = list(range(0, n, step))
     ax.set_xticks(positions)
     ax.set_xticklabels([_bucket_label(data.buckets[i], data, labels.lang) for i in positions])
-    _tidy(ax)
-    ax.tick_params(labelsize=TICK - 1)  # after _tidy: three panels need smaller ticks
+    tidy(ax)
+    ax.tick_params(labelsize=TICK - 1)  # after tidy: three panels need smaller ticks
 
 
 def _bucket_label(day: date, data: B2CChartData, lang: str) -> str:

@@ -48,7 +48,7 @@ SALES, PLAN, FORECAST, TODAY, BARS, BAR_NOW, MUTED = (
     "#6b6b6b",
 )
 
-_render_lock = threading.Lock()
+render_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,7 @@ def compact_money(minor: int, currency: str, lang: str) -> str:
 
 
 def render_png(data: ChartData, labels: ChartLabels) -> bytes:
-    with _render_lock:
+    with render_lock:
         figure = build_figure(data, labels)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
@@ -216,7 +216,7 @@ def _draw_sales(ax: Axes, data: ChartData, labels: ChartLabels) -> None:
         edgecolor="none",
         framealpha=0.9,
     )
-    _tidy(ax)
+    tidy(ax)
 
 
 def _draw_touches(ax: Axes, data: ChartData, labels: ChartLabels) -> None:
@@ -236,10 +236,10 @@ def _draw_touches(ax: Axes, data: ChartData, labels: ChartLabels) -> None:
     ax.set_ylim(0, max(heights) * 1.18 if any(heights) else 1)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=2))
     ax.set_title(labels.touches_title, fontsize=TITLE - 2, fontweight="bold", loc="left")
-    _tidy(ax)
+    tidy(ax)
 
 
-def _tidy(ax: Axes) -> None:
+def tidy(ax: Axes) -> None:
     ax.tick_params(labelsize=TICK, length=4)
     ax.grid(axis="y", alpha=0.25)
     ax.set_axisbelow(True)
