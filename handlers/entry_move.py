@@ -119,7 +119,8 @@ async def on_move_pick(
     manager: Manager,
     state: FSMContext,
 ) -> None:
-    if not (await state.get_data()).get("move_entry"):
+    # A match button from a move that was cancelled or finished since must not move anything.
+    if await state.get_state() != EntryMoveInput.client.state:
         await query.answer(t("callback-outdated"), show_alert=True)
         return
     await query.answer()

@@ -95,6 +95,10 @@ async def test_a_request_moves_by_a_picked_match_and_keeps_its_stamps(
         before.opened_at,
         before.first_response_at,
     )
+    await client.click("Лютик Север")  # the other match, once the move is done, moves nothing
+    again = await _one(session_pool, ClientRequest)
+    assert isinstance(again, ClientRequest)
+    assert await _client_name(session_pool, again.client_id) == "Лютик Юг"
 
 
 async def test_a_review_moves_and_an_unknown_name_asks_again(
