@@ -38,3 +38,5 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     # runner logs one line of its own when a migration actually ran.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # pymorphy3 announces its dictionary path and revision at every start.
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)

@@ -83,6 +83,7 @@ def assert_fatal_line_last(stderr: str, says: str) -> None:
     # Alembic's set-up chatter ("Context impl SQLiteImpl.", "Running upgrade …") is noise.
     assert "alembic" not in stderr
     assert "Context impl" not in stderr
+    assert "pymorphy3" not in stderr  # its dictionary banner too
 
 
 def test_unreachable_telegram_is_one_clear_line(tmp_path: Path) -> None:
