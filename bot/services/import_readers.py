@@ -244,6 +244,8 @@ def _read_workbook(content: bytes) -> Table:
     except (
         KeyError, ValueError, TypeError, OSError, ParseError, InvalidFileException, zlib.error,
         zipfile.BadZipFile, EOFError,
+        NotImplementedError,  # zipfile: a compression method it can't read
+        RuntimeError,  # zipfile: an encrypted member
     ) as exc:  # fmt: skip
         raise ImportFileError("import-file-corrupt") from exc
     if has_macros:

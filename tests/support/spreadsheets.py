@@ -67,6 +67,23 @@ def xlsx_bytes(sheets: Mapping[str, Rows]) -> bytes:
             sheet.append(list(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return _timeless(buffer.getvalue())
+
+
+_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def _timeless(content: bytes) -> bytes:
+    """The same workbook with fixed times (openpyxl stamps the clock into docProps/core.xml and
+    every zip entry), so a seeded fuzz run garbles the same bytes on every run."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = _STAMP.sub(b"2026-01-01T00:00:00Z", source.read(item.filename))
+            fixed = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, data)
     return buffer.getvalue()
 
 

@@ -290,6 +290,30 @@ def test_a_zip_that_is_not_a_workbook_is_unsupported() -> None:
     assert file_error(buffer.getvalue(), "base.xlsx").key == "import-file-unsupported"
 
 
+@pytest.mark.parametrize(
+    ("method", "flags"),
+    [(99, 0), (0, 0x1)],  # 99: AES, a method zipfile can't read; flag bit 0: encrypted
+    ids=["unsupported-compression", "encrypted"],
+)
+def test_a_workbook_zipfile_cannot_open_is_corrupt(method: int, flags: int) -> None:
+    """Found by the fuzz test: a garbled compression method escaped as NotImplementedError."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes({"Clients": [["Client"], ["x"]]})))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            archive.writestr(item.filename, source.read(item.filename))
+    data = bytearray(buffer.getvalue())
+    for signature, method_at, flags_at in ((b"PK\x03\x04", 8, 6), (b"PK\x01\x02", 10, 8)):
+        start = data.find(signature)
+        while start != -1:
+            if method:
+                data[start + method_at : start + method_at + 2] = method.to_bytes(2, "little")
+            data[start + flags_at] |= flags
+            start = data.find(signature, start + 4)
+
+    assert file_error(bytes(data), "base.xlsx").key == "import-file-corrupt"
+
+
 def test_a_workbook_with_a_broken_sheet_is_corrupt() -> None:
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes({"Clients": [["Client"], ["x"]]})))
     buffer = io.BytesIO()
