@@ -13,8 +13,9 @@ import asyncio
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from bot.services import export_collect, exporting
+from bot.services import bundle_json, export_collect, exporting
 from storage.db import create_engine, create_session_pool
 from storage.models import Manager
 
@@ -26,13 +27,14 @@ class ExportFiles:
     notes: int
     sales: int
     workbook: bytes
-    archive: bytes  # the CSVs, zipped
+    archive: bytes  # kambot.json (the lossless copy /import restores) and the CSVs, zipped
 
 
 def export_files(data: exporting.ExportData) -> ExportFiles:
     workbook = exporting.build_workbook(data)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(bundle_json.FILE_NAME, bundle_json.dump(data, datetime.now(UTC)))
         for name, content in exporting.build_csvs(data).items():
             zf.writestr(name, content)
     return ExportFiles(

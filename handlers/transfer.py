@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import export_job, workers
 from bot.i18n import Translator
-from bot.services import export_collect, exporting, importing, transfer
+from bot.services import export_collect, exporting, import_files, importing, transfer
 from bot.services.clients import local_today
 from bot.services.clock import Clock
+from handlers import restore_flow
 from handlers.callbacks import ImportCb
 from handlers.client_views import esc
 from handlers.replies import edit_or_send
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 MAX_ERROR_LINES = 15
 PREVIEW_CLIENTS = 3
 PROGRESS_EVERY_SECONDS = 1.0
-TABLE_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+TABLE_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".zip", ".json")
 
 
 async def on_import(message: Message, t: Translator, state: FSMContext) -> None:
@@ -53,11 +54,15 @@ async def _download(bot: Bot, document: Document) -> bytes:
 
 async def _parse(
     bot: Bot, document: Document, today_: datetime, manager: Manager
-) -> importing.ImportResult:
+) -> import_files.Upload:
     content = await _download(bot, document)
     # Parsing 10,000 rows takes a second of CPU: off the event loop, so other users are served.
     return await workers.run_heavy(
-        importing.parse_file, content, document.file_name or "file", local_today(manager, today_)
+        import_files.read_upload,
+        content,
+        document.file_name or "file",
+        local_today(manager, today_),
+        manager.timezone,
     )
 
 
@@ -78,7 +83,13 @@ def _error_report_csv(t: Translator, errors: list[importing.RowError]) -> bytes:
 
 
 async def on_document(
-    message: Message, bot: Bot, t: Translator, manager: Manager, state: FSMContext, clock: Clock
+    message: Message,
+    bot: Bot,
+    t: Translator,
+    session: AsyncSession,
+    manager: Manager,
+    state: FSMContext,
+    clock: Clock,
 ) -> None:
     document = message.document
     assert document is not None
@@ -91,6 +102,19 @@ async def on_document(
         result = await _parse(bot, document, clock.now(), manager)
     except importing.ImportFileError as exc:
         await message.answer(t(exc.key, **exc.params))
+        return
+    if isinstance(result, import_files.Restorable):
+        await restore_flow.show_preview(
+            message,
+            t,
+            session,
+            manager,
+            state,
+            clock.now(),
+            result,
+            document.file_id,
+            document.file_name or "file",
+        )
         return
     errors = result.parsed.errors
     if errors:
@@ -145,10 +169,31 @@ def _preview_text(t: Translator, preview: importing.Preview, result: importing.I
     lines.extend(
         f"• «{esc(header)}» → {t('import-field-' + field)}" for header, field in preview.mapping
     )
-    if preview.ignored:
+    if preview.recent_birthday_rows:
+        rows = preview.recent_birthday_rows
         lines.append(
-            t("import-preview-ignored", columns=", ".join(f"«{h}»" for h in preview.ignored[:10]))
+            t(
+                "import-preview-recent-birthdays",
+                count=len(rows),
+                rows=", ".join(str(row) for row in rows[:10]) + ("…" if len(rows) > 10 else ""),
+                years=importing.RECENT_BIRTH_YEARS,
+            )
         )
+    if preview.skipped:
+        # Every column left out is named with its reason: nothing is lost unannounced.
+        lines += ["", t("import-preview-skipped")]
+        reasons = dict.fromkeys(column.reason for column in preview.skipped)
+        for reason in reasons:
+            columns = [column for column in preview.skipped if column.reason == reason]
+            names = [
+                f"«{column.header}»"
+                if column.header.strip()
+                else t("import-skip-column-number", number=column.number)
+                for column in columns[:10]
+            ]
+            if len(columns) > 10:
+                names.append(t("import-skip-more", count=len(columns) - 10))
+            lines.append("• " + t(reason, columns=", ".join(names), count=len(columns)))
     lines += ["", t("import-preview-first")]
     for draft in result.clients[:PREVIEW_CLIENTS]:
         people = ", ".join(c.name for c in draft.contacts[:3])
@@ -200,6 +245,9 @@ async def on_import_button(
         result = await _parse(bot, document, clock.now(), manager)
     except importing.ImportFileError as exc:
         await bot.send_message(chat_id, t(exc.key, **exc.params))
+        return
+    if isinstance(result, import_files.Restorable):
+        await restore_flow.apply(bot, chat_id, t, session, manager, clock.now(), result)
         return
     if result.parsed.errors:  # the file changed under the same id: never import half
         await bot.send_message(
@@ -281,7 +329,7 @@ async def on_export(
         caption=caption,
     )
     await bot.send_document(
-        message.chat.id, BufferedInputFile(files.archive, filename=f"kambot-{stamp}-csv.zip")
+        message.chat.id, BufferedInputFile(files.archive, filename=f"kambot-{stamp}.zip")
     )
 
 

@@ -78,29 +78,39 @@ async def clients_for_export(session: AsyncSession, owner_id: int) -> list[Clien
     return list(rows)
 
 
-async def touches_for_export(session: AsyncSession, owner_id: int) -> list[tuple[Interaction, str]]:
+async def touches_for_export(
+    session: AsyncSession, owner_id: int
+) -> list[tuple[Interaction, str, str | None]]:
     rows = await session.execute(
-        select(Interaction, Client.name)
+        select(Interaction, Client.name, Contact.name)
         .join(Client, Client.id == Interaction.client_id)
+        .outerjoin(Contact, Contact.id == Interaction.contact_id)
         .where(Client.owner_id == owner_id)
         .order_by(Interaction.occurred_at, Interaction.id)
     )
-    return [(r[0], r[1]) for r in rows]
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 async def notes_for_export(
     session: AsyncSession, owner_id: int
-) -> list[tuple[Note, str | None, str | None]]:
+) -> list[tuple[Note, int | None, str | None, str | None]]:
+    """(note, client id, client name, contact name): a note on a contact belongs to the
+    contact's client."""
     contact_client = Client.__table__.alias("contact_client")
     rows = await session.execute(
-        select(Note, func.coalesce(Client.name, contact_client.c.name), Contact.name)
+        select(
+            Note,
+            func.coalesce(Note.client_id, Contact.client_id),
+            func.coalesce(Client.name, contact_client.c.name),
+            Contact.name,
+        )
         .outerjoin(Contact, Contact.id == Note.contact_id)
         .outerjoin(Client, Client.id == Note.client_id)
         .outerjoin(contact_client, contact_client.c.id == Contact.client_id)
         .where((Client.owner_id == owner_id) | (contact_client.c.owner_id == owner_id))
         .order_by(Note.created_at, Note.id)
     )
-    return [(r[0], r[1], r[2]) for r in rows]
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 async def sales_for_export(session: AsyncSession, owner_id: int) -> list[tuple[Sale, str]]:
@@ -149,13 +159,14 @@ async def plans_for_export(session: AsyncSession, manager_id: int) -> list[tuple
 
 async def reminders_for_export(
     session: AsyncSession, manager_id: int
-) -> list[tuple[Reminder, str | None, str | None, str | None]]:
-    """(reminder, client, contact, text) of the manager's own pings; the digest and weekly
-    rows are the bot's schedule, not the manager's data."""
+) -> list[tuple[Reminder, int | None, str | None, str | None, str | None]]:
+    """(reminder, client id, client, contact, text) of the manager's own pings; the digest and
+    weekly rows are the bot's schedule, not the manager's data."""
     contact_client = Client.__table__.alias("contact_client")
     rows = await session.execute(
         select(
             Reminder,
+            func.coalesce(Reminder.client_id, Contact.client_id),
             func.coalesce(Client.name, contact_client.c.name),
             Contact.name,
             func.coalesce(Note.text, Interaction.next_step),
@@ -171,4 +182,4 @@ async def reminders_for_export(
         )
         .order_by(Reminder.due_at, Reminder.id)
     )
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]

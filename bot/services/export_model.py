@@ -1,11 +1,18 @@
-"""What /export writes, as plain data: one dataclass per kind of record a manager owns."""
+"""What /export writes, as plain data: one dataclass per kind of record a manager owns.
+
+The same dataclasses are the schema of ``kambot.json`` (bot/services/bundle_json.py), the
+lossless copy inside the export ZIP, and what a restore reads back: ``id`` fields are the ids
+the rows had in the exporting base, used only to link rows to each other (a touch to its client
+and contact, a review to its request, a reminder to what it reminds of); a restore gives every
+row a new id. Rows read from a spreadsheet have no ids and link by client name instead.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Literal, TypeAlias
+from datetime import date, datetime, time
+from typing import Any, Literal, TypeAlias
 
 Language: TypeAlias = Literal["ru", "en"]
 
@@ -13,6 +20,7 @@ Language: TypeAlias = Literal["ru", "en"]
 @dataclass(frozen=True, slots=True)
 class ExportContact:
     name: str
+    id: int | None = None
     role: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -37,6 +45,10 @@ class ExportClient:
     owner_name: str = ""
     created_at: datetime | None = None
     contacts: Sequence[ExportContact] = ()
+    # The check-in clock: restored as it was, so nobody's clock restarts at a restore.
+    archived_at: datetime | None = None
+    last_touch_at: datetime | None = None
+    next_checkin_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,12 @@ class ExportTouch:
     summary: str = ""
     next_step: str | None = None
     next_step_due_at: datetime | None = None
+    next_step_has_time: bool = False
+    next_step_done_at: datetime | None = None
+    contact_name: str | None = None
+    id: int | None = None
+    client_id: int | None = None
+    contact_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +77,9 @@ class ExportNote:
     tags: Sequence[str] = ()
     is_private: bool = False
     remind_at: datetime | None = None
+    id: int | None = None
+    client_id: int | None = None
+    contact_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +89,8 @@ class ExportSale:
     currency: str
     sold_at: datetime
     product_line: str | None = None
+    id: int | None = None
+    client_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +101,8 @@ class ExportRequest:
     first_response_at: datetime | None = None
     resolved_at: datetime | None = None
     feedback: str | None = None
+    id: int | None = None
+    client_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +111,9 @@ class ExportReview:
     is_positive: bool
     created_at: datetime
     text: str | None = None
+    id: int | None = None
+    client_id: int | None = None
+    request_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +123,7 @@ class ExportPlan:
     amount_minor: int
     currency: str
     client_name: str | None = None  # a per-client plan; None for the manager's own
+    client_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +134,31 @@ class ExportReminder:
     client_name: str | None = None
     contact_name: str | None = None
     text: str | None = None  # the note's text or the follow-up's next step
+    client_id: int | None = None
+    contact_id: int | None = None
+    touch_id: int | None = None
+    note_id: int | None = None
+    # The planner's key with the exporting base's ids; a restore rebuilds it with the new ids,
+    # so a ping already sent there is not planned (and sent) again here.
+    dedupe_key: str | None = None
+    payload: dict[str, Any] | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSettings:
+    """The manager's settings (/settings): restored into a fresh account only."""
+
+    language: str = "ru"
+    timezone: str = "Europe/Moscow"
+    work_mode: str = "b2b"
+    currency: str = "RUB"
+    digest_time: time = time(9, 0)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    birthday_lead_days: int = 3
+    cadence_key_days: int = 7
+    cadence_regular_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +173,4 @@ class ExportData:
     reminders: Sequence[ExportReminder] = ()
     timezone: str = "Europe/Moscow"
     language: Language = "ru"
+    settings: ExportSettings | None = None

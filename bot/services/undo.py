@@ -22,6 +22,7 @@ from bot.services import touches as touch_service
 from bot.services.money import format_money
 from bot.services.touches import UNDO_WINDOW
 from bot.services.undo_journal import CLIENT_FIELDS, CONTACT_FIELDS, silent
+from bot.services.undo_restore import undo_restore
 from storage.models import Client, ClientRequest, Contact, Manager, Plan, Review, UndoEntry
 
 TEXT_LIMIT = 200
@@ -137,6 +138,11 @@ async def _undo(session: AsyncSession, manager: Manager, entry: UndoEntry, now: 
         return Undone(kind, {"client": name, "name": contact.name})
     if kind == "import":
         return await _undo_import(session, manager, entry)
+    if kind == "restore":
+        counts = await undo_restore(session, manager, entry, now)
+        if not any(counts.values()):
+            raise LookupError(entry.id)  # everything it added was deleted already
+        return Undone("restore", {"count": sum(counts.values())})
     raise LookupError(kind)  # an entry of a kind this version does not know: skip it
 
 
@@ -187,8 +193,18 @@ async def _undo_import(session: AsyncSession, manager: Manager, entry: UndoEntry
     payload = dict(entry.payload or {})
     owned = select(Client.id).where(Client.owner_id == manager.id)
     client_ids = [int(i) for i in payload.get("clients") or []]
+    contact_ids = [int(i) for i in payload.get("contact_ids") or []]
+    # Entries written before contacts were recorded by id name them by (client, name).
     keys = [(int(k[0]), str(k[1])) for k in payload.get("contacts") or []]
     clients = contacts = 0
+    for start in range(0, len(contact_ids), CHUNK):
+        gone = await session.execute(
+            delete(Contact).where(
+                Contact.id.in_(contact_ids[start : start + CHUNK]),
+                Contact.client_id.in_(owned),
+            )
+        )
+        contacts += int(getattr(gone, "rowcount", 0) or 0)
     for start in range(0, len(keys), CHUNK):
         gone = await session.execute(
             delete(Contact).where(
@@ -201,9 +217,9 @@ async def _undo_import(session: AsyncSession, manager: Manager, entry: UndoEntry
         chunk = client_ids[start : start + CHUNK]
         contacts += int(
             await session.scalar(
-                select(func.count()).select_from(Contact).where(
-                    Contact.client_id.in_(chunk), Contact.client_id.in_(owned)
-                )
+                select(func.count())
+                .select_from(Contact)
+                .where(Contact.client_id.in_(chunk), Contact.client_id.in_(owned))
             )
             or 0
         )

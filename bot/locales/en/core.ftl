@@ -350,6 +350,14 @@ import-error-too-long = value too long
 import-error-formula = a formula instead of a value
 import-error-value = value not understood
 import-error-conflict = contradicts an earlier row of the same client
+import-error-empty = this cell can't be empty
+import-error-date = date or time not understood
+import-error-amount = amount not understood
+import-error-amount-not-positive = the amount must be above zero
+import-error-amount-negative = the amount can't be below zero
+import-error-amount-precision = too many decimals for this currency
+import-error-currency = unknown currency — use a code like RUB or USD
+import-error-period-start = not the first day of the period
 import-error-line = Row { $row }, "{ $column }": { $reason } — "{ $value }"
 import-rejected = ❌ Nothing imported: { $errors } { $errors ->
         [one] error
@@ -399,7 +407,7 @@ import-done =
     New clients: <b>{ $created }</b>; already in your base: { $existing }.
     Contacts added: { $contacts }; already there: { $contacts_existing }.
     The list: /clients
-export-caption = 📤 Your whole base: clients { $clients }, touches { $touches }, notes { $notes }, sales { $sales }. The "Clients" sheet can be uploaded back with /import.
+export-caption = 📤 Your whole base: clients { $clients }, touches { $touches }, notes { $notes }, sales { $sales }, plus requests, reviews, plans, reminders and settings. To move or restore it, send the ZIP archive (it holds kambot.json) or this Excel workbook to /import — everything comes back.
 
 ## Touches
 call-usage =

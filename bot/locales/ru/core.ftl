@@ -349,6 +349,14 @@ import-error-too-long = слишком длинное значение
 import-error-formula = формула вместо значения
 import-error-value = непонятное значение
 import-error-conflict = противоречит предыдущей строке этого клиента
+import-error-empty = пустая ячейка, а без неё никак
+import-error-date = не понял дату или время
+import-error-amount = не понял сумму
+import-error-amount-not-positive = сумма должна быть больше нуля
+import-error-amount-negative = сумма не может быть меньше нуля
+import-error-amount-precision = у этой валюты меньше знаков после запятой
+import-error-currency = не знаю такую валюту — нужен код вроде RUB или USD
+import-error-period-start = это не первый день периода
 import-error-line = Строка { $row }, «{ $column }»: { $reason } — «{ $value }»
 import-rejected = ❌ Ничего не импортировал: { $errors } { $errors ->
         [one] ошибка
@@ -402,7 +410,7 @@ import-done =
     Новых клиентов: <b>{ $created }</b>; уже были в базе: { $existing }.
     Контактов добавлено: { $contacts }; уже были: { $contacts_existing }.
     Список — /clients
-export-caption = 📤 Вся ваша база: клиентов { $clients }, касаний { $touches }, заметок { $notes }, продаж { $sales }. Лист «Клиенты» можно загрузить обратно через /import.
+export-caption = 📤 Вся ваша база: клиентов { $clients }, касаний { $touches }, заметок { $notes }, продаж { $sales }, а ещё запросы, отзывы, планы, напоминания и настройки. Чтобы перенести базу или вернуть её, пришлите архив ZIP (в нём kambot.json) или эту книгу Excel в /import — всё восстановится.
 
 ## Касания
 call-usage =
