@@ -14,6 +14,7 @@ from aiogram.methods import SendDocument
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.clock import FrozenClock
 from storage.enums import ReminderState
 from storage.models import (
     Client,
@@ -28,7 +29,6 @@ from storage.models import (
     Sale,
 )
 from tests.support.bot_client import BotClient
-from bot.services.clock import FrozenClock
 from tests.support.mocked_bot import MockedBot
 
 ZIP = "application/zip"
@@ -43,7 +43,9 @@ async def build_base(client: BotClient) -> None:
     await client.send("/contact Василёк: Мария Орлова, директор, 5 мая, m.orlova@vasilek.ru")
     await client.send("/call Ромашка обсудили поставку, КП в пятницу")
     await client.send("/log Василёк встреча в офисе, всё ок")
-    await client.send("/note Мария Орлова: сын сдаёт ЕГЭ в июне #семья напомни 5 июня спросить, как сдал")
+    await client.send(
+        "/note Мария Орлова: сын сдаёт ЕГЭ #семья напомни 5 июня спросить, как сдал"
+    )
     await client.send("/note Ромашка: 🔒 директор недоволен ценой #цены")
     await client.send("/sale Ромашка 150 000 кабель ВВГ")
     await client.send("/sale Василёк 20 000")
@@ -55,8 +57,8 @@ async def build_base(client: BotClient) -> None:
 async def export_zip(client: BotClient) -> bytes:
     requests = await client.send("/export")
     documents = [r for r in requests if isinstance(r, SendDocument)]
-    archive = next(d for d in documents if d.document.filename.endswith(".zip"))  # type: ignore[union-attr]
-    return archive.document.data  # type: ignore[union-attr]
+    zips = [d.document for d in documents if str(d.document.filename).endswith(".zip")]  # type: ignore[union-attr]
+    return zips[0].data  # type: ignore[union-attr]
 
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -149,11 +151,12 @@ async def test_export_zip_restores_every_kind_into_a_fresh_account_and_twice_add
 ) -> None:
     await build_base(client)
     original = await snapshot(session_pool, client.user.id)
-    assert len(original["contacts"]) == 3 and len(original["touches"]) == 2
+    assert len(original["contacts"]) == 3
+    assert len(original["touches"]) == 2
     assert len(original["reminders"]) >= 2  # the follow-up and the note reminder
     sizes = {kind: len(rows) for kind, rows in original.items()}
-    assert sizes["notes"] == 2 and sizes["sales"] == 2 and sizes["plans"] == 1, sizes
-    assert sizes["requests"] == 1 and sizes["reviews"] == 1, sizes
+    assert (sizes["notes"], sizes["sales"], sizes["plans"]) == (2, 2, 1), sizes
+    assert (sizes["requests"], sizes["reviews"]) == (1, 1), sizes
     archive = await export_zip(client)
     with zipfile.ZipFile(io.BytesIO(archive)) as zf:
         document = json.loads(zf.read("kambot.json"))
