@@ -31,10 +31,11 @@ class ExportFiles:
 
 
 def export_files(data: exporting.ExportData) -> ExportFiles:
-    workbook = exporting.build_workbook(data)
+    document = bundle_json.dump(data, datetime.now(UTC))
+    workbook = exporting.build_workbook(data, document)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(bundle_json.FILE_NAME, bundle_json.dump(data, datetime.now(UTC)))
+        zf.writestr(bundle_json.FILE_NAME, document)
         for name, content in exporting.build_csvs(data).items():
             zf.writestr(name, content)
     return ExportFiles(

@@ -41,6 +41,7 @@ from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped, unused-i
 from openpyxl.styles import Font  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
+from bot.services import workbook_bundle
 from bot.services.export_model import (
     ExportClient,
     ExportContact,
@@ -148,9 +149,12 @@ _SHEETS: Final[dict[str, dict[Language, str]]] = {
     "reminders": {"ru": "Напоминания", "en": "Reminders"},
 }
 _TOUCH_HEADERS: Final[dict[Language, list[str]]] = {
-    "ru": ["Клиент", "Тип", "Когда", "Итог", "Содержание", "Следующий шаг", "Срок шага"],
-    "en": ["Client", "Type", "When", "Outcome", "Summary", "Next step", "Next step due"],
-}
+    # The last two came later; appended so older exports and what reads them keep their columns.
+    "ru": ["Клиент", "Тип", "Когда", "Итог", "Содержание", "Следующий шаг", "Срок шага",
+           "Контакт", "Шаг выполнен"],
+    "en": ["Client", "Type", "When", "Outcome", "Summary", "Next step", "Next step due",
+           "Contact", "Step done"],
+}  # fmt: skip
 _NOTE_HEADERS: Final[dict[Language, list[str]]] = {
     "ru": ["Клиент", "Контакт", "Текст", "Теги", "Личная", "Создана", "Напомнить"],
     "en": ["Client", "Contact", "Text", "Tags", "Private", "Created", "Remind at"],
@@ -319,7 +323,7 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 def _touches(data: ExportData) -> _Sheet:
     language, zone = data.language, ZoneInfo(data.timezone)
-    headers = _with_zone(_TOUCH_HEADERS[language], (2, 6), data.timezone)
+    headers = _with_zone(_TOUCH_HEADERS[language], (2, 6, 8), data.timezone)
     sheet = _Sheet(_SHEETS["touches"][language], "touches.csv", headers)
     for touch in data.touches:
         sheet.rows.append(
@@ -330,10 +334,21 @@ def _touches(data: ExportData) -> _Sheet:
                 _word(language, touch.outcome),
                 touch.summary or None,
                 touch.next_step,
-                _local(touch.next_step_due_at, zone),
+                _due(touch, zone),
+                touch.contact_name,
+                _local(touch.next_step_done_at, zone),
             ]
         )
     return sheet
+
+
+def _due(touch: ExportTouch, zone: ZoneInfo) -> date | None:
+    # A step due on a day (no hour) is a date cell, a timed one a date-and-time cell: the cell's
+    # kind carries next_step_has_time, so a restore gets it back without a column of its own.
+    due = _local(touch.next_step_due_at, zone)
+    if due is None or touch.next_step_has_time:
+        return due
+    return due.date()
 
 
 def _notes(data: ExportData) -> _Sheet:
@@ -471,15 +486,21 @@ def _clean(text: str) -> str:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def build_workbook(data: ExportData) -> bytes:
-    """All sheets as one XLSX; write-only mode streams rows instead of building cells."""
+def build_workbook(data: ExportData, document: bytes | None = None) -> bytes:
+    """All sheets as one XLSX; write-only mode streams rows instead of building cells.
+
+    With ``document`` (kambot.json), the workbook carries it hidden and sealed, so that the
+    XLSX sent back as it came restores everything (bot/services/workbook_bundle.py).
+    """
     workbook = Workbook(write_only=True)
     formats = (_DATETIME_FORMAT[data.language][1], _DATE_FORMAT[data.language][1])
     for sheet in _sheets(data):
         _write_sheet(workbook, sheet, formats)
+    if document is not None:
+        workbook_bundle.write_hidden_sheet(workbook, document)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue() if document is None else workbook_bundle.seal(buffer.getvalue())
 
 
 def _write_sheet(workbook: Any, sheet: _Sheet, formats: tuple[str, str]) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from bot.services import bundle_json, importing
+from bot.services import bundle_json, importing, workbook_bundle
 from bot.services.export_model import ExportData
 from bot.services.import_limits import MAX_UNPACKED_BYTES, ImportFileError, unpacked_too_large
 from bot.services.import_model import RowError
@@ -44,6 +44,10 @@ Upload = importing.ImportResult | Restorable
 def read_upload(content: bytes, filename: str, today: date, timezone: str) -> Upload:
     if content.startswith(_ZIP_MAGIC) and not _is_workbook(content):
         return _read_zip(content)
+    if content.startswith(_ZIP_MAGIC):
+        document = workbook_bundle.hidden_document(content)
+        if document is not None:
+            return Restorable(bundle_json.load(document), "json", sheets=["XLSX"])
     if filename.lower().endswith(".json") or content.lstrip()[:1] == b"{":
         # kambot.json taken out of the ZIP and sent alone.
         return Restorable(bundle_json.load(content), "json", sheets=[bundle_json.FILE_NAME])

@@ -32,6 +32,7 @@ from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import MockedBot
 
 ZIP = "application/zip"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def build_base(client: BotClient) -> None:
@@ -43,9 +44,7 @@ async def build_base(client: BotClient) -> None:
     await client.send("/contact Василёк: Мария Орлова, директор, 5 мая, m.orlova@vasilek.ru")
     await client.send("/call Ромашка обсудили поставку, КП в пятницу")
     await client.send("/log Василёк встреча в офисе, всё ок")
-    await client.send(
-        "/note Мария Орлова: сын сдаёт ЕГЭ #семья напомни 5 июня спросить, как сдал"
-    )
+    await client.send("/note Мария Орлова: сын сдаёт ЕГЭ #семья напомни 5 июня спросить, как сдал")
     await client.send("/note Ромашка: 🔒 директор недоволен ценой #цены")
     await client.send("/sale Ромашка 150 000 кабель ВВГ")
     await client.send("/sale Василёк 20 000")
@@ -177,6 +176,24 @@ async def test_export_zip_restores_every_kind_into_a_fresh_account_and_twice_add
     # The same archive again: everything is recognised, nothing is added.
     texts = other.texts(await other.send_document(archive, "kambot-2026-12-06.zip", ZIP))
     assert any("уже есть в вашей базе" in t for t in texts), texts
+    assert await snapshot(session_pool, other.user.id) == original
+
+
+async def test_the_export_workbook_sent_back_as_it_came_restores_everything(
+    client: BotClient,
+    dispatcher: Dispatcher,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+) -> None:
+    await build_base(client)
+    original = await snapshot(session_pool, client.user.id)
+    requests = await client.send("/export")
+    documents = [r.document for r in requests if isinstance(r, SendDocument)]
+    workbook = next(d for d in documents if str(d.filename).endswith(".xlsx")).data  # type: ignore[union-attr]
+    other = BotClient(dispatcher, bot, user_id=7009)
+    texts = other.texts(await other.send_document(workbook, "kambot.xlsx", XLSX))
+    assert any("выгрузка kambot" in t for t in texts), texts
+    await other.click("✅ Восстановить")
     assert await snapshot(session_pool, other.user.id) == original
 
 
