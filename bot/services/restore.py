@@ -28,6 +28,7 @@ sale, request, review or plan is created with it (never bare).
 from __future__ import annotations
 
 import itertools
+import json
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -86,6 +87,7 @@ KINDS: Final = (
     "reminders",
 )
 Progress = Callable[[str], Awaitable[None]]
+_MAX_PAYLOAD: Final = 2_000
 _UNSENT: Final = frozenset({ReminderState.PENDING, ReminderState.CLAIMED, ReminderState.SNOOZED})
 _KEY_OBJECT: Final = {
     ReminderKind.BIRTHDAY: "contact",
@@ -140,9 +142,19 @@ def check(data: ExportData) -> None:
         if value is not None and value not in {m.value for m in allowed}:
             problems.append(f"{kind}: {value[:40]}")
 
+    def fits(kind: str, value: str | None, limit: int) -> None:
+        # PostgreSQL refuses what its column can't hold: say so before writing anything.
+        if value is not None and len(value) > limit:
+            problems.append(f"{kind}: {value[:40]}…")
+
     for c in data.clients:
         if not normalize_name(c.name):
             problems.append(f"client: {c.name[:40]!r}")
+        fits("client", c.name, 200)
+        fits("tax id", c.tax_id, 16)
+        fits("phone", c.phone, 32)
+        for tag in c.tags:
+            fits("tag", tag, 64)
         vocabulary("segment", c.segment, Segment)
         vocabulary("tier", c.tier, Tier)
         vocabulary("status", c.status, ClientStatus)
@@ -150,6 +162,10 @@ def check(data: ExportData) -> None:
         if c.cadence_days is not None and not 0 < c.cadence_days <= 3650:
             problems.append(f"cadence: {c.cadence_days}")
         for p in c.contacts:
+            fits("contact", p.name, 200)
+            fits("role", p.role, 200)
+            fits("phone", p.phone, 32)
+            fits("e-mail", p.email, 254)
             if (p.birth_day is None) != (p.birth_month is None) or (
                 p.birth_day is not None
                 and p.birth_month is not None
@@ -162,6 +178,10 @@ def check(data: ExportData) -> None:
     for s in data.sales:
         if s.amount_minor <= 0 or len(s.currency) != 3:
             problems.append(f"sale: {s.amount_minor} {s.currency[:5]}")
+        fits("product line", s.product_line, 120)
+    for n in data.notes:
+        for tag in n.tags:
+            fits("tag", tag, 64)
     for plan in data.plans:
         vocabulary("period", plan.period_kind, PeriodKind)
         if plan.amount_minor < 0 or len(plan.currency) != 3:
@@ -245,6 +265,10 @@ class _Restore:
         self.by_name: dict[str, int] = {}  # normalised name -> id here, for name references
         self.new_clients: list[int] = []
         self.contact_ids: dict[int, int] = {}
+        # (client id here, normalised person name) -> contact id here: spreadsheet rows name
+        # the person, they have no ids.
+        self.contact_names: dict[tuple[int, str], int] = {}
+        self._contacts_read: set[int] = set()
         self.touch_ids: dict[int, int] = {}
         self.note_ids: dict[int, int] = {}
         self.request_ids: dict[int, int] = {}
@@ -377,6 +401,9 @@ class _Restore:
         known: dict[int, list[Contact]] = {}
         for p in await store.contacts(self.session, [cid for cid, _ in pairs]):
             known.setdefault(p.client_id, []).append(p)
+            self.contact_names.setdefault((p.client_id, p.name_norm), p.id)
+        self._contacts_read.update(cid for cid, _ in pairs)
+        self._contacts_read.update(ids)
         rows: list[dict[str, Any]] = []
         exported: list[ExportContact] = []
         for cid, c in [*zip(ids, new, strict=True), *pairs]:
@@ -401,9 +428,10 @@ class _Restore:
                 exported.append(p)
                 self.report.add("contacts", present=False)
         new_ids = await self._insert("contacts", Contact, rows)
-        for contact_id, p in zip(new_ids, exported, strict=True):
+        for contact_id, p, row in zip(new_ids, exported, rows, strict=True):
             if p.id is not None:
                 self.contact_ids[p.id] = contact_id
+            self.contact_names.setdefault((row["client_id"], row["name_norm"]), contact_id)
 
     def _contact_row(self, client_id: int, p: ExportContact) -> dict[str, Any]:
         return {
@@ -444,6 +472,16 @@ class _Restore:
     def contact_for(self, exported_id: int | None) -> int | None:
         return self.contact_ids.get(exported_id) if exported_id is not None else None
 
+    async def contact_named(self, client_id: int | None, name: str | None) -> int | None:
+        """The client's contact of that name, for rows that name a person instead of an id."""
+        if client_id is None or not name:
+            return None
+        if client_id not in self._contacts_read and client_id > 0:
+            self._contacts_read.add(client_id)
+            for p in await store.contacts(self.session, [client_id]):
+                self.contact_names.setdefault((p.client_id, p.name_norm), p.id)
+        return self.contact_names.get((client_id, normalize_name(name)))
+
     # --- the logged history ------------------------------------------------------------------
 
     async def touches(self) -> None:
@@ -467,7 +505,9 @@ class _Restore:
                 {
                     "client_id": cid,
                     "manager_id": self.manager.id,
-                    "contact_id": self.contact_for(t.contact_id),
+                    "contact_id": self.contact_for(t.contact_id)
+                    if t.contact_id is not None
+                    else await self.contact_named(cid, t.contact_name),
                     "kind": Channel(t.kind),
                     "occurred_at": occurred,
                     "outcome": Outcome(t.outcome) if t.outcome else None,
@@ -500,6 +540,9 @@ class _Restore:
             client = None
             if contact is None:
                 client = await self.client_for(n.client_id, n.client_name)
+                if n.contact_id is None and n.contact_name:
+                    contact = await self.contact_named(client, n.contact_name)
+                    client = None if contact is not None else client
             created = _need(n.created_at, self.now)
             found = pool.take((created, n.text))
             if found is not None:
@@ -681,7 +724,9 @@ class _Restore:
         }
         new_id = maps[target].get(old[target]) if old[target] is not None else None
         parts = r.dedupe_key.split(":")
-        if new_id is None or len(parts) < 2 or parts[1] != str(old[target]):
+        if new_id is None or len(parts) < 2 or parts[0] != kind.value:
+            return None
+        if parts[1] != str(old[target]):
             return None
         parts[1] = str(new_id)
         state = ReminderState(r.state)
@@ -709,7 +754,8 @@ class _Restore:
             "sent_at": _aware(r.sent_at),
             "chat_message_id": None,
             "last_error": None,
-            "payload": r.payload,
+            # The deliverer reads a note's text from here; a file can't make it carry more.
+            "payload": r.payload if len(json.dumps(r.payload or {})) <= _MAX_PAYLOAD else None,
             "created_at": self.now,
             "updated_at": self.now,
         }
