@@ -28,7 +28,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -108,6 +108,30 @@ def read_table(content: bytes, filename: str) -> Table:
     if extension in WORKBOOK_EXTENSIONS:
         raise ImportFileError("import-file-corrupt")
     return _read_text(content)
+
+
+def read_workbook_tables(content: bytes) -> list[Table]:
+    """Every visible sheet of an XLSX that has a header and data, each its own ``Table`` (title
+    in ``Table.sheet``), in workbook order: an /export workbook carries eight kinds of records.
+
+    The file-level checks and limits are ``read_table``'s; the row, line and cell budgets apply
+    per sheet (the unpacked-size cap still bounds the workbook as a whole). A sheet that is
+    empty, has only a header, or has no header row is left out; none left is "empty". The
+    macros note goes on the first table only, since it is about the file.
+    Raises ``ImportFileError``.
+    """
+    if len(content) > limits.MAX_FILE_BYTES:
+        raise ImportFileError(
+            "import-file-too-large", limit_mb=limits.MAX_FILE_BYTES // (1024 * 1024)
+        )
+    if not content.strip():
+        raise ImportFileError("import-file-empty")
+    if not content.startswith(_ZIP_MAGIC):
+        raise ImportFileError("import-file-unsupported")
+    tables = _read_workbook_with(content, _read_all_sheets)
+    if not tables:
+        raise ImportFileError("import-file-empty")
+    return tables
 
 
 def _table_from_records(records: Iterator[tuple[int, list[str]]]) -> Table:
@@ -227,6 +251,16 @@ def _record_widths(sample: str, delimiter: str, truncated: bool) -> list[int]:
 
 
 def _read_workbook(content: bytes) -> Table:
+    tables = _read_workbook_with(
+        content, lambda book, formulas: [_read_chosen_sheet(book, formulas)]
+    )
+    return tables[0]
+
+
+def _read_workbook_with(
+    content: bytes, read: Callable[[Any, set[str]], list[Table]]
+) -> list[Table]:
+    """The checks around reading a workbook; ``read(workbook, formulas)`` reads its sheets."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         parts = archive.infolist()
@@ -240,7 +274,7 @@ def _read_workbook(content: bytes) -> Table:
     has_macros = any(name.endswith("vbaproject.bin") for name in names)
     try:
         formulas = _scan_parts(archive, parts)
-        table = _read_sheet(content, formulas)
+        tables = _read_sheets(content, formulas, read)
     except (
         KeyError, ValueError, TypeError, OSError, ParseError, InvalidFileException, zlib.error,
         zipfile.BadZipFile, EOFError,
@@ -248,9 +282,9 @@ def _read_workbook(content: bytes) -> Table:
         RuntimeError,  # zipfile: an encrypted member
     ) as exc:  # fmt: skip
         raise ImportFileError("import-file-corrupt") from exc
-    if has_macros:
-        table.notes.append(NOTE_MACROS)
-    return table
+    if has_macros and tables:
+        tables[0].notes.append(NOTE_MACROS)
+    return tables
 
 
 def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> set[str]:
@@ -269,7 +303,9 @@ def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> set[s
     return formulas
 
 
-def _read_sheet(content: bytes, formulas: set[str]) -> Table:
+def _read_sheets(
+    content: bytes, formulas: set[str], read: Callable[[Any, set[str]], list[Table]]
+) -> list[Table]:
     # openpyxl warns about each Excel feature it drops (data validation, conditional formats,
     # a missing default style); none of them matters for reading values.
     with warnings.catch_warnings():
@@ -278,7 +314,7 @@ def _read_sheet(content: bytes, formulas: set[str]) -> Table:
             io.BytesIO(content), read_only=True, data_only=True, keep_vba=False, keep_links=False
         )
         try:
-            return _read_chosen_sheet(workbook, formulas)
+            return read(workbook, formulas)
         finally:
             workbook.close()
 
@@ -297,6 +333,30 @@ def _read_chosen_sheet(workbook: Any, formulas: set[str]) -> Table:
         table.notes.append(NOTE_FORMULAS)
     table.sheet = str(sheet.title)
     return table
+
+
+def _read_all_sheets(workbook: Any, formulas: set[str]) -> list[Table]:
+    tables: list[Table] = []
+    for sheet in workbook.worksheets:
+        if not hasattr(sheet, "_worksheet_path"):  # a chartsheet
+            continue
+        # A hidden sheet is not what the manager sees and edits (the export's own hidden sheet
+        # carries kambot.json, read by workbook_bundle, never as a table).
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            continue
+        try:
+            table = _table_from_records(_sheet_records(workbook, sheet))
+        except ImportFileError as exc:
+            if exc.key in {"import-file-empty", "import-file-no-header"}:
+                continue
+            raise
+        if len(table.headers) >= limits.MAX_COLUMNS:
+            table.notes.append(NOTE_COLUMNS)
+        if str(sheet._worksheet_path).lstrip("/") in formulas:
+            table.notes.append(NOTE_FORMULAS)
+        table.sheet = str(sheet.title)
+        tables.append(table)
+    return tables
 
 
 def _choose_sheet(workbook: Any, sheets: Sequence[Any]) -> Any:

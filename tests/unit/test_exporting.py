@@ -119,10 +119,11 @@ def rich_data(language: Language = "ru") -> ExportData:
             owner_name="Мария",
             created_at=NOON_UTC,
             contacts=[
-                ExportContact("Иван Петров", "Генеральный директор", "+79161234567",
-                              "ivan@romashka.ru", 12, 3, 1980),
-                ExportContact("Анна Смирнова", "@buyer", None, None, 29, 2, None),
-                ExportContact("'Кузя'", None, "8 916 765-43-21"),
+                ExportContact("Иван Петров", role="Генеральный директор", phone="+79161234567",
+                              email="ivan@romashka.ru", birth_day=12, birth_month=3,
+                              birth_year=1980),
+                ExportContact("Анна Смирнова", role="@buyer", birth_day=29, birth_month=2),
+                ExportContact("'Кузя'", phone="8 916 765-43-21"),
             ],
         ),
         ExportClient(id=2, name="Вектор", segment="b2c", tier="regular", status="paused",
@@ -130,8 +131,9 @@ def rich_data(language: Language = "ru") -> ExportData:
         ExportClient(id=3, name="+Плюс", status="lost", cadence_days=90,
                      preferred_channel="meeting", contacts=[ExportContact("Ольга")]),
         ExportClient(id=4, name="Acme Ltd", preferred_channel="email", tax_id=inn10(3, 2),
-                     contacts=[ExportContact("John Smith", "CEO", "+44 20 7946 0958",
-                                             "john@acme.co.uk", 1, 12, 1975)]),
+                     contacts=[ExportContact("John Smith", role="CEO", phone="+44 20 7946 0958",
+                                             email="john@acme.co.uk", birth_day=1,
+                                             birth_month=12, birth_year=1975)]),
         ExportClient(id=5, name="Визит-Сервис", preferred_channel="visit"),
     ]  # fmt: skip
     return ExportData(
@@ -145,8 +147,17 @@ def rich_data(language: Language = "ru") -> ExportData:
                 "обсудили поставку",
                 "КП",
                 datetime(2026, 12, 4, 7, 0, tzinfo=UTC),
+                next_step_has_time=True,
+                next_step_done_at=datetime(2026, 12, 4, 8, 30, tzinfo=UTC),
+                contact_name="Иван Петров",
             ),
-            ExportTouch("Вектор", "meeting", NOON_UTC),
+            ExportTouch(
+                "Вектор",
+                "meeting",
+                NOON_UTC,
+                next_step="позвонить",
+                next_step_due_at=datetime(2026, 12, 6, 19, 0, tzinfo=UTC),  # local midnight
+            ),
         ],
         notes=[
             ExportNote(
@@ -333,7 +344,11 @@ def test_times_are_in_the_managers_timezone() -> None:
     assert sheets["Касания"][0][2] == "Когда (Asia/Yekaterinburg)"
     assert touch[2] == datetime(2026, 11, 28, 17, 0)  # noqa: DTZ001 - Excel stores wall time
     assert touch[6] == datetime(2026, 12, 4, 12, 0)  # noqa: DTZ001
+    assert sheets["Касания"][0][7:] == ["Контакт", "Шаг выполнен (Asia/Yekaterinburg)"]
+    assert touch[7:] == ["Иван Петров", datetime(2026, 12, 4, 13, 30)]  # noqa: DTZ001
     assert csv_rows(files["touches.csv"])[1][2] == "28.11.2026 17:00"
+    # A step due on a day without an hour is a date, not a date at midnight.
+    assert csv_rows(files["touches.csv"])[2][6] == "07.12.2026"
     english = build_csvs(rich_data("en"))
     assert csv_rows(english["touches.csv"])[1][2] == "2026-11-28 17:00"
 
@@ -390,7 +405,7 @@ def hostile_data() -> ExportData:
                 name="Ромашка",
                 phone="+79161234567",
                 tags=(HOSTILE[3],),
-                contacts=[ExportContact(HOSTILE[0], HOSTILE[1], "+79160000000", None)],
+                contacts=[ExportContact(HOSTILE[0], role=HOSTILE[1], phone="+79160000000")],
             )
         ],
         touches=[ExportTouch("Ромашка", "call", NOON_UTC, None, HOSTILE[4], HOSTILE[2])],
@@ -457,7 +472,7 @@ def test_neutralized_values_come_back_unchanged(form: str) -> None:
         name="-Минус",
         phone="+79161234567",
         tags=("@важный", "+опт"),
-        contacts=[ExportContact("@Иван", "-зам. директора", "+79160000000")],
+        contacts=[ExportContact("@Иван", role="-зам. директора", phone="+79160000000")],
     )
 
     shapes = round_trip(ExportData(clients=[client]), form)
@@ -466,7 +481,7 @@ def test_neutralized_values_come_back_unchanged(form: str) -> None:
 
 
 def test_hostile_formulas_go_out_neutralized_and_come_back_as_inert_text() -> None:
-    client = ExportClient(id=1, name="Ромашка", contacts=[ExportContact("Иван", HOSTILE[0])])
+    client = ExportClient(id=1, name="Ромашка", contacts=[ExportContact("Иван", role=HOSTILE[0])])
     content = build_csvs(ExportData(clients=[client]))["clients.csv"]
 
     assert b"'=HYPERLINK(" in content
