@@ -273,6 +273,7 @@ class _Restore:
         self.note_ids: dict[int, int] = {}
         self.request_ids: dict[int, int] = {}
         self.matched: set[int] = set()  # ids here of clients that existed before
+        self.existing: set[int] = set()  # every client the account had before
         self.cadence: dict[int, int] = {}
         self.clock: dict[int, tuple[datetime | None, bool]] = {}  # id -> (last touch, active)
         self.created: dict[str, list[int]] = {kind: [] for kind in KINDS}
@@ -289,6 +290,7 @@ class _Restore:
     async def clients(self) -> None:
         existing = await store.clients(self.session, self.manager.id)
         fresh = not existing
+        self.existing = {c.id for c in existing}
         free: dict[int, Client] = {c.id: c for c in existing}
         index: dict[str, dict[str, list[int]]] = {"name": {}, "tax": {}, "phone": {}}
         for c in existing:
@@ -457,7 +459,10 @@ class _Restore:
             return None
         norm = normalize_name(name)
         if norm in self.by_name:
-            return self.by_name[norm]
+            found = self.by_name[norm]
+            if found in self.existing:
+                self.matched.add(found)  # its history is looked up for rows already there
+            return found
         segment = Segment.B2C if self.manager.work_mode == WorkMode.B2C else Segment.B2B
         placeholder = ExportClient(id=0, name=name, segment=segment.value)
         [cid] = await self._insert("clients", Client, [self._client_row(placeholder)])
