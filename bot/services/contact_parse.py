@@ -28,6 +28,7 @@ from datetime import date
 from enum import Enum, auto
 
 from bot.services.birthdays import Birthday, looks_like_birthday, parse_birthday
+from bot.services.emails import normalize_email
 from bot.services.names import NameProblem, validate_display_name
 from bot.services.phones import normalize_phone
 
@@ -61,8 +62,6 @@ _FIELD_LABELS = frozenset(
 # Digits and phone punctuation only, with enough digits to be a number and not a count.
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-–—/]*\d{2}[\d\s().\-–—/]*$")
 _MIN_PHONE_DIGITS = 5
-_EMAIL = re.compile(r"^[^\s@<>(),;:\"]+@(?:[^\s@<>(),;:\".]+\.)+[^\s@<>(),;:\".\d]{2,}$")
-_MAX_EMAIL = 254
 _MAX_NAME_WORDS = 3
 _YEAR_ONLY = re.compile(r"^\d{4}\s*(?:г\.?|года?)?$")
 
@@ -84,7 +83,7 @@ class ContactDraft:
     role: str | None = None
     birthday: Birthday | None = None
     phone: str | None = None  # normalized, "+79991234567"
-    email: str | None = None  # lower-cased
+    email: str | None = None  # bot.services.emails.normalize_email
     notes: list[str] = field(default_factory=list)
     # Keys from PROBLEM_KEYS, in the order found; empty means the draft can be saved.
     problems: list[str] = field(default_factory=list)
@@ -98,10 +97,9 @@ class ContactDraft:
 
 
 def _email(part: str) -> str | None:
-    candidate = _EMAIL_LABEL.sub("", part, count=1).strip().strip("<>")
-    if len(candidate) <= _MAX_EMAIL and _EMAIL.match(candidate):
-        return candidate.lower()
-    return None
+    # The same rule as a card edit and /import (bot.services.emails): what is saved here
+    # always imports back.
+    return normalize_email(_EMAIL_LABEL.sub("", part.strip(), count=1))
 
 
 def _phone_attempt(part: str) -> tuple[bool, str | None]:

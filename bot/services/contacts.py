@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,12 +12,12 @@ from bot.services import clients as client_service
 from bot.services import names as name_service
 from bot.services.birthdays import Birthday, parse_birthday
 from bot.services.clients import ClientProblem, local_today
+from bot.services.emails import normalize_email
 from bot.services.phones import normalize_phone
 from storage import clients as store
 from storage.models import Contact, Manager
 
 log = logging.getLogger(__name__)
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_ROLE = 200
 
 
@@ -49,13 +48,16 @@ async def add(
         name = name_service.validate_display_name(new.name)
     except name_service.NameProblem as exc:
         raise ClientProblem(exc.key) from exc
+    email = normalize_email(new.email) if new.email else None
+    if new.email and email is None:
+        raise ClientProblem("contact-email-invalid")
     contact = Contact(
         client_id=client.id,
         name=name,
         name_norm=name_service.normalize_name(name),
         role=(new.role or "").strip()[:MAX_ROLE] or None,
         phone=new.phone,
-        email=new.email,
+        email=email,
         created_at=now,
         updated_at=now,
     )
@@ -95,9 +97,12 @@ async def set_text(
             raise ClientProblem("client-phone-invalid")
         contact.phone = phone
     elif field == "email":
-        if not clearing and not EMAIL_RE.match(raw):
+        # The rule /contact and /import use: "k.belova@vector.ru;" is stored trimmed, so the
+        # export of this base imports back.
+        email = None if clearing else normalize_email(raw)
+        if not clearing and email is None:
             raise ClientProblem("contact-email-invalid")
-        contact.email = None if clearing else raw[:254]
+        contact.email = email
     elif field == "birthday":
         birthday = None if clearing else parse_birthday(raw, local_today(manager, now))
         if not clearing and birthday is None:

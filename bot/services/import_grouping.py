@@ -3,6 +3,12 @@
 Rows with the same ``normalize_name`` or the same tax id are one client; a later row whose
 non-empty client field differs from the client's is an "import-error-conflict", as is a row
 that would join two different clients.
+
+Contacts: chat allows two people with one name at a client (Иван Петров, закупки and Иван
+Петров, склад), so import does too. A row whose person has the name of a contact already
+drafted for the client is that contact when no role, phone, e-mail or birthday of the two
+differs (it may fill the other's blanks, as flat files repeat a person over several rows);
+a real difference makes it a second contact with that name, never an error.
 """
 
 from __future__ import annotations
@@ -11,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from bot.services.birthdays import Birthday
 from bot.services.import_model import (
     ClientDraft,
     ColumnMapping,
@@ -40,12 +45,8 @@ _CLIENT_ATTRIBUTES: Final = (
     ("cadence_days", "cadence"),
     ("preferred_channel", "channel"),
 )
-_CONTACT_ATTRIBUTES: Final = (
-    ("role", "contact_role"),
-    ("phone", "contact_phone"),
-    ("email", "contact_email"),
-    ("birthday", "birthday"),
-)
+# What tells two contacts with one name apart.
+_CONTACT_ATTRIBUTES: Final = ("role", "phone", "email", "birthday")
 
 
 def group_clients(rows: list[ImportRow]) -> list[ClientDraft]:
@@ -63,7 +64,8 @@ class _Grouping:
     drafts: list[ClientDraft] = field(default_factory=list)
     by_name: dict[str, int] = field(default_factory=dict)
     by_tax_id: dict[str, int] = field(default_factory=dict)
-    contacts: list[dict[str, int]] = field(default_factory=list)  # person key -> index
+    # Per client: person name key -> indexes of its contacts with that name.
+    contacts: list[dict[str, list[int]]] = field(default_factory=list)
 
     def find(self, name_key: str, tax_id: str | None) -> set[int]:
         found = {self.by_name.get(name_key), self.by_tax_id.get(tax_id) if tax_id else None}
@@ -92,9 +94,7 @@ def group_with_conflicts(rows: Sequence[ImportRow]) -> tuple[list[ClientDraft], 
             index = len(state.drafts) - 1
         else:
             index = found.pop()
-            conflict = _client_conflict(state.drafts[index], row) or _contact_conflict(
-                state.drafts[index], state.contacts[index], contact, contact_key
-            )
+            conflict = _client_conflict(state.drafts[index], row)
             if conflict is not None:
                 conflicts.append(conflict)
                 continue
@@ -151,29 +151,24 @@ def _row_contact(row: ImportRow) -> ContactDraft | None:
     )
 
 
-def _contact_conflict(
-    draft: ClientDraft, contacts: dict[str, int], contact: ContactDraft | None, key: str
-) -> _Conflict | None:
-    index = contacts.get(key) if contact else None
-    if contact is None or index is None:
-        return None
-    known = draft.contacts[index]
-    for attribute, name in _CONTACT_ATTRIBUTES:
-        mine, theirs = getattr(known, attribute), getattr(contact, attribute)
+def same_person(known: ContactDraft, other: ContactDraft) -> bool:
+    """Whether two drafts with one name are one person: nothing both have set differs."""
+    for attribute in _CONTACT_ATTRIBUTES:
+        mine, theirs = getattr(known, attribute), getattr(other, attribute)
         if mine is not None and theirs is not None and mine != theirs:
-            shown = _birthday_text(theirs) if isinstance(theirs, Birthday) else str(theirs)
-            return _Conflict(contact.row, name, shown)
-    return None
+            return False
+    return True
 
 
 def _merge_contact(
-    draft: ClientDraft, contacts: dict[str, int], contact: ContactDraft | None, key: str
+    draft: ClientDraft, contacts: dict[str, list[int]], contact: ContactDraft | None, key: str
 ) -> None:
     if contact is None:
         return
-    index = contacts.get(key)
+    namesakes = contacts.setdefault(key, [])
+    index = next((i for i in namesakes if same_person(draft.contacts[i], contact)), None)
     if index is None:
-        contacts[key] = len(draft.contacts)
+        namesakes.append(len(draft.contacts))
         draft.contacts.append(contact)
         return
     known = draft.contacts[index]
@@ -184,11 +179,6 @@ def _merge_contact(
         email=known.email or contact.email,
         birthday=known.birthday or contact.birthday,
     )
-
-
-def _birthday_text(birthday: Birthday) -> str:
-    text = f"{birthday.day:02d}.{birthday.month:02d}"
-    return f"{text}.{birthday.year:04d}" if birthday.year else text
 
 
 def conflict_errors(

@@ -69,6 +69,9 @@ class ParsedImport:
     errors: list[RowError]  # sorted by row, then column order
     # ``group_clients(rows)``, computed by the same pass that found the conflicts.
     clients: list[ClientDraft] = field(default_factory=list)
+    # Rows whose birthday year is recent enough to be Excel's and not the person's: kept, and
+    # named in the preview so the manager can check them.
+    recent_birthday_rows: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,17 +35,27 @@ Decisions (the brief left them open):
   whose non-empty client field differs from the client's is an "import-error-conflict", as is a
   row that would join two different clients. ``parse_rows`` reports those, so its rows group
   without conflicts.
+  Two people with one name at a client are two contacts when their role, phone, e-mail or
+  birthday differ (chat allows them); rows that only fill each other's blanks are one contact.
+* One rule with chat: an e-mail is read by ``bot.services.emails.normalize_email`` (trailing
+  ``;``/``,``, ``mailto:`` and angle brackets go), a birthday by ``parse_birthday`` as /contact
+  does: a full year not in the future is kept, a child's too. A year under
+  ``RECENT_BIRTH_YEARS`` ago may be the one Excel adds to a typed "12.03", and the reader cannot
+  tell, so it is kept and the preview names its rows.
+* Skipped columns each get a reason in the preview (``skipped_columns``): kambot's own
+  informational columns, unknown headers, a second column for one field, empty ones.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Final, TypeAlias
 
 from bot.services.birthdays import Birthday, parse_birthday
+from bot.services.emails import MAX_EMAIL_LENGTH, normalize_email
 from bot.services.import_grouping import conflict_errors, group_clients, group_with_conflicts
 from bot.services.import_limits import (
     MAX_CELL_CHARS,
@@ -115,22 +125,36 @@ __all__ = [
 ]
 
 MAX_ROLE_LENGTH: Final = 200
-MAX_EMAIL_LENGTH: Final = 254
 MAX_TAG_LENGTH: Final = 64
 MAX_CADENCE_DAYS: Final = 365
-# A birth year that makes a contact younger than this is taken for Excel's auto-completed year.
-MIN_CONTACT_AGE: Final = 14
+# A birth year that makes a contact younger than this is named in the preview: it may be the
+# year Excel added to a typed "12.03" rather than a child's.
+RECENT_BIRTH_YEARS: Final = 14
 
 _NEUTRALIZED = re.compile(r"^'(?=[=+\-@\t\r'])")
 _FORMULA = re.compile(r"^=\s*[\w(\"'$@+\-.]")
 _DDE = re.compile(r"^[=+\-@].*\w\|.*!", re.DOTALL)
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 _TAG_SPLIT = re.compile(r"[,;#\n]")
 _CADENCE = re.compile(
     r"^(?:раз в |every |each )?(\d{1,3})?\s*"
     r"(д|дн|дня|дней|день|d|day|days|н|нед|недели|недель|неделю|неделя|w|wk|week|weeks"
     r"|м|мес|месяц|месяца|месяцев|m|mo|month|months)?$"
 )
+
+
+# Why a column of the file is skipped: the i18n key of its reason in the preview.
+SKIP_OWN: Final = "import-skip-own"  # kambot's own informational column (ID, Created, ...)
+SKIP_UNKNOWN: Final = "import-skip-unknown"  # a header that names no field kambot knows
+SKIP_DUPLICATE: Final = "import-skip-duplicate"  # a field that an earlier column already fills
+SKIP_EMPTY: Final = "import-skip-empty"  # an unknown header over empty cells: nothing is lost
+SKIP_NO_HEADER: Final = "import-skip-no-header"  # values under an empty header
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedColumn:
+    header: str  # as written; empty for a column without a header
+    number: int  # 1-based, for a column without a header
+    reason: str  # one of the SKIP_* keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +174,9 @@ class Preview:
     errors: int
     clients: int  # distinct clients after merging rows
     contacts: int
+    # Every column that is not read, with its reason, in column order.
+    skipped: list[SkippedColumn] = field(default_factory=list)
+    recent_birthday_rows: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -247,7 +274,11 @@ def parse_rows(table: Table, mapping: ColumnMapping, today: date) -> ParsedImpor
         rows = [row for row in rows if row.row not in bad]
         errors.extend(conflict_errors(conflicts, table, mapping))
     errors.sort(key=lambda error: error.row)  # stable: columns stay in file order within a row
-    return ParsedImport(rows=rows, errors=errors, clients=clients)
+    since = today.year - RECENT_BIRTH_YEARS
+    recent = [
+        row.row for row in rows if row.birthday and row.birthday.year and row.birthday.year > since
+    ]
+    return ParsedImport(rows=rows, errors=errors, clients=clients, recent_birthday_rows=recent)
 
 
 def _parse_row(
@@ -368,22 +399,23 @@ def _parse_phone(value: str, today: date) -> str:
 
 
 def _parse_email(value: str, today: date) -> str:
+    # One rule with chat (bot.services.emails): "k.belova@vector.ru;" as Outlook copies it,
+    # and as older versions of the bot stored it, imports trimmed.
+    email = normalize_email(value)
+    if email is not None:
+        return email
     if len(value) > MAX_EMAIL_LENGTH:
         raise _Problem("import-error-too-long")
-    email = value.removeprefix("mailto:")
-    if not _EMAIL.match(email):
-        raise _Problem("import-error-email")
-    return email
+    raise _Problem("import-error-email")
 
 
 def _parse_birthday(value: str, today: date) -> Birthday:
+    # The rule of /contact: a year typed in full and not in the future is the person's, a
+    # child's too ("Маша, дочь, 12.03.2019"). The reader cannot tell Excel's auto-completed
+    # year from a typed one, so a recent year is kept and the preview says so.
     birthday = parse_birthday(value, today)
     if birthday is None:
         raise _Problem("import-error-birthday")
-    if birthday.year is not None and birthday.year > today.year - MIN_CONTACT_AGE:
-        # Excel turns a typed "12.03" into 12.03 of the current year: a contact cannot be a
-        # toddler, so such a year is Excel's, not the person's.
-        return replace(birthday, year=None)
     return birthday
 
 
@@ -462,7 +494,37 @@ def preview(table: Table, mapping: ColumnMapping, parsed: ParsedImport, limit: i
         errors=len(parsed.errors),
         clients=len(clients),
         contacts=sum(len(client.contacts) for client in clients),
+        skipped=skipped_columns(table, mapping),
+        recent_birthday_rows=list(parsed.recent_birthday_rows),
     )
+
+
+def skipped_columns(table: Table, mapping: ColumnMapping) -> list[SkippedColumn]:
+    """Each column the import will not read and why, so no value is dropped unannounced."""
+    mapped = set(mapping.columns.values())
+    own = set(mapping.not_imported)
+    unknown = set(mapping.ignored)
+    skipped: list[SkippedColumn] = []
+    for index, header in enumerate(table.headers):
+        if index in mapped:
+            continue
+        filled = any(index < len(cells) and cells[index].strip() for cells in table.rows)
+        if header in own:
+            reason = SKIP_OWN
+        elif not _header_key(header):
+            if not filled:
+                continue  # an empty spacer column: nothing there to lose
+            reason = SKIP_NO_HEADER
+        elif header not in unknown:
+            continue  # mapped under another field by map_columns, never skipped
+        elif not filled:
+            reason = SKIP_EMPTY
+        elif map_columns([header]).columns:
+            reason = SKIP_DUPLICATE
+        else:
+            reason = SKIP_UNKNOWN
+        skipped.append(SkippedColumn(header, index + 1, reason))
+    return skipped
 
 
 def parse_file(content: bytes, filename: str, today: date) -> ImportResult:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import undo_journal
+from bot.services.birthdays import Birthday
+from bot.services.emails import normalize_email
 from bot.services.exporting import (
     ExportClient,
     ExportContact,
@@ -22,8 +25,10 @@ from bot.services.exporting import (
     ExportSale,
     ExportTouch,
 )
-from bot.services.importing import ClientDraft
+from bot.services.import_grouping import same_person
+from bot.services.importing import ClientDraft, ContactDraft
 from bot.services.names import normalize_name
+from bot.services.phones import normalize_phone
 from storage import transfer as store
 from storage.enums import ClientStatus, Tier
 from storage.models import ClientTag, Contact, Manager
@@ -92,6 +97,43 @@ def _contact_values(client_id: int, draft: ClientDraft, now: datetime) -> list[d
     return out
 
 
+async def _known_contacts(
+    session: AsyncSession, client_ids: list[int]
+) -> dict[tuple[int, str], list[ContactDraft]]:
+    """The contacts of clients the import matched, by (client id, name), in import terms."""
+    found: dict[tuple[int, str], list[ContactDraft]] = {}
+    if not client_ids:
+        return found
+    columns = (
+        Contact.client_id,
+        Contact.name_norm,
+        Contact.name,
+        Contact.role,
+        Contact.phone,
+        Contact.email,
+        Contact.birth_day,
+        Contact.birth_month,
+        Contact.birth_year,
+    )
+    for start in range(0, len(client_ids), CHUNK):
+        chunk = client_ids[start : start + CHUNK]
+        rows = await session.execute(select(*columns).where(Contact.client_id.in_(chunk)))
+        for cid, norm, name, role, phone, email, day, month, year in rows:
+            # Normalised as a file's cell would be, so a value stored by an older version
+            # ("x@y.ru;", a role with double spaces) still matches its export.
+            found.setdefault((cid, norm), []).append(
+                ContactDraft(
+                    name=name,
+                    role=" ".join((role or "").split()) or None,
+                    phone=(normalize_phone(phone) or phone) if phone else None,
+                    email=(normalize_email(email) or email) if email else None,
+                    birthday=Birthday(day, month, year) if day and month else None,
+                    row=0,
+                )
+            )
+    return found
+
+
 async def apply_import(
     session: AsyncSession,
     manager: Manager,
@@ -147,22 +189,27 @@ async def apply_import(
             if progress is not None:
                 await progress(done, len(drafts))
 
-        known = await store.contact_keys(session, [cid for cid, _ in matched])
+        known = await _known_contacts(session, [cid for cid, _ in matched])
         added_existing = 0
         skipped = 0
         extra: list[dict[str, Any]] = []
         for cid, draft in matched:
-            for value in _contact_values(cid, draft, now):
-                key = (cid, value["name_norm"])
-                if key in known:
+            for person, value in zip(draft.contacts, _contact_values(cid, draft, now), strict=True):
+                # Chat allows two people with one name at a client: only the same person
+                # (nothing both have set differs) is already there; a namesake is added.
+                namesakes = known.setdefault((cid, value["name_norm"]), [])
+                if any(same_person(k, person) for k in namesakes):
                     skipped += 1
                     continue
-                known.add(key)
+                namesakes.append(person)
                 extra.append(value)
                 added_existing += 1
-        await store.insert_rows(session, Contact, extra)
-        # /undo takes the whole import back: exactly the rows it created.
-        added = [(int(v["client_id"]), str(v["name_norm"])) for v in extra]
+        added: list[int] = []
+        if extra:
+            inserted = insert(Contact).returning(Contact.id, sort_by_parameter_order=True)
+            added = list(await session.scalars(inserted, extra))
+        # /undo takes the whole import back: exactly the rows it created, by id, so a contact
+        # that was there before with the same name stays.
         undo_journal.record_import(session, manager.id, now, created, added)
         await session.commit()
     except BaseException:

@@ -205,13 +205,12 @@ def record_import(
     manager_id: int,
     now: datetime,
     client_ids: list[int],
-    contact_keys: list[tuple[int, str]],
+    contact_ids: list[int],
 ) -> None:
     """One entry for a whole import: the clients it created (their contacts and tags go with
-    them) and the contacts it added to clients already in the base."""
-    if not client_ids and not contact_keys:
+    them) and, by id, the contacts it added to clients already in the base: a client may have
+    two people with one name, and only the one the import added is its to take back."""
+    if not client_ids and not contact_ids:
         return
-    payload = {"clients": client_ids, "contacts": [list(k) for k in contact_keys]}
-    session.add(
-        UndoEntry(manager_id=manager_id, kind="import", payload=payload, created_at=now)
-    )
+    payload = {"clients": client_ids, "contact_ids": contact_ids}
+    session.add(UndoEntry(manager_id=manager_id, kind="import", payload=payload, created_at=now))
