@@ -322,6 +322,7 @@ import-intro =
     📥 Send a <b>CSV</b> or <b>Excel (XLSX)</b> file with your clients — as a document, not a photo.
     I recognise the columns: Client/Company, INN, Phone, Contact/Decision maker, Role, E-mail, Birthday, Tags, Segment, Tier, Status, Cadence, Channel. One row per contact; rows of one client are merged.
     I show what I understood first and import only after you confirm. If any row has an error, nothing is imported and you get the list of rows.
+    📦 Moving or restoring your base? Send the ZIP (or the Excel workbook) from /export as it came: everything comes back — touches, notes, sales, plans, reminders. A touches, notes or sales table is added as such.
     Up to { $limit_mb } MB and { $max_rows } rows. Leave: /cancel.
 import-photo = 📷 That's a photo; I need the file. Send the spreadsheet as a document: 📎 → File → CSV or XLSX.
 import-waiting-file = Waiting for a CSV or XLSX file (📎 → File). Or /cancel.
