@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.emails import normalize_email
 from bot.services.export_model import (
     ExportClient,
     ExportContact,
@@ -442,7 +443,8 @@ class _Restore:
             "name_norm": normalize_name(p.name)[:200],
             "role": p.role,
             "phone": p.phone,
-            "email": p.email,
+            # One rule for e-mails everywhere; an address it can't read is kept as it was.
+            "email": (normalize_email(p.email) or p.email) if p.email else None,
             "birth_day": p.birth_day,
             "birth_month": p.birth_month,
             "birth_year": p.birth_year,

@@ -17,14 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import undo_journal
 from bot.services.birthdays import Birthday
 from bot.services.emails import normalize_email
-from bot.services.exporting import (
-    ExportClient,
-    ExportContact,
-    ExportData,
-    ExportNote,
-    ExportSale,
-    ExportTouch,
-)
 from bot.services.import_grouping import same_person
 from bot.services.importing import ClientDraft, ContactDraft
 from bot.services.names import normalize_name
@@ -221,76 +213,4 @@ async def apply_import(
         existing=len(matched),
         contacts_added=added_new + added_existing,
         contacts_existing=skipped,
-    )
-
-
-async def collect_export(session: AsyncSession, manager: Manager) -> ExportData:
-    clients = await store.clients_for_export(session, manager.id)
-    return ExportData(
-        clients=[
-            ExportClient(
-                id=c.id,
-                name=c.name,
-                segment=c.segment.value,
-                tier=c.tier.value,
-                status=c.status.value,
-                cadence_days=c.cadence_days,
-                preferred_channel=c.preferred_channel.value if c.preferred_channel else None,
-                tax_id=c.tax_id,
-                phone=c.phone_norm or c.phone,
-                tags=sorted(t.tag for t in c.tags),
-                archived=c.archived_at is not None,
-                owner_name=manager.full_name,
-                created_at=c.created_at,
-                contacts=[
-                    ExportContact(
-                        name=p.name,
-                        role=p.role,
-                        phone=p.phone,
-                        email=p.email,
-                        birth_day=p.birth_day,
-                        birth_month=p.birth_month,
-                        birth_year=p.birth_year,
-                    )
-                    for p in sorted(c.contacts, key=lambda p: p.id)
-                ],
-            )
-            for c in clients
-        ],
-        touches=[
-            ExportTouch(
-                client_name=name,
-                kind=i.kind.value,
-                occurred_at=i.occurred_at,
-                outcome=i.outcome.value if i.outcome else None,
-                summary=i.summary,
-                next_step=i.next_step,
-                next_step_due_at=i.next_step_due_at,
-            )
-            for i, name in await store.touches_for_export(session, manager.id)
-        ],
-        notes=[
-            ExportNote(
-                client_name=client_name,
-                contact_name=contact_name,
-                text=n.text,
-                created_at=n.created_at,
-                tags=sorted(t.tag for t in n.tags),
-                is_private=n.is_private,
-                remind_at=n.remind_at,
-            )
-            for n, client_name, contact_name in await store.notes_for_export(session, manager.id)
-        ],
-        sales=[
-            ExportSale(
-                client_name=name,
-                amount_minor=s.amount_minor,
-                currency=s.currency,
-                sold_at=s.sold_at,
-                product_line=s.product_line,
-            )
-            for s, name in await store.sales_for_export(session, manager.id)
-        ],
-        timezone=manager.timezone,
-        language="en" if manager.language == "en" else "ru",
     )

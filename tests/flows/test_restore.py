@@ -232,3 +232,27 @@ async def test_past_reminders_are_not_sent_again_after_a_restore(
             )
         )
     assert states == [ReminderState.CANCELLED]
+
+
+async def test_undo_takes_a_whole_restore_back_and_leaves_what_was_there(
+    client: BotClient,
+    dispatcher: Dispatcher,
+    bot: MockedBot,
+    session_pool: async_sessionmaker[AsyncSession],
+) -> None:
+    await build_base(client)
+    archive = await export_zip(client)
+    other = BotClient(dispatcher, bot, user_id=7010)
+    await other.send("/client Ромашка")
+    await other.click("➕ Создать нового клиента")
+    await other.send("/call Ромашка договорились о встрече")
+    before = await snapshot(session_pool, other.user.id)
+    await other.send("/import")
+    texts = other.texts(await other.send_document(archive, "kambot.zip", ZIP))
+    assert any("Совпали с вашими клиентами: Ромашка" in t for t in texts), texts
+    await other.click("✅ Восстановить")
+    after = await snapshot(session_pool, other.user.id)
+    assert len(after["touches"]) == len(before["touches"]) + 2
+    texts = other.texts(await other.send("/undo"))
+    assert any("Отменил восстановление" in t for t in texts), texts
+    assert await snapshot(session_pool, other.user.id) == before
