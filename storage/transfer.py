@@ -35,15 +35,6 @@ async def existing_keys(
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-async def contact_keys(session: AsyncSession, client_ids: Sequence[int]) -> set[tuple[int, str]]:
-    if not client_ids:
-        return set()
-    rows = await session.execute(
-        select(Contact.client_id, Contact.name_norm).where(Contact.client_id.in_(client_ids))
-    )
-    return {(r[0], r[1]) for r in rows}
-
-
 async def insert_clients(session: AsyncSession, values: list[dict[str, Any]]) -> list[int]:
     """Inserts many clients in one statement batch; ids come back in the order given."""
     if not values:

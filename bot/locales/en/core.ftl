@@ -383,7 +383,6 @@ import-preview-title = 📄 { $rows } { $rows ->
        *[other] contacts
     }.
 import-preview-mapping = Columns:
-import-preview-ignored = Skipping columns: { $columns }
 import-preview-first = First clients:
 import-field-client = client
 import-field-tax_id = INN

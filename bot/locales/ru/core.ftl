@@ -386,7 +386,6 @@ import-preview-title = 📄 В файле { $rows } { $rows ->
        *[many] контактов
     }.
 import-preview-mapping = Колонки:
-import-preview-ignored = Пропускаю колонки: { $columns }
 import-preview-first = Первые клиенты:
 import-field-client = клиент
 import-field-tax_id = ИНН
