@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.i18n import LANGUAGES, translator
 from bot.middlewares import InFlight, register_middlewares
 from bot.services.clock import Clock, SystemClock
+from handlers import errors as handler_errors
 from handlers import get_routers
 
 _PINNED: tuple[type, ...] = ()
@@ -115,6 +116,7 @@ def create_dispatcher(
     register_middlewares(
         dp, settings=settings, session_pool=session_pool, clock=clock, in_flight=in_flight
     )
+    handler_errors.register(dp)
     dp.include_routers(*get_routers())
     return dp
 

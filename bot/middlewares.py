@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.chat_order import ChatOrderMiddleware
 from bot.clean_text import CleanTextMiddleware
 from bot.config import Settings
+from bot.context import ContextMiddleware
 from bot.i18n import Translator, pick_language, translator
 from bot.private_only import PrivateOnlyMiddleware
 from bot.reply_guard import ReplyGuardMiddleware
@@ -305,6 +306,7 @@ def register_middlewares(
         CurrentManagerMiddleware(settings, clock),
         IdempotencyMiddleware(clock),
         I18nMiddleware(),
+        ContextMiddleware(),  # the handler's Ctx, once the manager and translator are known
         ReplyGuardMiddleware(),  # innermost: it knows whether the handler committed
     ):
         dp.update.outer_middleware(middleware)

@@ -48,7 +48,7 @@ def agenda_message(
                     time=format_duration(t, r.minutes * 60),
                 )
             )
-            open_card = RequestCb(a="open", id=r.request_id).pack()
+            open_card = RequestCb(action="open", id=r.request_id).pack()
             rows.append([Button(text=f"🚨 {r.client_name}"[:60], callback_data=open_card)])
     if agenda.followups:
         lines += ["", t("today-followups", count=len(agenda.followups))]
@@ -56,12 +56,14 @@ def agenda_message(
             due = when_label(t, f.due_at, reader, now, with_time=f.has_time)
             lines.append(f"• <b>{esc(f.client_name)}</b>: {esc(f.step[:120])} — {due}")
             label = t("promise-btn-done", step=f"{f.client_name}: {f.step}"[:40])
-            rows.append([Button(text=label, callback_data=TouchCb(a="done", id=f.touch_id).pack())])
+            rows.append(
+                [Button(text=label, callback_data=TouchCb(action="done", id=f.touch_id).pack())]
+            )
     if agenda.overdue:
         lines += ["", t("today-overdue", count=len(agenda.overdue))]
         for o in agenda.overdue[:MAX_ITEMS]:
             lines.append(t("today-overdue-line", client=o.client_name, days=o.days))
-            open_card = ClientCb(a="open", id=o.client_id).pack()
+            open_card = ClientCb(action="open", id=o.client_id).pack()
             rows.append([Button(text=f"📞 {o.client_name}"[:60], callback_data=open_card)])
     if agenda.birthdays:
         lines += ["", t("today-birthdays")]

@@ -79,7 +79,7 @@ def brief_kb(t: Translator, brief: Brief) -> Markup:
         [
             Button(
                 text=t("promise-btn-done", step=p.text[:30]),
-                callback_data=TouchCb(a="done", id=p.touch_id).pack(),
+                callback_data=TouchCb(action="done", id=p.touch_id).pack(),
             )
         ]
         for p in brief.promises[:5]
@@ -88,7 +88,7 @@ def brief_kb(t: Translator, brief: Brief) -> Markup:
         [
             Button(
                 text=t("contact-btn-client"),
-                callback_data=ClientCb(a="open", id=brief.card.id).pack(),
+                callback_data=ClientCb(action="open", id=brief.card.id).pack(),
             )
         ]
     )
@@ -153,5 +153,5 @@ async def on_brief_button(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_brief, Command("brief"))
-    router.callback_query.register(on_brief_button, ClientCb.filter(F.a == "brief"))
+    router.callback_query.register(on_brief_button, ClientCb.filter(F.action == "brief"))
     return router

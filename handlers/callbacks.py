@@ -47,10 +47,10 @@ class SettingsCb(CallbackData, prefix="sm"):
 class ClientCb(CallbackData, prefix="c"):
     """An action on one client card. `id` is always re-checked against the asking manager."""
 
-    a: str  # open | edit | set | ask | archive | restore | delete | purge | contacts
+    action: str  # open | edit | set | ask | archive | restore | delete | purge | contacts
     id: OptionalId = 0
-    f: str = ""
-    v: Value = ""
+    field: str = ""
+    value: Value = ""
 
 
 class NewClientCb(CallbackData, prefix="nc"):
@@ -60,71 +60,71 @@ class NewClientCb(CallbackData, prefix="nc"):
 
 
 class ListCb(CallbackData, prefix="l"):
-    f: str = "all"  # all | overdue | key | archived | tag
-    p: Page = 0
-    t: Annotated[int, Field(ge=-1, le=MAX_ID)] = -1  # index into the tag list of the page
+    view: str = "all"  # all | overdue | key | archived | tag
+    page: Page = 0
+    tag: Annotated[int, Field(ge=-1, le=MAX_ID)] = -1  # index into the tag list of the page
 
 
 class ContactCb(CallbackData, prefix="ct"):
-    a: str  # open | ask | del | purge
+    action: str  # open | ask | del | purge
     id: Id
-    f: str = ""
+    field: str = ""
 
 
 class ImportCb(CallbackData, prefix="im"):
-    a: str  # go | cancel
+    action: str  # go | cancel
 
 
 class TouchCb(CallbackData, prefix="t"):
     """An action on a logged touch; `id` is re-checked against the asking manager."""
 
-    a: str  # kind | setk | due | setd | client | undo | done
+    action: str  # kind | setk | due | setd | client | undo | done
     id: Id
-    v: Value = ""
+    value: Value = ""
 
 
 class TapCb(CallbackData, prefix="tp"):
     """Logging by taps: client → type → outcome; each step carries what was chosen so far."""
 
     id: Id  # client id
-    k: str = ""  # kind
-    o: str = ""  # outcome, "x" for skipped
+    kind: str = ""  # kind
+    outcome: str = ""  # outcome, "x" for skipped
 
 
 class NoteCb(CallbackData, prefix="n"):
-    a: str  # undo
+    action: str  # undo
     id: Id
 
 
 class ReminderCb(CallbackData, prefix="r"):
     """A tap on a reminder: done | log | snooze (v = 1h | tomorrow | 3d | week)."""
 
-    a: str
+    action: str
     id: Id
-    v: Value = ""
+    value: Value = ""
 
 
 class RequestCb(CallbackData, prefix="rq"):
     """A B2C request: open | resp | done | undo | list (page p) | new (create the client waiting
     in the draft). `id` is re-checked against the asking manager."""
 
-    a: str
+    action: str
     id: OptionalId = 0
-    p: Page = 0
+    page: Page = 0
 
 
 class MoveCb(CallbackData, prefix="mv"):
     """«🏢 Не тот клиент» under a saved note (k="n"), request ("rq") or review ("rv"). `id` is
     re-checked against the asking manager: a forged one moves nothing."""
 
-    k: str
+    kind: str
     id: Id
 
 
 class ReviewCb(CallbackData, prefix="rv"):
     """A saved review: undo | req (open a request from a negative one)."""
 
-    a: str
+    action: str
     id: Id
 
 
@@ -132,8 +132,8 @@ class KpiCb(CallbackData, prefix="kp"):
     """/kpi: show a period (a="p") or its chart (a="c"). Only the period kind travels: the report
     is always the pressing manager's own, so there is no id to forge."""
 
-    a: str
-    k: str  # week | month | quarter | year
+    action: str
+    period: str  # week | month | quarter | year
 
 
 class SaleCb(CallbackData, prefix="sl"):
@@ -143,15 +143,15 @@ class SaleCb(CallbackData, prefix="sl"):
     Draft: pick | new | rst | cancel. Every id is re-checked against the asking manager.
     """
 
-    a: str
+    action: str
     id: OptionalId = 0
-    v: Value = ""
+    value: Value = ""
 
 
 class PlanCb(CallbackData, prefix="pl"):
     """pick (`id` = client for the waiting per-client plan) | key (`id` = client to mark 🔑)."""
 
-    a: str
+    action: str
     id: OptionalId = 0
 
 
@@ -159,5 +159,5 @@ class DemoCb(CallbackData, prefix="dm"):
     """/demo: leave | delete (ask) | purge (confirmed) | keep | reset. `id` is the sandbox's
     manager id, re-checked against the pressing manager's own sandbox."""
 
-    a: str
+    action: str
     id: OptionalId = 0

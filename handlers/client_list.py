@@ -95,7 +95,7 @@ async def on_list_page(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    kind, tag, index = callback_data.f, None, callback_data.t
+    kind, tag, index = callback_data.view, None, callback_data.tag
     if kind not in {"all", "overdue", "key", "archived", "tag"}:
         await query.answer(t("callback-outdated"), show_alert=True)
         return
@@ -117,7 +117,7 @@ async def on_list_page(
         state,
         clock,
         kind,
-        callback_data.p,
+        callback_data.page,
         tag,
         index,
     )

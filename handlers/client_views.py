@@ -133,40 +133,44 @@ def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     b.row(
         InlineKeyboardButton(text=t("card-btn-log"), callback_data=TapCb(id=card.id).pack()),
-        _btn(t("card-btn-brief"), ClientCb(a="brief", id=card.id)),
-        _btn(t("card-btn-history"), ClientCb(a="hist", id=card.id, v="0")),
+        _btn(t("card-btn-brief"), ClientCb(action="brief", id=card.id)),
+        _btn(t("card-btn-history"), ClientCb(action="hist", id=card.id, value="0")),
     )
     for promise in card.promises[:3]:
         b.row(
             InlineKeyboardButton(
                 text=t("promise-btn-done", step=promise.text[:30]),
-                callback_data=TouchCb(a="done", id=promise.touch_id).pack(),
+                callback_data=TouchCb(action="done", id=promise.touch_id).pack(),
             )
         )
     b.row(
-        _btn(t("card-btn-edit"), ClientCb(a="edit", id=card.id)),
-        _btn(t("card-btn-contacts"), ClientCb(a="contacts", id=card.id)),
+        _btn(t("card-btn-edit"), ClientCb(action="edit", id=card.id)),
+        _btn(t("card-btn-contacts"), ClientCb(action="contacts", id=card.id)),
     )
     if card.archived:
         b.row(
-            _btn(t("card-btn-restore"), ClientCb(a="restore", id=card.id)),
-            _btn(t("card-btn-delete"), ClientCb(a="delete", id=card.id)),
+            _btn(t("card-btn-restore"), ClientCb(action="restore", id=card.id)),
+            _btn(t("card-btn-delete"), ClientCb(action="delete", id=card.id)),
         )
     else:
         b.row(
-            _btn(t("card-btn-archive"), ClientCb(a="archive", id=card.id)),
-            _btn(t("card-btn-delete"), ClientCb(a="delete", id=card.id)),
+            _btn(t("card-btn-archive"), ClientCb(action="archive", id=card.id)),
+            _btn(t("card-btn-delete"), ClientCb(action="delete", id=card.id)),
         )
     return b.as_markup()
 
 
 def edit_kb(t: Translator, client_id: int) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
-    buttons = [_btn(t(f"field-{f}"), ClientCb(a="ask", id=client_id, f=f)) for f in TEXT_FIELDS]
-    buttons += [_btn(t(f"field-{f}"), ClientCb(a="edit", id=client_id, f=f)) for f in CHOICE_FIELDS]
+    buttons = [
+        _btn(t(f"field-{f}"), ClientCb(action="ask", id=client_id, field=f)) for f in TEXT_FIELDS
+    ]
+    buttons += [
+        _btn(t(f"field-{f}"), ClientCb(action="edit", id=client_id, field=f)) for f in CHOICE_FIELDS
+    ]
     for i in range(0, len(buttons), 3):
         b.row(*buttons[i : i + 3])
-    b.row(_btn(t("btn-back"), ClientCb(a="open", id=client_id)))
+    b.row(_btn(t("btn-back"), ClientCb(action="open", id=client_id)))
     return b.as_markup()
 
 
@@ -181,20 +185,20 @@ def choice_label(t: Translator, field: str, value: str) -> str:
 def choice_kb(t: Translator, client_id: int, field: str) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     buttons = [
-        _btn(choice_label(t, field, v), ClientCb(a="set", id=client_id, f=field, v=v))
+        _btn(choice_label(t, field, v), ClientCb(action="set", id=client_id, field=field, value=v))
         for v in CHOICES[field]
     ]
     for i in range(0, len(buttons), 3):
         b.row(*buttons[i : i + 3])
-    b.row(_btn(t("btn-back"), ClientCb(a="edit", id=client_id)))
+    b.row(_btn(t("btn-back"), ClientCb(action="edit", id=client_id)))
     return b.as_markup()
 
 
 def delete_confirm_kb(t: Translator, client_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_btn(t("delete-confirm-yes"), ClientCb(a="purge", id=client_id))],
-            [_btn(t("delete-confirm-no"), ClientCb(a="open", id=client_id))],
+            [_btn(t("delete-confirm-yes"), ClientCb(action="purge", id=client_id))],
+            [_btn(t("delete-confirm-no"), ClientCb(action="open", id=client_id))],
         ]
     )
 
@@ -208,7 +212,7 @@ def lookup_kb(
         label = ref.name if ref.via_contact is None else f"{ref.name} ({ref.via_contact})"
         if ref.archived:
             label = "📦 " + label
-        b.row(_btn(label[:60], ClientCb(a=action, id=ref.id)))
+        b.row(_btn(label[:60], ClientCb(action=action, id=ref.id)))
     if offer_create:
         b.row(_btn(t("lookup-btn-create"), NewClientCb()))
     return b.as_markup()
@@ -217,7 +221,7 @@ def lookup_kb(
 def duplicate_kb(t: Translator, existing: ClientRef) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_btn(t("duplicate-open"), ClientCb(a="open", id=existing.id))],
+            [_btn(t("duplicate-open"), ClientCb(action="open", id=existing.id))],
             [_btn(t("duplicate-create"), NewClientCb(dup=True))],
         ]
     )
@@ -243,11 +247,11 @@ def timeline_text(t: Translator, page: TimelinePage, lang: str, zone: str) -> st
 def timeline_kb(t: Translator, page: TimelinePage) -> InlineKeyboardMarkup:
     nav = []
     if page.page > 0:
-        nav.append(_btn("◀️", ClientCb(a="hist", id=page.client_id, v=str(page.page - 1))))
+        nav.append(_btn("◀️", ClientCb(action="hist", id=page.client_id, value=str(page.page - 1))))
     if page.has_more:
-        nav.append(_btn("▶️", ClientCb(a="hist", id=page.client_id, v=str(page.page + 1))))
+        nav.append(_btn("▶️", ClientCb(action="hist", id=page.client_id, value=str(page.page + 1))))
     rows = [nav] if nav else []
-    rows.append([_btn(t("btn-back"), ClientCb(a="open", id=page.client_id))])
+    rows.append([_btn(t("btn-back"), ClientCb(action="open", id=page.client_id))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -282,16 +286,16 @@ def list_kb(t: Translator, page: ClientPage, kind: str, tag_index: int) -> Inlin
         mark = "⚠️ " if item.overdue else ("🔑 " if item.tier == Tier.KEY else "")
         if item.archived:
             mark = "📦 "
-        b.row(_btn((mark + item.name)[:60], ClientCb(a="open", id=item.id)))
+        b.row(_btn((mark + item.name)[:60], ClientCb(action="open", id=item.id)))
     nav = []
     if page.page > 0:
-        nav.append(_btn("◀️", ListCb(f=kind, p=page.page - 1, t=tag_index)))
+        nav.append(_btn("◀️", ListCb(view=kind, page=page.page - 1, tag=tag_index)))
     if page.page + 1 < page.pages:
-        nav.append(_btn("▶️", ListCb(f=kind, p=page.page + 1, t=tag_index)))
+        nav.append(_btn("▶️", ListCb(view=kind, page=page.page + 1, tag=tag_index)))
     if nav:
         b.row(*nav)
     filters = [
-        _btn(("• " if kind == f else "") + t(f"list-btn-{f}"), ListCb(f=f))
+        _btn(("• " if kind == f else "") + t(f"list-btn-{f}"), ListCb(view=f))
         for f in ("all", "overdue", "key", "archived")
     ]
     b.row(*filters[:2])
@@ -299,7 +303,7 @@ def list_kb(t: Translator, page: ClientPage, kind: str, tag_index: int) -> Inlin
     tags = [
         _btn(
             ("• " if kind == "tag" and tag_index == i else "") + f"#{tag}"[:30],
-            ListCb(f="tag", t=i),
+            ListCb(view="tag", tag=i),
         )
         for i, (tag, _) in enumerate(page.tags[:6])
     ]
@@ -311,7 +315,7 @@ def list_kb(t: Translator, page: ClientPage, kind: str, tag_index: int) -> Inlin
 def contacts_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     for c in card.contacts[:20]:
-        b.row(_btn(("👤 " + c.name)[:60], ContactCb(a="open", id=c.id)))
-    b.row(_btn(t("contacts-btn-add"), ClientCb(a="ask", id=card.id, f="contact")))
-    b.row(_btn(t("btn-back"), ClientCb(a="open", id=card.id)))
+        b.row(_btn(("👤 " + c.name)[:60], ContactCb(action="open", id=c.id)))
+    b.row(_btn(t("contacts-btn-add"), ClientCb(action="ask", id=card.id, field="contact")))
+    b.row(_btn(t("btn-back"), ClientCb(action="open", id=card.id)))
     return b.as_markup()

@@ -142,7 +142,7 @@ async def on_client_action(
 ) -> None:
     chat_id = query.from_user.id
     message_id = query.message.message_id if query.message is not None else None
-    action, client_id, field = callback_data.a, callback_data.id, callback_data.f
+    action, client_id, field = callback_data.action, callback_data.id, callback_data.field
     now = clock.now()
     try:
         if action == "open":
@@ -169,7 +169,7 @@ async def on_client_action(
                 )
         elif action == "set":
             await client_service.set_choice(
-                session, manager, client_id, field, callback_data.v, now
+                session, manager, client_id, field, callback_data.value, now
             )
             await query.answer(t("saved-toast"))
             await show_card(
@@ -215,7 +215,7 @@ async def on_client_action(
             await query.answer()
             await edit_or_send(bot, chat_id, message_id, t("client-deleted", name=name))
         elif action == "hist":
-            number = int(callback_data.v) if callback_data.v.isdigit() else 0
+            number = int(callback_data.value) if callback_data.value.isdigit() else 0
             page = await timeline.page(session, manager, client_id, number)
             await query.answer()
             await edit_or_send(

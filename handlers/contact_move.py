@@ -67,11 +67,11 @@ async def _move(
             [
                 InlineKeyboardButton(
                     text=t("contact-btn-open"),
-                    callback_data=ContactCb(a="open", id=contact.id).pack(),
+                    callback_data=ContactCb(action="open", id=contact.id).pack(),
                 ),
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(a="open", id=client.id).pack(),
+                    callback_data=ClientCb(action="open", id=client.id).pack(),
                 ),
             ]
         ]

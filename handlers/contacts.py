@@ -84,7 +84,7 @@ def contact_kb(t: Translator, contact: Contact) -> InlineKeyboardMarkup:
     edit = [
         InlineKeyboardButton(
             text=t(f"contact-field-{f}"),
-            callback_data=ContactCb(a="ask", id=contact.id, f=f).pack(),
+            callback_data=ContactCb(action="ask", id=contact.id, field=f).pack(),
         )
         for f in CONTACT_FIELDS
     ]
@@ -95,13 +95,13 @@ def contact_kb(t: Translator, contact: Contact) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=t("card-btn-delete"),
-                    callback_data=ContactCb(a="del", id=contact.id).pack(),
+                    callback_data=ContactCb(action="del", id=contact.id).pack(),
                 )
             ],
             [
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(a="open", id=contact.client_id).pack(),
+                    callback_data=ClientCb(action="open", id=contact.client_id).pack(),
                 )
             ],
         ]
@@ -144,20 +144,21 @@ async def save_contact(
             [
                 InlineKeyboardButton(
                     text=t("contact-btn-open"),
-                    callback_data=ContactCb(a="open", id=contact.id).pack(),
+                    callback_data=ContactCb(action="open", id=contact.id).pack(),
                 ),
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(a="open", id=client_id).pack(),
+                    callback_data=ClientCb(action="open", id=client_id).pack(),
                 ),
             ],
             [
                 InlineKeyboardButton(
-                    text=t("btn-undo"), callback_data=ContactCb(a="purge", id=contact.id).pack()
+                    text=t("btn-undo"),
+                    callback_data=ContactCb(action="purge", id=contact.id).pack(),
                 ),
                 InlineKeyboardButton(
                     text=t("resolution-btn-wrong-client"),
-                    callback_data=ContactCb(a="mv", id=contact.id).pack(),
+                    callback_data=ContactCb(action="mv", id=contact.id).pack(),
                 ),
             ],
         ]
@@ -288,7 +289,7 @@ async def on_contact_action(
     chat_id = query.from_user.id
     message_id = query.message.message_id if query.message is not None else None
     try:
-        if callback_data.a == "open":
+        if callback_data.action == "open":
             contact = await contact_service.get(session, manager, callback_data.id)
             await query.answer()
             await edit_or_send(
@@ -298,13 +299,15 @@ async def on_contact_action(
                 contact_text(t, contact, manager.language, _days(contact, manager, clock)),
                 contact_kb(t, contact),
             )
-        elif callback_data.a == "ask" and callback_data.f in CONTACT_FIELDS:
+        elif callback_data.action == "ask" and callback_data.field in CONTACT_FIELDS:
             contact = await contact_service.get(session, manager, callback_data.id)
             await query.answer()
             await state.set_state(ContactInput.field)
-            await state.update_data(contact_id=contact.id, contact_field=callback_data.f)
-            await bot.send_message(chat_id, t(f"contact-ask-{callback_data.f}", name=contact.name))
-        elif callback_data.a == "del":
+            await state.update_data(contact_id=contact.id, contact_field=callback_data.field)
+            await bot.send_message(
+                chat_id, t(f"contact-ask-{callback_data.field}", name=contact.name)
+            )
+        elif callback_data.action == "del":
             contact = await contact_service.get(session, manager, callback_data.id)
             await query.answer()
             markup = InlineKeyboardMarkup(
@@ -312,13 +315,13 @@ async def on_contact_action(
                     [
                         InlineKeyboardButton(
                             text=t("delete-confirm-yes"),
-                            callback_data=ContactCb(a="purge", id=contact.id).pack(),
+                            callback_data=ContactCb(action="purge", id=contact.id).pack(),
                         )
                     ],
                     [
                         InlineKeyboardButton(
                             text=t("delete-confirm-no"),
-                            callback_data=ContactCb(a="open", id=contact.id).pack(),
+                            callback_data=ContactCb(action="open", id=contact.id).pack(),
                         )
                     ],
                 ]
@@ -326,7 +329,7 @@ async def on_contact_action(
             await edit_or_send(
                 bot, chat_id, message_id, t("contact-delete-confirm", name=contact.name), markup
             )
-        elif callback_data.a == "purge":
+        elif callback_data.action == "purge":
             client_id, name = await contact_service.delete(session, manager, callback_data.id)
             await query.answer(t("contact-deleted-toast"))
             await edit_or_send(
@@ -339,7 +342,7 @@ async def on_contact_action(
                         [
                             InlineKeyboardButton(
                                 text=t("contact-btn-client"),
-                                callback_data=ClientCb(a="open", id=client_id).pack(),
+                                callback_data=ClientCb(action="open", id=client_id).pack(),
                             )
                         ]
                     ]
@@ -390,11 +393,11 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_contact, Command("contact"))
     router.callback_query.register(
-        pick_handler("contact_draft", save_contact), ClientCb.filter(F.a == "addc")
+        pick_handler("contact_draft", save_contact), ClientCb.filter(F.action == "addc")
     )
     # Before the catch-all below: «🏢 Не тот клиент» under a saved contact.
-    router.callback_query.register(contact_move.on_move_ask, ContactCb.filter(F.a == "mv"))
-    router.callback_query.register(contact_move.on_move_pick, ClientCb.filter(F.a == "ctmv"))
+    router.callback_query.register(contact_move.on_move_ask, ContactCb.filter(F.action == "mv"))
+    router.callback_query.register(contact_move.on_move_pick, ClientCb.filter(F.action == "ctmv"))
     router.message.register(
         contact_move.on_move_text, contact_move.ContactMoveInput.client, F.text, NOT_A_COMMAND
     )

@@ -38,11 +38,12 @@ def _tour_kb(t: Translator, sandbox_id: int) -> Markup:
         inline_keyboard=[
             [
                 Button(
-                    text=t("demo-btn-leave"), callback_data=DemoCb(a="leave", id=sandbox_id).pack()
+                    text=t("demo-btn-leave"),
+                    callback_data=DemoCb(action="leave", id=sandbox_id).pack(),
                 ),
                 Button(
                     text=t("demo-btn-delete"),
-                    callback_data=DemoCb(a="delete", id=sandbox_id).pack(),
+                    callback_data=DemoCb(action="delete", id=sandbox_id).pack(),
                 ),
             ]
         ]
@@ -54,10 +55,12 @@ def _confirm_kb(t: Translator, sandbox_id: int) -> Markup:
         inline_keyboard=[
             [
                 Button(
-                    text=t("demo-btn-purge"), callback_data=DemoCb(a="purge", id=sandbox_id).pack()
+                    text=t("demo-btn-purge"),
+                    callback_data=DemoCb(action="purge", id=sandbox_id).pack(),
                 ),
                 Button(
-                    text=t("demo-btn-keep"), callback_data=DemoCb(a="keep", id=sandbox_id).pack()
+                    text=t("demo-btn-keep"),
+                    callback_data=DemoCb(action="keep", id=sandbox_id).pack(),
                 ),
             ]
         ]
@@ -159,12 +162,12 @@ async def on_demo_button(
     message_id = query.message.message_id if query.message is not None else None
     bot = query.bot
     assert bot is not None
-    if callback_data.a == "leave":
+    if callback_data.action == "leave":
         await state.clear()
         left = await demo_service.leave(session, real_manager)
         sandbox_mode.suppress()
         await edit_or_send(bot, chat_id, message_id, t("demo-left" if left else "demo-not-in"))
-    elif callback_data.a == "delete":
+    elif callback_data.action == "delete":
         await edit_or_send(
             bot,
             chat_id,
@@ -172,7 +175,7 @@ async def on_demo_button(
             t("demo-delete-confirm"),
             _confirm_kb(t, sandbox.id),
         )
-    elif callback_data.a == "purge":
+    elif callback_data.action == "purge":
         await state.clear()
         await demo_service.remove(session, real_manager)
         sandbox_mode.suppress()

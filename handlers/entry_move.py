@@ -31,7 +31,7 @@ class EntryMoveInput(StatesGroup):
 
 def move_button(t: Translator, kind: str, entry_id: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        text=t("move-btn-wrong-client"), callback_data=MoveCb(k=kind, id=entry_id).pack()
+        text=t("move-btn-wrong-client"), callback_data=MoveCb(kind=kind, id=entry_id).pack()
     )
 
 
@@ -45,14 +45,16 @@ async def on_move_ask(
     state: FSMContext,
 ) -> None:
     try:
-        name = await entry_move.current_client(session, manager, callback_data.k, callback_data.id)
+        name = await entry_move.current_client(
+            session, manager, callback_data.kind, callback_data.id
+        )
     except EntryNotFound:
         await query.answer(t("callback-outdated"), show_alert=True)
         return
     await query.answer()
     await state.set_state(EntryMoveInput.client)
-    await state.update_data(move_entry=[callback_data.k, callback_data.id])
-    await bot.send_message(query.from_user.id, t("move-ask", kind=callback_data.k, client=name))
+    await state.update_data(move_entry=[callback_data.kind, callback_data.id])
+    await bot.send_message(query.from_user.id, t("move-ask", kind=callback_data.kind, client=name))
 
 
 async def _move(
@@ -81,7 +83,7 @@ async def _move(
             [
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(a="open", id=client_id).pack(),
+                    callback_data=ClientCb(action="open", id=client_id).pack(),
                 )
             ]
         ]
@@ -129,7 +131,7 @@ async def on_move_pick(
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(on_move_ask, MoveCb.filter(F.k.in_(set(entry_move.MODELS))))
-    router.callback_query.register(on_move_pick, ClientCb.filter(F.a == PICK))
+    router.callback_query.register(on_move_ask, MoveCb.filter(F.kind.in_(set(entry_move.MODELS))))
+    router.callback_query.register(on_move_pick, ClientCb.filter(F.action == PICK))
     router.message.register(on_move_text, EntryMoveInput.client, F.text, NOT_A_COMMAND)
     return router

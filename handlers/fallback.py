@@ -39,7 +39,7 @@ async def on_stray_text(
         return
     ref = found.client
     open_card = Button(
-        text=t("resolution-btn-open"), callback_data=ClientCb(a="open", id=ref.id).pack()
+        text=t("resolution-btn-open"), callback_data=ClientCb(action="open", id=ref.id).pack()
     )
     if not found.rest.strip():
         tap = Button(text=t("resolution-btn-tap"), callback_data=TapCb(id=ref.id).pack())
@@ -48,7 +48,7 @@ async def on_stray_text(
         return
     log_it = Button(
         text=t("resolution-btn-log", client=ref.name[:40]),
-        callback_data=ClientCb(a="logc", id=ref.id).pack(),
+        callback_data=ClientCb(action="logc", id=ref.id).pack(),
     )
     markup = Markup(inline_keyboard=[[log_it], [open_card]])
     sent = await message.answer(t("resolution-offer-log", client=ref.name), reply_markup=markup)

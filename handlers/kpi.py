@@ -53,13 +53,13 @@ async def on_kpi_button(
 ) -> None:
     # `manager` is whoever pressed: a forwarded or forged button shows their own figures.
     kinds = {k.value: k for k in PeriodKind}
-    kind = kinds.get(callback_data.k)
-    if kind is None or callback_data.a not in {"p", "c"}:
+    kind = kinds.get(callback_data.period)
+    if kind is None or callback_data.action not in {"p", "c"}:
         await query.answer(t("callback-outdated"), show_alert=True)
         return
     chat_id = query.from_user.id
     now = clock.now()
-    if callback_data.a == "c":
+    if callback_data.action == "c":
         await query.answer()
         await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)  # drawing takes a moment
         caption_key = "kpi-chart-caption"

@@ -44,11 +44,13 @@ def kpi_kb(t: Translator, current: PeriodKind) -> Markup:
             text=f"• {t(f'kpi-period-{kind.value}')} •"
             if kind is current
             else t(f"kpi-period-{kind.value}"),
-            callback_data=KpiCb(a="p", k=kind.value).pack(),
+            callback_data=KpiCb(action="p", period=kind.value).pack(),
         )
         for kind in PeriodKind
     ]
-    chart = Button(text=t("kpi-btn-chart"), callback_data=KpiCb(a="c", k=current.value).pack())
+    chart = Button(
+        text=t("kpi-btn-chart"), callback_data=KpiCb(action="c", period=current.value).pack()
+    )
     return Markup(inline_keyboard=[periods, [chart]])
 
 

@@ -48,7 +48,7 @@ async def show_client_picker(
     ]
     # A client never touched is not among the recent ones: typing its name is one tap away.
     rows.append(
-        [Button(text=t("resolution-btn-other"), callback_data=ClientCb(a="typename").pack())]
+        [Button(text=t("resolution-btn-other"), callback_data=ClientCb(action="typename").pack())]
     )
     await message.answer(t("log-pick-client"), reply_markup=Markup(inline_keyboard=rows))
 
@@ -64,7 +64,7 @@ def _kinds(t: Translator, client_id: int) -> Markup:
     buttons = [
         Button(
             text=f"{icon} {t(f'kind-{kind.value}')}",
-            callback_data=TapCb(id=client_id, k=kind.value).pack(),
+            callback_data=TapCb(id=client_id, kind=kind.value).pack(),
         )
         for kind, icon in KIND_ICONS.items()
     ]
@@ -75,11 +75,13 @@ def _outcomes(t: Translator, client_id: int, kind: str) -> Markup:
     buttons = [
         Button(
             text=f"{icon} {t(f'outcome-{o.value}')}",
-            callback_data=TapCb(id=client_id, k=kind, o=o.value).pack(),
+            callback_data=TapCb(id=client_id, kind=kind, outcome=o.value).pack(),
         )
         for o, icon in touch_views.OUTCOME_ICONS.items()
     ]
-    skip = Button(text=t("btn-skip"), callback_data=TapCb(id=client_id, k=kind, o="x").pack())
+    skip = Button(
+        text=t("btn-skip"), callback_data=TapCb(id=client_id, kind=kind, outcome="x").pack()
+    )
     return Markup(inline_keyboard=[buttons, [skip]])
 
 
@@ -97,7 +99,7 @@ async def on_tap(
     message_id = query.message.message_id if query.message is not None else None
     try:
         client = await client_service.get(session, manager, callback_data.id)
-        if not callback_data.k:
+        if not callback_data.kind:
             await query.answer()
             await edit_or_send(
                 bot,
@@ -107,8 +109,8 @@ async def on_tap(
                 _kinds(t, client.id),
             )
             return
-        kind = Channel(callback_data.k)
-        if not callback_data.o:
+        kind = Channel(callback_data.kind)
+        if not callback_data.outcome:
             await query.answer()
             await edit_or_send(
                 bot,
@@ -118,7 +120,7 @@ async def on_tap(
                 _outcomes(t, client.id, kind.value),
             )
             return
-        outcome = None if callback_data.o == "x" else Outcome(callback_data.o)
+        outcome = None if callback_data.outcome == "x" else Outcome(callback_data.outcome)
     except ClientNotFound:
         await query.answer(t("client-not-found"), show_alert=True)
         return
@@ -178,6 +180,6 @@ async def on_comment(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(on_tap, TapCb.filter())
-    router.callback_query.register(on_other_client, ClientCb.filter(F.a == "typename"))
+    router.callback_query.register(on_other_client, ClientCb.filter(F.action == "typename"))
     router.message.register(on_comment, TouchInput.comment, F.text, ~F.text.startswith("/"))
     return router

@@ -137,9 +137,7 @@ async def on_call(
     if not text:
         await message.answer(t("call-usage"))
         return
-    await _log_text(
-        message, text, Channel.CALL, bot, t, session, manager, state, clock, fixed=True
-    )
+    await _log_text(message, text, Channel.CALL, bot, t, session, manager, state, clock, fixed=True)
 
 
 async def on_log(
@@ -182,7 +180,7 @@ async def on_touch_action(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    chat_id, touch_id, action = query.from_user.id, callback_data.id, callback_data.a
+    chat_id, touch_id, action = query.from_user.id, callback_data.id, callback_data.action
     message_id = query.message.message_id if query.message is not None else None
     now = clock.now()
     try:
@@ -193,7 +191,7 @@ async def on_touch_action(
                 bot, chat_id, message_id, t("touch-ask-kind"), touch_views.kinds_kb(t, touch_id)
             )
         elif action == "setk":
-            await touch_service.set_kind(session, manager, touch_id, callback_data.v)
+            await touch_service.set_kind(session, manager, touch_id, callback_data.value)
             await query.answer(t("saved-toast"))
             await show_touch(bot, chat_id, t, session, manager, touch_id, clock, message_id)
         elif action == "due":
@@ -205,11 +203,11 @@ async def on_touch_action(
                 bot, chat_id, message_id, t("touch-ask-due"), touch_views.due_kb(t, touch_id)
             )
         elif action == "setd":
-            due = touch_service.quick_due(callback_data.v, manager, now)
+            due = touch_service.quick_due(callback_data.value, manager, now)
             await touch_service.set_due(session, manager, touch_id, due, False)
             await state.set_state(None)
             await query.answer(t("saved-toast"))
-            days = touch_service.QUICK_DUE_DAYS.get(callback_data.v)
+            days = touch_service.QUICK_DUE_DAYS.get(callback_data.value)
             asked = touch_views.quick_asked(days, manager, now)
             await show_touch(bot, chat_id, t, session, manager, touch_id, clock, message_id, asked)
         elif action == "client":
@@ -327,9 +325,9 @@ def build_router() -> Router:
     router.message.register(on_call, Command("call"))
     router.message.register(on_log, Command("log"))
     router.callback_query.register(
-        pick_handler("log_draft", save_draft), ClientCb.filter(F.a == "logc")
+        pick_handler("log_draft", save_draft), ClientCb.filter(F.action == "logc")
     )
-    router.callback_query.register(on_move_pick, ClientCb.filter(F.a == "mvc"))
+    router.callback_query.register(on_move_pick, ClientCb.filter(F.action == "mvc"))
     router.callback_query.register(on_touch_action, TouchCb.filter())
     router.message.register(on_due_text, TouchInput.due, F.text, NOT_A_COMMAND)
     router.message.register(on_client_text, TouchInput.client, F.text, NOT_A_COMMAND)

@@ -93,9 +93,10 @@ async def save_note(
     markup = Markup(
         inline_keyboard=[
             [
-                Button(text=t("btn-undo"), callback_data=NoteCb(a="undo", id=note.id).pack()),
+                Button(text=t("btn-undo"), callback_data=NoteCb(action="undo", id=note.id).pack()),
                 Button(
-                    text=t("contact-btn-client"), callback_data=ClientCb(a="open", id=ref.id).pack()
+                    text=t("contact-btn-client"),
+                    callback_data=ClientCb(action="open", id=ref.id).pack(),
                 ),
             ],
             [move_button(t, "n", note.id)],
@@ -133,7 +134,9 @@ async def on_note(
         # The same client can appear once for itself and once through a person: the index of
         # the match, not the client id, tells which one was meant.
         for i, row in enumerate(markup.inline_keyboard):
-            row[0].callback_data = ClientCb(a="notec", id=found.matches[i].id, v=str(i)).pack()
+            row[0].callback_data = ClientCb(
+                action="notec", id=found.matches[i].id, value=str(i)
+            ).pack()
         sent = await message.answer(t("note-which", query=target[:100]), reply_markup=markup)
         # The prompt owns its draft: a newer /note must not replace what this one will save.
         await remember(state, sent.message_id, {"note_draft": note_draft})
@@ -153,11 +156,11 @@ async def on_pick_target(
 ) -> None:
     prompt = prompt_of(query)
     data = ((await recall(state, prompt)) or {}).get("note_draft")
-    if not isinstance(data, dict) or not callback_data.v.isdigit():
+    if not isinstance(data, dict) or not callback_data.value.isdigit():
         await query.answer(t("callback-outdated"), show_alert=True)
         return
     matches = data.get("matches") or []
-    index = int(callback_data.v)
+    index = int(callback_data.value)
     if index >= len(matches) or matches[index][0] != callback_data.id:
         await query.answer(t("callback-outdated"), show_alert=True)
         return
@@ -218,6 +221,6 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_note, Command("note"))
     router.message.register(on_notes, Command("notes"))
-    router.callback_query.register(on_pick_target, ClientCb.filter(F.a == "notec"))
-    router.callback_query.register(on_note_undo, NoteCb.filter(F.a == "undo"))
+    router.callback_query.register(on_pick_target, ClientCb.filter(F.action == "notec"))
+    router.callback_query.register(on_note_undo, NoteCb.filter(F.action == "undo"))
     return router

@@ -138,13 +138,13 @@ async def on_plan_action(
 ) -> None:
     chat_id = query.from_user.id
     try:
-        if callback_data.a == "key":
+        if callback_data.action == "key":
             await client_service.set_choice(
                 session, manager, callback_data.id, "tier", Tier.KEY.value, clock.now()
             )
             await query.answer(t("plan-key-done"), show_alert=False)
             return
-        if callback_data.a == "pick":
+        if callback_data.action == "pick":
             prompt = prompt_of(query)
             data = ((await recall(state, prompt)) or {}).get(DRAFT)
             if not isinstance(data, dict):

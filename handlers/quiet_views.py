@@ -16,7 +16,7 @@ from storage.models import Manager
 def held_suffix(
     t: Translator, manager: Manager, due: datetime, has_time: bool, now: datetime
 ) -> str:
-    """" · 🌙 придёт в 08:00 (тихие часы)" when the ping for `due` will wait for the end of quiet
+    """ " · 🌙 придёт в 08:00 (тихие часы)" when the ping for `due` will wait for the end of quiet
     hours, else "": a confirmation must name the time the ping really comes."""
     moment = followup_due(manager, due, has_time)
     if moment <= now:

@@ -51,13 +51,13 @@ def ping_kb(ping: Ping) -> Markup:
     rid = ping.reminder_id
     rows = [
         [
-            Button(text=t("rem-btn-done"), callback_data=ReminderCb(a="done", id=rid).pack()),
-            Button(text=t("rem-btn-log"), callback_data=ReminderCb(a="log", id=rid).pack()),
+            Button(text=t("rem-btn-done"), callback_data=ReminderCb(action="done", id=rid).pack()),
+            Button(text=t("rem-btn-log"), callback_data=ReminderCb(action="log", id=rid).pack()),
         ],
         [
             Button(
                 text=t(f"rem-snooze-{choice}"),
-                callback_data=ReminderCb(a="snooze", id=rid, v=choice).pack(),
+                callback_data=ReminderCb(action="snooze", id=rid, value=choice).pack(),
             )
             for choice in SNOOZE_CHOICES
         ],

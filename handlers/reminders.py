@@ -41,16 +41,18 @@ async def on_reminder(
     message_id = query.message.message_id if query.message is not None else None
     now = clock.now()
     try:
-        if callback_data.a == "done":
+        if callback_data.action == "done":
             await actions.done(session, manager, callback_data.id, now)
             await query.answer(t("rem-done-toast"))
             await edit_or_send(bot, chat_id, message_id, _with_status(query, t("rem-done")))
-        elif callback_data.a == "snooze" and callback_data.v in SNOOZE_CHOICES:
-            until = await actions.snooze(session, manager, callback_data.id, callback_data.v, now)
+        elif callback_data.action == "snooze" and callback_data.value in SNOOZE_CHOICES:
+            until = await actions.snooze(
+                session, manager, callback_data.id, callback_data.value, now
+            )
             await query.answer(t("rem-snoozed-toast"))
             status = t("rem-snoozed", when=when_label(t, until, manager, now, with_time=True))
             await edit_or_send(bot, chat_id, message_id, _with_status(query, status))
-        elif callback_data.a == "log":
+        elif callback_data.action == "log":
             reminder = await actions.acknowledge(session, manager, callback_data.id)
             await query.answer()
             if reminder.client_id is None:
@@ -59,7 +61,7 @@ async def on_reminder(
             buttons = [
                 Button(
                     text=f"{icon} {t(f'kind-{kind.value}')}",
-                    callback_data=TapCb(id=reminder.client_id, k=kind.value).pack(),
+                    callback_data=TapCb(id=reminder.client_id, kind=kind.value).pack(),
                 )
                 for kind, icon in KIND_ICONS.items()
             ]
@@ -79,6 +81,6 @@ async def on_reminder(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(
-        on_reminder, ReminderCb.filter(F.a.in_({"done", "snooze", "log"}))
+        on_reminder, ReminderCb.filter(F.action.in_({"done", "snooze", "log"}))
     )
     return router

@@ -93,7 +93,8 @@ def request_kb(t: Translator, request: RequestView, now: datetime) -> Markup:
             )
         rows.append(stamps)
     client = Button(
-        text=t("request-btn-client"), callback_data=ClientCb(a="open", id=request.client_id).pack()
+        text=t("request-btn-client"),
+        callback_data=ClientCb(action="open", id=request.client_id).pack(),
     )
     target = undo_target(request, now)
     if target is None:
@@ -104,14 +105,14 @@ def request_kb(t: Translator, request: RequestView, now: datetime) -> Markup:
     rows.append(
         [
             move_button(t, "rq", request.id),
-            Button(text=t("request-btn-list"), callback_data=RequestCb(a="list").pack()),
+            Button(text=t("request-btn-list"), callback_data=RequestCb(action="list").pack()),
         ]
     )
     return Markup(inline_keyboard=rows)
 
 
 def _cb(action: str, request: RequestView) -> str:
-    return RequestCb(a=action, id=request.id).pack()
+    return RequestCb(action=action, id=request.id).pack()
 
 
 def list_text(t: Translator, page: OpenList, now: datetime) -> str:
@@ -153,16 +154,20 @@ def list_kb(t: Translator, page: OpenList, now: datetime) -> Markup | None:
                     f"{number}. {'⚠️ ' if breach(r, now) else ''}{r.client_name[:30]}"
                     f" · {format_duration(t, (now - r.opened_at).total_seconds())}"
                 ),
-                callback_data=RequestCb(a="open", id=r.id).pack(),
+                callback_data=RequestCb(action="open", id=r.id).pack(),
             )
         ]
         for number, r in enumerate(page.items, start=1)
     ]
     nav = []
     if page.page > 0:
-        nav.append(Button(text="◀️", callback_data=RequestCb(a="list", p=page.page - 1).pack()))
+        nav.append(
+            Button(text="◀️", callback_data=RequestCb(action="list", page=page.page - 1).pack())
+        )
     if page.page + 1 < page.pages:
-        nav.append(Button(text="▶️", callback_data=RequestCb(a="list", p=page.page + 1).pack()))
+        nav.append(
+            Button(text="▶️", callback_data=RequestCb(action="list", page=page.page + 1).pack())
+        )
     if nav:
         rows.append(nav)
     return Markup(inline_keyboard=rows) if rows else None
@@ -186,17 +191,17 @@ def review_kb(t: Translator, review: ReviewView) -> Markup:
             [
                 Button(
                     text=t("review-btn-request"),
-                    callback_data=ReviewCb(a="req", id=review.id).pack(),
+                    callback_data=ReviewCb(action="req", id=review.id).pack(),
                 ),
                 Button(text=t("review-btn-call"), callback_data=TapCb(id=review.client_id).pack()),
             ]
         )
     rows.append(
         [
-            Button(text=t("btn-undo"), callback_data=ReviewCb(a="undo", id=review.id).pack()),
+            Button(text=t("btn-undo"), callback_data=ReviewCb(action="undo", id=review.id).pack()),
             Button(
                 text=t("request-btn-client"),
-                callback_data=ClientCb(a="open", id=review.client_id).pack(),
+                callback_data=ClientCb(action="open", id=review.client_id).pack(),
             ),
         ]
     )

@@ -85,7 +85,7 @@ async def ask_client(
     what = str(data["what"])
     markup = client_views.lookup_kb(t, matches, offer_create=False, action="rqc")
     markup.inline_keyboard.append(
-        [Button(text=t("lookup-btn-create"), callback_data=RequestCb(a="new").pack())]
+        [Button(text=t("lookup-btn-create"), callback_data=RequestCb(action="new").pack())]
     )
     key = f"{what}-which-client" if matches else f"{what}-client-not-found"
     sent = await message.answer(t(key, query=query[:100]), reply_markup=markup)
@@ -158,13 +158,15 @@ async def on_request_action(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    chat_id, request_id, action = query.from_user.id, callback_data.id, callback_data.a
+    chat_id, request_id, action = query.from_user.id, callback_data.id, callback_data.action
     message_id = query.message.message_id if query.message is not None else None
     now = clock.now()
     try:
         if action == "list":
             await query.answer()
-            await show_list(bot, chat_id, t, session, manager, clock, callback_data.p, message_id)
+            await show_list(
+                bot, chat_id, t, session, manager, clock, callback_data.page, message_id
+            )
             return
         if action == "new":
             await _create_and_save(query, bot, t, session, manager, state, clock)
@@ -241,6 +243,8 @@ async def _create_and_save(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_request, Command("request"))
-    router.callback_query.register(pick_handler(DRAFT, save_draft), ClientCb.filter(F.a == "rqc"))
+    router.callback_query.register(
+        pick_handler(DRAFT, save_draft), ClientCb.filter(F.action == "rqc")
+    )
     router.callback_query.register(on_request_action, RequestCb.filter())
     return router

@@ -102,10 +102,14 @@ async def show_preview(
                 [
                     Button(
                         text=t("restore-btn-go", count=report.total_new),
-                        callback_data=ImportCb(a="go").pack(),
+                        callback_data=ImportCb(action="go").pack(),
                     )
                 ],
-                [Button(text=t("import-btn-cancel"), callback_data=ImportCb(a="cancel").pack())],
+                [
+                    Button(
+                        text=t("import-btn-cancel"), callback_data=ImportCb(action="cancel").pack()
+                    )
+                ],
             ]
         )
     else:

@@ -164,11 +164,11 @@ async def on_review_action(
     message_id = query.message.message_id if query.message is not None else None
     now = clock.now()
     try:
-        if callback_data.a == "undo":
+        if callback_data.action == "undo":
             await review_service.delete(session, manager, callback_data.id)
             await query.answer()
             await edit_or_send(bot, chat_id, message_id, t("review-undone"))
-        elif callback_data.a == "req":
+        elif callback_data.action == "req":
             request = await review_service.open_request_from(
                 session, manager, callback_data.id, t("review-request-text"), now
             )

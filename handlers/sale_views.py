@@ -73,7 +73,7 @@ def sale_text(
 
 def sale_kb(t: Translator, sale_id: int) -> Markup:
     def b(key: str, action: str) -> Button:
-        return Button(text=t(key), callback_data=SaleCb(a=action, id=sale_id).pack())
+        return Button(text=t(key), callback_data=SaleCb(action=action, id=sale_id).pack())
 
     return Markup(
         inline_keyboard=[
@@ -89,7 +89,10 @@ def date_kb(t: Translator, sale_id: int) -> Markup:
     return Markup(
         inline_keyboard=[
             [
-                Button(text=t(key), callback_data=SaleCb(a="d", id=sale_id, v=str(days)).pack())
+                Button(
+                    text=t(key),
+                    callback_data=SaleCb(action="d", id=sale_id, value=str(days)).pack(),
+                )
                 for days, key in enumerate(keys)
             ]
         ]
@@ -103,11 +106,12 @@ def _label(ref: ClientRef) -> str:
 
 def draft_clients_kb(t: Translator, matches: list[ClientRef], *, offer_create: bool) -> Markup:
     rows = [
-        [Button(text=_label(r), callback_data=SaleCb(a="pick", id=r.id).pack())] for r in matches
+        [Button(text=_label(r), callback_data=SaleCb(action="pick", id=r.id).pack())]
+        for r in matches
     ]
     if offer_create:
-        rows.append([Button(text=t("sale-btn-create"), callback_data=SaleCb(a="new").pack())])
-    rows.append([Button(text=t("sale-btn-cancel"), callback_data=SaleCb(a="cancel").pack())])
+        rows.append([Button(text=t("sale-btn-create"), callback_data=SaleCb(action="new").pack())])
+    rows.append([Button(text=t("sale-btn-cancel"), callback_data=SaleCb(action="cancel").pack())])
     return Markup(inline_keyboard=rows)
 
 
@@ -116,10 +120,11 @@ def restore_kb(t: Translator, client_id: int) -> Markup:
         inline_keyboard=[
             [
                 Button(
-                    text=t("sale-btn-restore"), callback_data=SaleCb(a="rst", id=client_id).pack()
+                    text=t("sale-btn-restore"),
+                    callback_data=SaleCb(action="rst", id=client_id).pack(),
                 )
             ],
-            [Button(text=t("sale-btn-cancel"), callback_data=SaleCb(a="cancel").pack())],
+            [Button(text=t("sale-btn-cancel"), callback_data=SaleCb(action="cancel").pack())],
         ]
     )
 
@@ -127,7 +132,12 @@ def restore_kb(t: Translator, client_id: int) -> Markup:
 def move_kb(sale_id: int, matches: list[ClientRef]) -> Markup:
     return Markup(
         inline_keyboard=[
-            [Button(text=_label(r), callback_data=SaleCb(a="mv", id=sale_id, v=str(r.id)).pack())]
+            [
+                Button(
+                    text=_label(r),
+                    callback_data=SaleCb(action="mv", id=sale_id, value=str(r.id)).pack(),
+                )
+            ]
             for r in matches
         ]
     )
@@ -137,7 +147,7 @@ def move_kb(sale_id: int, matches: list[ClientRef]) -> Markup:
 def plan_clients_kb(matches: list[ClientRef]) -> Markup:
     return Markup(
         inline_keyboard=[
-            [Button(text=_label(r), callback_data=PlanCb(a="pick", id=r.id).pack())]
+            [Button(text=_label(r), callback_data=PlanCb(action="pick", id=r.id).pack())]
             for r in matches
         ]
     )
@@ -146,7 +156,11 @@ def plan_clients_kb(matches: list[ClientRef]) -> Markup:
 def make_key_kb(t: Translator, client_id: int) -> Markup:
     return Markup(
         inline_keyboard=[
-            [Button(text=t("plan-btn-key"), callback_data=PlanCb(a="key", id=client_id).pack())]
+            [
+                Button(
+                    text=t("plan-btn-key"), callback_data=PlanCb(action="key", id=client_id).pack()
+                )
+            ]
         ]
     )
 

@@ -179,13 +179,13 @@ async def _on_draft_action(
     if not isinstance(draft, dict):
         await query.answer(t("sale-draft-gone"), show_alert=True)
         return
-    if cb.a == "cancel":
+    if cb.action == "cancel":
         await forget(state, message_id)
         await query.answer()
         await edit_or_send(bot, chat_id, message_id, t("sale-cancelled"))
         return
     try:
-        if cb.a == "new":
+        if cb.action == "new":
             found = await sale_service.create_client_and_record(
                 session, manager, str(draft["query"]), _from_draft(draft), clock.now()
             )
@@ -195,7 +195,7 @@ async def _on_draft_action(
             return
         await _save(
             bot, chat_id, t, session, manager, state, clock, cb.id, draft,
-            restore=cb.a == "rst", message_id=message_id,
+            restore=cb.action == "rst", message_id=message_id,
         )  # fmt: skip
         await forget(state, message_id)  # answered (a restore question has a draft of its own)
         await query.answer()
@@ -227,26 +227,26 @@ async def on_sale_action(
     clock: Clock,
 ) -> None:
     cb = callback_data
-    if cb.a in ("pick", "new", "rst", "cancel"):
+    if cb.action in ("pick", "new", "rst", "cancel"):
         await _on_draft_action(query, cb, bot, t, session, manager, state, clock)
         return
     chat_id = query.from_user.id
     message_id = query.message.message_id if query.message is not None else None
     now = clock.now()
     try:
-        if cb.a == "undo":
+        if cb.action == "undo":
             gone = await sale_service.delete(session, manager, cb.id, now)
             await query.answer()
             text = f"{gone.client.name}, {views.money(manager, gone.sale.amount_minor)}"
             await edit_or_send(bot, chat_id, message_id, t("sale-undone", text=text))
-        elif cb.a in _ASK:
+        elif cb.action in _ASK:
             await sale_service.get(session, manager, cb.id)  # ownership first
-            wanted, key = _ASK[cb.a]
+            wanted, key = _ASK[cb.action]
             await state.set_state(wanted)
             await state.update_data(sale_id=cb.id)
             await query.answer()
             await bot.send_message(chat_id, t(key))
-        elif cb.a == "date":
+        elif cb.action == "date":
             await sale_service.get(session, manager, cb.id)
             await state.set_state(SaleInput.date)
             await state.update_data(sale_id=cb.id)
@@ -254,16 +254,16 @@ async def on_sale_action(
             await bot.send_message(
                 chat_id, t("sale-ask-date"), reply_markup=views.date_kb(t, cb.id)
             )
-        elif cb.a == "d":
-            days = min(max(int(cb.v or 0), 0), 2)
+        elif cb.action == "d":
+            days = min(max(int(cb.value or 0), 0), 2)
             day = now.astimezone(ZoneInfo(manager.timezone)) - timedelta(days=days)
             sold_at = now if days == 0 else day.replace(hour=12, minute=0, second=0, microsecond=0)
             found = await sale_service.set_date(session, manager, cb.id, sold_at, now)
             await state.set_state(None)
             await query.answer(t("saved-toast"))
             await show_sale(bot, chat_id, t, session, manager, found, clock, message_id)
-        elif cb.a == "mv":
-            found = await sale_service.move(session, manager, cb.id, int(cb.v or 0), now)
+        elif cb.action == "mv":
+            found = await sale_service.move(session, manager, cb.id, int(cb.value or 0), now)
             await state.set_state(None)
             await query.answer(t("saved-toast"))
             await show_sale(bot, chat_id, t, session, manager, found, clock, message_id)

@@ -51,7 +51,7 @@ def when_label(
 
 
 def moved_note(t: Translator, asked: date | None, due: datetime | None, manager: Manager) -> str:
-    """" (Sunday → Monday)": a relative step that fell on a weekend was moved (issue 15)."""
+    """ " (Sunday → Monday)": a relative step that fell on a weekend was moved (issue 15)."""
     if asked is None or due is None:
         return ""
     got = due.astimezone(ZoneInfo(manager.timezone)).date()
@@ -126,19 +126,24 @@ def touch_kb(t: Translator, touch: Interaction) -> Markup:
         inline_keyboard=[
             [
                 Button(
-                    text=t("touch-btn-kind"), callback_data=TouchCb(a="kind", id=touch.id).pack()
+                    text=t("touch-btn-kind"),
+                    callback_data=TouchCb(action="kind", id=touch.id).pack(),
                 ),
-                Button(text=t("touch-btn-due"), callback_data=TouchCb(a="due", id=touch.id).pack()),
+                Button(
+                    text=t("touch-btn-due"), callback_data=TouchCb(action="due", id=touch.id).pack()
+                ),
                 Button(
                     text=t("touch-btn-client"),
-                    callback_data=TouchCb(a="client", id=touch.id).pack(),
+                    callback_data=TouchCb(action="client", id=touch.id).pack(),
                 ),
             ],
             [
-                Button(text=t("btn-undo"), callback_data=TouchCb(a="undo", id=touch.id).pack()),
+                Button(
+                    text=t("btn-undo"), callback_data=TouchCb(action="undo", id=touch.id).pack()
+                ),
                 Button(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(a="open", id=touch.client_id).pack(),
+                    callback_data=ClientCb(action="open", id=touch.client_id).pack(),
                 ),
             ],
         ]
@@ -149,7 +154,7 @@ def kinds_kb(t: Translator, touch_id: int) -> Markup:
     buttons = [
         Button(
             text=f"{icon} {t(f'kind-{kind.value}')}",
-            callback_data=TouchCb(a="setk", id=touch_id, v=kind.value).pack(),
+            callback_data=TouchCb(action="setk", id=touch_id, value=kind.value).pack(),
         )
         for kind, icon in KIND_ICONS.items()
     ]
@@ -162,7 +167,8 @@ DUE_CHOICES = ("tomorrow", "3d", "week", "2w", "none")
 def due_kb(t: Translator, touch_id: int) -> Markup:
     buttons = [
         Button(
-            text=t(f"due-{choice}"), callback_data=TouchCb(a="setd", id=touch_id, v=choice).pack()
+            text=t(f"due-{choice}"),
+            callback_data=TouchCb(action="setd", id=touch_id, value=choice).pack(),
         )
         for choice in DUE_CHOICES
     ]

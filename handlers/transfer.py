@@ -206,10 +206,11 @@ def _confirm_kb(t: Translator, clients: int) -> Markup:
         inline_keyboard=[
             [
                 Button(
-                    text=t("import-btn-go", clients=clients), callback_data=ImportCb(a="go").pack()
+                    text=t("import-btn-go", clients=clients),
+                    callback_data=ImportCb(action="go").pack(),
                 )
             ],
-            [Button(text=t("import-btn-cancel"), callback_data=ImportCb(a="cancel").pack())],
+            [Button(text=t("import-btn-cancel"), callback_data=ImportCb(action="cancel").pack())],
         ]
     )
 
@@ -235,7 +236,7 @@ async def on_import_button(
     chat_id = query.from_user.id
     message_id = query.message.message_id if query.message is not None else None
     await query.answer()
-    if callback_data.a != "go":
+    if callback_data.action != "go":
         await edit_or_send(bot, chat_id, message_id, t("import-cancelled"))
         return
     document = Document(

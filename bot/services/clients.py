@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import names as name_service
 from bot.services.birthdays import Birthday, days_until, next_birthday
+from bot.services.errors import NotFound
 from bot.services.phones import normalize_phone
 from bot.services.taxid import is_valid_inn, normalize_tax_id
 from storage import clients as store
@@ -30,8 +31,10 @@ MAX_TAGS = 20
 CADENCE_CHOICES = (7, 14, 30, 60, 90)
 
 
-class ClientNotFound(LookupError):
+class ClientNotFound(NotFound):
     """Missing, or owned by someone else: the two are deliberately indistinguishable."""
+
+    key = "client-not-found"
 
 
 class ClientProblem(ValueError):

@@ -13,6 +13,7 @@ from bot.services import names as name_service
 from bot.services.birthdays import Birthday, parse_birthday
 from bot.services.clients import ClientProblem, local_today
 from bot.services.emails import normalize_email
+from bot.services.errors import NotFound
 from bot.services.phones import normalize_phone
 from storage import clients as store
 from storage.models import Contact, Manager
@@ -21,8 +22,10 @@ log = logging.getLogger(__name__)
 MAX_ROLE = 200
 
 
-class ContactNotFound(LookupError):
+class ContactNotFound(NotFound):
     """Missing, or at someone else's client: deliberately indistinguishable."""
+
+    key = "contact-not-found"
 
 
 @dataclass(frozen=True, slots=True)

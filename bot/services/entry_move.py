@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
+from bot.services.errors import NotFound
 from storage.models import (
     Client,
     ClientRequest,
@@ -37,8 +38,10 @@ MODELS: dict[str, type[Note] | type[ClientRequest] | type[Review]] = {
 JOURNAL_KINDS = {"n": "note", "rq": "request", "rv": "review"}
 
 
-class EntryNotFound(LookupError):
+class EntryNotFound(NotFound):
     """Missing, someone else's, or an unknown kind: deliberately indistinguishable."""
+
+    key = "move-gone"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
 from bot.services import contacts as contact_service
+from bot.services.errors import NotFound
 from bot.services.touches import followup_due
 from storage import touches as store
 from storage.enums import ReminderKind, ReminderState
@@ -19,8 +20,10 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 4000
 
 
-class NoteNotFound(LookupError):
+class NoteNotFound(NotFound):
     """Missing, or someone else's."""
+
+    key = "note-not-found"
 
 
 @dataclass(frozen=True, slots=True)

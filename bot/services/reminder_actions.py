@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import touches as touch_service
+from bot.services.errors import NotFound
 from bot.services.schedule_rules import push_out_of_quiet_hours, snooze_until
 from bot.services.touches import NewTouch
 from storage import reminders as store
@@ -17,8 +18,10 @@ from storage.models import Client, Manager, Reminder
 logger = logging.getLogger(__name__)
 
 
-class ReminderNotFound(LookupError):
+class ReminderNotFound(NotFound):
     """Missing, or someone else's (a forged button): deliberately indistinguishable."""
+
+    key = "rem-not-found"
 
 
 async def get(session: AsyncSession, manager: Manager, reminder_id: int) -> Reminder:

@@ -222,7 +222,9 @@ class _Pool:
 
     def take(self, key: Any) -> int | None:
         ids = self._ids.get(key)
-        return ids.pop() if ids else None
+        # Oldest first, as the export lists them: twins (one moment, one text) keep their ids
+        # in order, so a reminder of the second twin stays with the second (keys rebuilt alike).
+        return ids.pop(0) if ids else None
 
 
 def _same_person(existing: Contact, new: ExportContact) -> bool:
@@ -292,18 +294,18 @@ class _Restore:
         existing = await store.clients(self.session, self.manager.id)
         fresh = not existing
         self.existing = {c.id for c in existing}
-        free: dict[int, Client] = {c.id: c for c in existing}
+        free: dict[int, Client] = {row.id: row for row in existing}
         index: dict[str, dict[str, list[int]]] = {"name": {}, "tax": {}, "phone": {}}
-        for c in existing:
-            index["name"].setdefault(c.name_norm, []).append(c.id)
-            if c.tax_id:
-                index["tax"].setdefault(c.tax_id, []).append(c.id)
-            if c.phone_norm:
-                index["phone"].setdefault(c.phone_norm, []).append(c.id)
-            self.by_name.setdefault(c.name_norm, c.id)
-            self.cadence[c.id] = self._cadence(c.cadence_days, c.tier.value)
-            active = c.archived_at is None and c.status == ClientStatus.ACTIVE
-            self.clock[c.id] = (c.last_touch_at, active)
+        for row in existing:
+            index["name"].setdefault(row.name_norm, []).append(row.id)
+            if row.tax_id:
+                index["tax"].setdefault(row.tax_id, []).append(row.id)
+            if row.phone_norm:
+                index["phone"].setdefault(row.phone_norm, []).append(row.id)
+            self.by_name.setdefault(row.name_norm, row.id)
+            self.cadence[row.id] = self._cadence(row.cadence_days, row.tier.value)
+            active = row.archived_at is None and row.status == ClientStatus.ACTIVE
+            self.clock[row.id] = (row.last_touch_at, active)
 
         def take(kind: str, key: str | None) -> int | None:
             for cid in index[kind].get(key or "", []) if key else []:
@@ -334,7 +336,7 @@ class _Restore:
             active = c.archived_at is None and not c.archived and c.status == "active"
             self.clock[cid] = (_aware(c.last_touch_at), active)
             self.report.add("clients", present=False)
-        by_id = {c.id: c for c in existing}
+        by_id = {row.id: row for row in existing}
         for cid, c in pairs:
             self.client_ids[c.id] = cid
             self.matched.add(cid)
@@ -402,9 +404,9 @@ class _Restore:
         self, new: list[ExportClient], ids: list[int], pairs: list[tuple[int, ExportClient]]
     ) -> None:
         known: dict[int, list[Contact]] = {}
-        for p in await store.contacts(self.session, [cid for cid, _ in pairs]):
-            known.setdefault(p.client_id, []).append(p)
-            self.contact_names.setdefault((p.client_id, p.name_norm), p.id)
+        for person in await store.contacts(self.session, [cid for cid, _ in pairs]):
+            known.setdefault(person.client_id, []).append(person)
+            self.contact_names.setdefault((person.client_id, person.name_norm), person.id)
         self._contacts_read.update(cid for cid, _ in pairs)
         self._contacts_read.update(ids)
         rows: list[dict[str, Any]] = []
@@ -485,8 +487,8 @@ class _Restore:
             return None
         if client_id not in self._contacts_read and client_id > 0:
             self._contacts_read.add(client_id)
-            for p in await store.contacts(self.session, [client_id]):
-                self.contact_names.setdefault((p.client_id, p.name_norm), p.id)
+            for person in await store.contacts(self.session, [client_id]):
+                self.contact_names.setdefault((person.client_id, person.name_norm), person.id)
         return self.contact_names.get((client_id, normalize_name(name)))
 
     # --- the logged history ------------------------------------------------------------------
@@ -571,7 +573,7 @@ class _Restore:
             fresh.append(n)
             self.report.add("notes", present=False)
         ids = await self._insert("notes", Note, rows)
-        tags = []
+        tags: list[dict[str, Any]] = []
         for note_id, n in zip(ids, fresh, strict=True):
             if n.id is not None:
                 self.note_ids[n.id] = note_id

@@ -16,6 +16,7 @@ from sqlalchemy.orm import raiseload
 
 from bot.services import clients as client_service
 from bot.services.clients import refresh_checkin
+from bot.services.errors import NotFound
 from bot.services.schedule_rules import weekday_or_monday
 from bot.services.touch_parse import TouchDraft
 from storage import touches as store
@@ -27,8 +28,10 @@ UNDO_WINDOW = timedelta(minutes=10)
 MAX_SUMMARY = 4000
 
 
-class TouchNotFound(LookupError):
+class TouchNotFound(NotFound):
     """Missing, or someone else's: deliberately indistinguishable."""
+
+    key = "touch-not-found"
 
 
 @dataclass(frozen=True, slots=True)

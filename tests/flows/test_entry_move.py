@@ -131,7 +131,7 @@ async def test_a_forged_button_for_someone_elses_entries_moves_nothing(
         ids["rq"] = (await session.scalars(select(ClientRequest.id))).one()
         ids["rv"] = (await session.scalars(select(Review.id))).one()
     for kind, entry_id in ids.items():
-        requests = await boris.press(MoveCb(k=kind, id=entry_id).pack())
+        requests = await boris.press(MoveCb(kind=kind, id=entry_id).pack())
         assert OUTDATED in str(requests), (kind, requests)
         # Even typed on, a name goes nowhere: no move was asked for.
         await boris.send("Лютик")
@@ -151,7 +151,7 @@ async def test_a_forged_client_pick_moves_nothing(
     assert foreign is not None
     await client.send("/review Ромашка + всё отлично")
     await client.click(WRONG)
-    await client.press(ClientCb(a="enmv", id=foreign).pack())
+    await client.press(ClientCb(action="enmv", id=foreign).pack())
     review = await _one(session_pool, Review)
     assert isinstance(review, Review)
     assert await _client_name(session_pool, review.client_id) == "Ромашка"

@@ -70,13 +70,13 @@ async def test_an_email_edited_with_a_trailing_semicolon_is_stored_trimmed(
         contact_id = await session.scalar(select(Contact.id))
     assert contact_id is not None
 
-    await client.press(ContactCb(a="ask", id=contact_id, f="email").pack())
+    await client.press(ContactCb(action="ask", id=contact_id, field="email").pack())
     await client.send("k.belova@vector.ru;")  # as Outlook copies it
 
     assert await _people(session_pool) == [
         ("Вектор", "Ксения Белова", "закупки", None, "k.belova@vector.ru")
     ]
-    await client.press(ContactCb(a="ask", id=contact_id, f="email").pack())
+    await client.press(ContactCb(action="ask", id=contact_id, field="email").pack())
     reply = client.texts(await client.send("k.belova@vector"))
     assert any("не похоже на e-mail" in t for t in reply), reply
     assert (await _people(session_pool))[0][4] == "k.belova@vector.ru"

@@ -128,16 +128,18 @@ async def test_a_forged_button_shows_the_pressers_own_kpi(
     await client.send("/sale Ромашка 500 000")
     other = BotClient(dispatcher, bot, user_id=2002, first_name="Борис")
     await other.send("/start")
-    requests = await other.press(KpiCb(a="p", k="month").pack(), message_id=1)
+    requests = await other.press(KpiCb(action="p", period="month").pack(), message_id=1)
     texts = other.texts(requests)
     assert any("План на ноябрь 2026 не задан" in t for t in texts)
     assert not any("500" in t for t in texts)
     # A chart pressed by the other user is drawn from their own (empty) data, still a PNG.
     [photo] = [
-        r for r in await other.press(KpiCb(a="c", k="month").pack()) if isinstance(r, SendPhoto)
+        r
+        for r in await other.press(KpiCb(action="c", period="month").pack())
+        if isinstance(r, SendPhoto)
     ]
     assert photo.chat_id == 2002
-    outdated = await other.press(KpiCb(a="p", k="decade").pack())
+    outdated = await other.press(KpiCb(action="p", period="decade").pack())
     assert any(
         isinstance(r, AnswerCallbackQuery) and r.text and "устарела" in r.text for r in outdated
     )

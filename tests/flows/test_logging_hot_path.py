@@ -96,7 +96,9 @@ async def test_a_forged_pick_of_someone_elses_client_logs_nothing(
     offer = other.texts(await other.send("/call Лютик секретный разговор"))
     assert any("Лютик" in t for t in offer), offer  # unknown client: offers to create it
     prompt = max(other.messages)  # the forged tap comes under the real prompt: its draft waits
-    texts = other.texts(await other.press(ClientCb(a="logc", id=theirs).pack(), message_id=prompt))
+    texts = other.texts(
+        await other.press(ClientCb(action="logc", id=theirs).pack(), message_id=prompt)
+    )
     assert any("не найден" in t for t in texts), texts
     assert await _count(session_pool, Interaction) == 0
     async with session_pool() as session:

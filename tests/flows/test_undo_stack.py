@@ -83,7 +83,9 @@ async def test_undo_after_a_card_edit_puts_the_card_back_and_keeps_the_call(
     await client.send("/call Нептун обсудили поставку")
     нептун = await _client(session_pool, "Нептун")
     assert нептун.tier == Tier.REGULAR
-    await client.press(ClientCb(a="set", id=нептун.id, f="tier", v=Tier.KEY.value).pack())
+    await client.press(
+        ClientCb(action="set", id=нептун.id, field="tier", value=Tier.KEY.value).pack()
+    )
     assert (await _client(session_pool, "Нептун")).tier == Tier.KEY
     reply = await _undo(client)
     assert "Вернул карточку как было · клиент <b>Нептун</b>: уровень" in reply, reply
@@ -108,7 +110,7 @@ async def test_ten_actions_then_ten_undos_newest_first(
     await act("/sale Нептун 150к")  # 4 sale
     await act("/plan 3 млн")  # 5 plan
     clock.advance(timedelta(seconds=20))
-    await client.press(ClientCb(a="ask", id=нептун.id, f="phone").pack())
+    await client.press(ClientCb(action="ask", id=нептун.id, field="phone").pack())
     await client.send("+7 900 123-45-67")  # 6 card edit (typed)
     await act("/request Сатурн не пришла доставка")  # 7 request
     await act("/review Сатурн - курьер опоздал")  # 8 review
@@ -195,7 +197,6 @@ async def test_removed_plan_comes_back(client: BotClient, session_pool: Pool) ->
     assert plan.amount_minor == 300_000_000
 
 
-
 async def test_contact_and_tag_edits_are_undone_one_by_one(
     client: BotClient, session_pool: Pool, clock: FrozenClock
 ) -> None:
@@ -205,10 +206,10 @@ async def test_contact_and_tag_edits_are_undone_one_by_one(
     async with session_pool() as session:
         contact_id = await session.scalar(select(Contact.id))
     assert contact_id is not None
-    await client.press(ClientCb(a="ask", id=нептун.id, f="tags").pack())
+    await client.press(ClientCb(action="ask", id=нептун.id, field="tags").pack())
     await client.send("#опт #москва")
     clock.advance(timedelta(seconds=10))
-    await client.press(ContactCb(a="ask", id=contact_id, f="role").pack())
+    await client.press(ContactCb(action="ask", id=contact_id, field="role").pack())
     await client.send("коммерческий директор")
     async with session_pool() as session:
         assert await session.scalar(select(Contact.role)) == "коммерческий директор"
@@ -273,7 +274,7 @@ async def test_the_journal_keeps_only_the_newest_entries(
 async def test_archiving_is_a_card_edit_too(client: BotClient, session_pool: Pool) -> None:
     await _create(client, "Нептун")
     нептун = await _client(session_pool, "Нептун")
-    await client.press(ClientCb(a="archive", id=нептун.id).pack())
+    await client.press(ClientCb(action="archive", id=нептун.id).pack())
     assert (await _client(session_pool, "Нептун")).archived_at is not None
     reply = await _undo(client)
     assert "клиент <b>Нептун</b>: архив" in reply, reply
