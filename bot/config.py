@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import re
 from datetime import time
-from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -144,18 +143,6 @@ class Settings(BaseSettings):
         ).digest()
         # URL-safe base64 without padding: 43 characters of A-Za-z0-9_-, as Telegram requires.
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    def sqlite_path(self) -> Path | None:
-        from sqlalchemy.engine import make_url
-
-        url = make_url(self.database_url)
-        if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
-            return Path(url.database)
-        return None
 
 
 def token_problem(token: SecretStr | None) -> Literal["missing", "malformed"] | None:

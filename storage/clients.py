@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload, selectinload
 
 from storage.enums import Tier
-from storage.models import Client, ClientTag, Contact, Interaction, Note, Sale
+from storage.models import Client, ClientTag, Contact, Note, Sale
 
 
 async def owned(session: AsyncSession, owner_id: int, client_id: int) -> Client | None:
@@ -78,25 +78,6 @@ async def contact_names(session: AsyncSession, owner_id: int) -> list[tuple[int,
         .where(Client.owner_id == owner_id)
     )
     return [(r[0], r[1], r[2]) for r in rows]
-
-
-async def find_duplicate(
-    session: AsyncSession,
-    owner_id: int,
-    *,
-    name_norm: str,
-    tax_id: str | None = None,
-    phone_norm: str | None = None,
-) -> Client | None:
-    """An existing client that is the same company: same normalized name, tax id or phone."""
-    conditions = [Client.name_norm == name_norm]
-    if tax_id:
-        conditions.append(Client.tax_id == tax_id)
-    if phone_norm:
-        conditions.append(Client.phone_norm == phone_norm)
-    return await session.scalar(
-        select(Client).where(Client.owner_id == owner_id, or_(*conditions)).limit(1)
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,15 +156,6 @@ async def recent_notes(session: AsyncSession, client_id: int, limit: int = 3) ->
     return list(rows)
 
 
-async def last_touch(session: AsyncSession, client_id: int) -> Interaction | None:
-    return await session.scalar(
-        select(Interaction)
-        .where(Interaction.client_id == client_id)
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-        .limit(1)
-    )
-
-
 async def sales_total(session: AsyncSession, client_id: int, start: datetime, end: datetime) -> int:
     total = await session.scalar(
         select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(
@@ -214,20 +186,3 @@ async def for_quick_pick(
         .limit(limit - len(overdue))
     )
     return overdue + list(recent)
-
-
-async def by_norms(
-    session: AsyncSession, owner_id: int, norms: list[str]
-) -> dict[str, list[tuple[int, str, bool]]]:
-    """Exact matches for several normalized names in one indexed query."""
-    if not norms:
-        return {}
-    rows = await session.execute(
-        select(Client.name_norm, Client.id, Client.name, Client.archived_at.is_not(None)).where(
-            Client.owner_id == owner_id, Client.name_norm.in_(set(norms))
-        )
-    )
-    found: dict[str, list[tuple[int, str, bool]]] = {}
-    for norm, cid, name, archived in rows:
-        found.setdefault(norm, []).append((cid, name, bool(archived)))
-    return found

@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.sqlite_files import backup_sqlite, sqlite_file
@@ -124,8 +124,3 @@ def _current(connection: Connection) -> str | None:
 async def current_revision(engine: AsyncEngine) -> str | None:
     async with engine.connect() as conn:
         return await conn.run_sync(_current)
-
-
-async def table_names(engine: AsyncEngine) -> list[str]:
-    async with engine.connect() as conn:
-        return await conn.run_sync(lambda c: inspect(c).get_table_names())

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
-from storage.enums import ReminderKind, ReminderState
+from storage.enums import ReminderKind
 from storage.models import Client, Contact, Interaction, Note, NoteTag, Reminder, Sale
 
 # Built once (it runs for every logged message): the client rows a message may name, without
@@ -91,30 +91,6 @@ async def followup_reminder(session: AsyncSession, touch_id: int) -> Reminder | 
     )
 
 
-async def note_reminder(session: AsyncSession, note_id: int) -> Reminder | None:
-    return await session.scalar(
-        select(Reminder).where(Reminder.note_id == note_id, Reminder.kind == ReminderKind.NOTE)
-    )
-
-
-async def last_entries(
-    session: AsyncSession, owner_id: int, since: datetime
-) -> tuple[Interaction | None, Note | None]:
-    touch = await session.scalar(
-        select(Interaction)
-        .where(Interaction.manager_id == owner_id, Interaction.created_at >= since)
-        .order_by(Interaction.created_at.desc(), Interaction.id.desc())
-        .limit(1)
-    )
-    note = await session.scalar(
-        select(Note)
-        .where(Note.manager_id == owner_id, Note.created_at >= since)
-        .order_by(Note.created_at.desc(), Note.id.desc())
-        .limit(1)
-    )
-    return touch, note
-
-
 async def client_notes(session: AsyncSession, client_id: int) -> list[Note]:
     contact_ids = select(Contact.id).where(Contact.client_id == client_id)
     rows = await session.scalars(
@@ -153,13 +129,3 @@ async def search_notes(
             if len(found) == limit:
                 break
     return found
-
-
-async def pending_reminders(session: AsyncSession, interaction_id: int) -> list[Reminder]:
-    rows = await session.scalars(
-        select(Reminder).where(
-            Reminder.interaction_id == interaction_id,
-            Reminder.state == ReminderState.PENDING,
-        )
-    )
-    return list(rows)

@@ -38,10 +38,6 @@ class KeyAccounts:
     total_minor: int  # all of the manager's sales in the period, key or not
     key_total_minor: int
 
-    @property
-    def key_share_pct(self) -> Decimal | None:
-        return percent(self.key_total_minor, self.total_minor)
-
 
 def percent(part: int, whole: int | None) -> Decimal | None:
     if not whole:

@@ -71,11 +71,6 @@ class B2CMetrics:
     reviews_positive: int
     reviews_negative: int
 
-    @property
-    def still_open(self) -> int:
-        """Requests opened in the period and not resolved yet."""
-        return self.opened - self.resolved
-
 
 def seconds_between(
     dialect: str, later: ColumnElement[datetime], earlier: ColumnElement[datetime]

@@ -274,19 +274,3 @@ def overdue_condition(now: datetime, sla: SlaPolicy = SLA) -> ColumnElement[bool
         (ClientRequest.first_response_at.is_(None))
         & (ClientRequest.opened_at < now - sla.first_response),
     )
-
-
-async def last_entered(
-    session: AsyncSession, manager_id: int, since: datetime
-) -> tuple[ClientRequest, str] | None:
-    """The newest request entered since `since`, with its client's name: for /undo."""
-    row = (
-        await session.execute(
-            select(ClientRequest, Client.name)
-            .join(Client, Client.id == ClientRequest.client_id)
-            .where(ClientRequest.manager_id == manager_id, ClientRequest.created_at >= since)
-            .order_by(ClientRequest.created_at.desc(), ClientRequest.id.desc())
-            .limit(1)
-        )
-    ).first()
-    return (row[0], row[1]) if row else None

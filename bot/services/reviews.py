@@ -22,7 +22,7 @@ from bot.services.clients import ClientNotFound, ClientRef, Lookup
 from bot.services.requests import RequestView
 from bot.services.sentiment import read_words
 from storage import clients as client_store
-from storage.models import Client, Manager, Review
+from storage.models import Manager, Review
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4000
@@ -219,19 +219,3 @@ async def open_request_from(
     review.request_id = opened.id
     await session.commit()
     return opened
-
-
-async def last_entered(
-    session: AsyncSession, manager_id: int, since: datetime
-) -> tuple[Review, str] | None:
-    """The newest review entered since `since`, with its client's name: for /undo."""
-    row = (
-        await session.execute(
-            select(Review, Client.name)
-            .join(Client, Client.id == Review.client_id)
-            .where(Review.manager_id == manager_id, Review.created_at >= since)
-            .order_by(Review.created_at.desc(), Review.id.desc())
-            .limit(1)
-        )
-    ).first()
-    return (row[0], row[1]) if row else None

@@ -228,34 +228,11 @@ async def _owned(session: AsyncSession, manager_id: int, sale_id: int) -> Sale |
     )
 
 
-async def last_sale(session: AsyncSession, manager_id: int, since: datetime) -> Sale | None:
-    return await session.scalar(
-        select(Sale)
-        .where(Sale.manager_id == manager_id, Sale.created_at >= since)
-        .order_by(Sale.created_at.desc(), Sale.id.desc())
-        .limit(1)
-    )
-
-
 async def total(session: AsyncSession, manager_id: int, start: datetime, end: datetime) -> int:
     """The manager's sales in [start, end), minor units."""
     value = await session.scalar(
         select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(
             Sale.manager_id == manager_id, Sale.sold_at >= start, Sale.sold_at < end
-        )
-    )
-    return int(value or 0)
-
-
-async def client_total(
-    session: AsyncSession, manager_id: int, client_id: int, start: datetime, end: datetime
-) -> int:
-    value = await session.scalar(
-        select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(
-            Sale.manager_id == manager_id,
-            Sale.client_id == client_id,
-            Sale.sold_at >= start,
-            Sale.sold_at < end,
         )
     )
     return int(value or 0)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+import sqlite3
+import threading
 from collections.abc import AsyncIterator
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,17 @@ from storage import sqlite_driver
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, create_engine
 
 TABLE = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"
+INSTALLED = version("aiosqlite")
+ADAPT = (
+    "storage/sqlite_driver.py uses aiosqlite {want}'s private Connection parts {parts}; "
+    "read the installed aiosqlite's core.py and adapt the driver (then move the pin in "
+    "pyproject.toml and AIOSQLITE_MINOR), or install aiosqlite {want}.x"
+)
+
+
+def _adapt_message(problem: str) -> str:
+    want = ".".join(map(str, sqlite_driver.AIOSQLITE_MINOR))
+    return f"{problem}. " + ADAPT.format(want=want, parts=sqlite_driver.PRIVATE_PARTS)
 
 
 @pytest.fixture
@@ -40,6 +55,33 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     return seen
+
+
+def test_installed_aiosqlite_is_the_minor_the_driver_was_written_for() -> None:
+    installed = tuple(int(part) for part in INSTALLED.split(".")[:2])
+    assert installed == sqlite_driver.AIOSQLITE_MINOR, _adapt_message(
+        f"aiosqlite {INSTALLED} is installed"
+    )
+
+
+def test_aiosqlite_still_has_the_private_parts_the_driver_uses() -> None:
+    """Checked on an unstarted connection, so a missing part is named here rather than
+    surfacing as an AttributeError deep inside the first query."""
+    connection = aiosqlite.Connection(lambda: sqlite3.connect(":memory:"), iter_chunk_size=64)
+    missing = []
+    execute = inspect.getattr_static(aiosqlite.Connection, "_execute", None)
+    takes = list(inspect.signature(execute).parameters)[1:] if callable(execute) else []
+    if not inspect.iscoroutinefunction(execute) or takes != ["fn", "args", "kwargs"]:
+        missing.append("_execute(fn, *args, **kwargs) coroutine")
+    if not isinstance(inspect.getattr_static(aiosqlite.Connection, "_conn", None), property):
+        missing.append("_conn property")
+    if getattr(connection, "_connection", "absent") is not None:
+        missing.append("_connection attribute (None before connecting)")
+    if not isinstance(getattr(connection, "_thread", None), threading.Thread):
+        missing.append("_thread attribute (the worker Thread)")
+    assert missing == [], _adapt_message(f"aiosqlite {INSTALLED} lacks {', '.join(missing)}")
+    # A new private part used by the driver needs its own check above.
+    assert set(sqlite_driver.PRIVATE_PARTS) == {"_execute", "_conn", "_connection", "_thread"}
 
 
 async def test_the_engine_uses_the_fast_connection(engine: AsyncEngine) -> None:

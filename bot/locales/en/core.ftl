@@ -507,10 +507,7 @@ card-promises-title = ➡️ Promises:
 history-title = 🗂 <b>{ $name }</b> — history, page { $page }
 history-empty = Nothing yet: log a touch — /log
 
-## Undo
-undo-nothing = Nothing to undo from the last 10 minutes.
-undo-touch = ↩️ Undid the touch: { $text }
-undo-note = ↩️ Undid the note: { $text }
+## Command descriptions
 cmd-call = Log a call: /call Acme text
 cmd-log = Log a touch (or /log alone — by taps)
 cmd-note = A personal note: /note John: …

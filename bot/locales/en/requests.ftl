@@ -61,5 +61,3 @@ review-btn-call = 📞 Log a call
 review-undone = ↩️ Review deleted.
 review-not-found = Review not found — it may have been deleted.
 review-request-text = Negative review
-undo-request = ↩️ Undid the request: { $text }
-undo-review = ↩️ Undid the review: { $text }

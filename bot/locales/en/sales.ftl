@@ -39,7 +39,6 @@ sale-currency = The amount is in { $written }, but your sales and plans are in {
 sale-date-future = That date hasn't come yet, and a future sale is a forecast. If the sale has happened, give its date: “yesterday”, “12.03”. Nothing saved.
 sale-date-invalid = There is no such date as “{ $date }” — please check it. Nothing saved.
 sale-date-not-understood = I didn't get the date. Examples: “yesterday”, “12.03”, “last Friday”, “3 days ago”.
-undo-sale = ↩️ Sale undone: { $text }
 
 amount-error-negative = An amount can't be negative (“{ $text }”). Nothing saved. { $what ->
         [plan] To remove the plan: <code>/plan 0</code>; to lower it, type the new amount.

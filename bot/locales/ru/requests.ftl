@@ -61,5 +61,3 @@ review-btn-call = 📞 Записать звонок
 review-undone = ↩️ Отзыв удалён.
 review-not-found = Отзыв не найден — возможно, его уже удалили.
 review-request-text = Негативный отзыв
-undo-request = ↩️ Отменил заявку: { $text }
-undo-review = ↩️ Отменил отзыв: { $text }
