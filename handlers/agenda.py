@@ -16,7 +16,7 @@ from bot.i18n import Translator
 from bot.services import agenda as agenda_service
 from bot.services.agenda import Agenda, BirthdayItem
 from bot.services.clock import Clock
-from handlers.callbacks import ClientCb, RequestCb, TouchCb
+from handlers.callbacks import ClientAction, ClientCb, RequestCb, TouchCb
 from handlers.client_views import esc
 from handlers.request_views import format_duration
 from handlers.touch_views import Reader, when_label
@@ -63,7 +63,7 @@ def agenda_message(
         lines += ["", t("today-overdue", count=len(agenda.overdue))]
         for o in agenda.overdue[:MAX_ITEMS]:
             lines.append(t("today-overdue-line", client=o.client_name, days=o.days))
-            open_card = ClientCb(action="open", id=o.client_id).pack()
+            open_card = ClientCb(action=ClientAction.OPEN, id=o.client_id).pack()
             rows.append([Button(text=f"📞 {o.client_name}"[:60], callback_data=open_card)])
     if agenda.birthdays:
         lines += ["", t("today-birthdays")]

@@ -19,7 +19,7 @@ from bot.services.clients import ClientNotFound
 from bot.services.clock import Clock
 from bot.services.money import format_money
 from handlers import client_views as views
-from handlers.callbacks import ClientCb, TouchCb
+from handlers.callbacks import ClientAction, ClientCb, TouchCb
 from handlers.client_views import KIND_ICONS, contact_line, esc
 from handlers.touch_views import OUTCOME_ICONS, when_label
 from storage.models import Manager
@@ -88,7 +88,7 @@ def brief_kb(t: Translator, brief: Brief) -> Markup:
         [
             Button(
                 text=t("contact-btn-client"),
-                callback_data=ClientCb(action="open", id=brief.card.id).pack(),
+                callback_data=ClientCb(action=ClientAction.OPEN, id=brief.card.id).pack(),
             )
         ]
     )
@@ -153,5 +153,5 @@ async def on_brief_button(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_brief, Command("brief"))
-    router.callback_query.register(on_brief_button, ClientCb.filter(F.action == "brief"))
+    router.callback_query.register(on_brief_button, ClientCb.filter(F.action == ClientAction.BRIEF))
     return router

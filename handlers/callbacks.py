@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -44,10 +45,35 @@ class SettingsCb(CallbackData, prefix="sm"):
     item: str
 
 
+class ClientAction(StrEnum):
+    """What a client button does; each action has its own handler."""
+
+    OPEN = "open"
+    EDIT = "edit"
+    SET = "set"
+    ASK = "ask"
+    ARCHIVE = "archive"
+    RESTORE = "restore"
+    DELETE = "delete"
+    PURGE = "purge"
+    HISTORY = "hist"
+    CONTACTS = "contacts"
+    BRIEF = "brief"
+    TYPE_NAME = "typename"
+    # A client picked for what waits in a dialog: a touch, a request, a contact, a note...
+    PICK_FOR_LOG = "logc"
+    PICK_FOR_REQUEST = "rqc"
+    PICK_FOR_CONTACT = "addc"
+    PICK_FOR_NOTE = "notec"
+    MOVE_CONTACT = "ctmv"
+    MOVE_TOUCH = "mvc"
+    MOVE_ENTRY = "enmv"
+
+
 class ClientCb(CallbackData, prefix="c"):
     """An action on one client card. `id` is always re-checked against the asking manager."""
 
-    action: str  # open | edit | set | ask | archive | restore | delete | purge | contacts
+    action: ClientAction  # open | edit | set | ask | archive | restore | delete | purge | contacts
     id: OptionalId = 0
     field: str = ""
     value: Value = ""

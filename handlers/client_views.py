@@ -15,7 +15,15 @@ from bot.services.birthdays import format_birthday
 from bot.services.clients import CADENCE_CHOICES, ClientCard, ClientPage, ClientRef, ContactView
 from bot.services.money import format_money
 from bot.services.timeline import TimelinePage
-from handlers.callbacks import ClientCb, ContactCb, ListCb, NewClientCb, TapCb, TouchCb
+from handlers.callbacks import (
+    ClientAction,
+    ClientCb,
+    ContactCb,
+    ListCb,
+    NewClientCb,
+    TapCb,
+    TouchCb,
+)
 from storage.enums import Channel, ClientStatus, Segment, Tier
 
 MAX_NOTE_PREVIEW = 120
@@ -133,8 +141,8 @@ def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     b.row(
         InlineKeyboardButton(text=t("card-btn-log"), callback_data=TapCb(id=card.id).pack()),
-        _btn(t("card-btn-brief"), ClientCb(action="brief", id=card.id)),
-        _btn(t("card-btn-history"), ClientCb(action="hist", id=card.id, value="0")),
+        _btn(t("card-btn-brief"), ClientCb(action=ClientAction.BRIEF, id=card.id)),
+        _btn(t("card-btn-history"), ClientCb(action=ClientAction.HISTORY, id=card.id, value="0")),
     )
     for promise in card.promises[:3]:
         b.row(
@@ -144,18 +152,18 @@ def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
             )
         )
     b.row(
-        _btn(t("card-btn-edit"), ClientCb(action="edit", id=card.id)),
-        _btn(t("card-btn-contacts"), ClientCb(action="contacts", id=card.id)),
+        _btn(t("card-btn-edit"), ClientCb(action=ClientAction.EDIT, id=card.id)),
+        _btn(t("card-btn-contacts"), ClientCb(action=ClientAction.CONTACTS, id=card.id)),
     )
     if card.archived:
         b.row(
-            _btn(t("card-btn-restore"), ClientCb(action="restore", id=card.id)),
-            _btn(t("card-btn-delete"), ClientCb(action="delete", id=card.id)),
+            _btn(t("card-btn-restore"), ClientCb(action=ClientAction.RESTORE, id=card.id)),
+            _btn(t("card-btn-delete"), ClientCb(action=ClientAction.DELETE, id=card.id)),
         )
     else:
         b.row(
-            _btn(t("card-btn-archive"), ClientCb(action="archive", id=card.id)),
-            _btn(t("card-btn-delete"), ClientCb(action="delete", id=card.id)),
+            _btn(t("card-btn-archive"), ClientCb(action=ClientAction.ARCHIVE, id=card.id)),
+            _btn(t("card-btn-delete"), ClientCb(action=ClientAction.DELETE, id=card.id)),
         )
     return b.as_markup()
 
@@ -163,14 +171,16 @@ def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
 def edit_kb(t: Translator, client_id: int) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     buttons = [
-        _btn(t(f"field-{f}"), ClientCb(action="ask", id=client_id, field=f)) for f in TEXT_FIELDS
+        _btn(t(f"field-{f}"), ClientCb(action=ClientAction.ASK, id=client_id, field=f))
+        for f in TEXT_FIELDS
     ]
     buttons += [
-        _btn(t(f"field-{f}"), ClientCb(action="edit", id=client_id, field=f)) for f in CHOICE_FIELDS
+        _btn(t(f"field-{f}"), ClientCb(action=ClientAction.EDIT, id=client_id, field=f))
+        for f in CHOICE_FIELDS
     ]
     for i in range(0, len(buttons), 3):
         b.row(*buttons[i : i + 3])
-    b.row(_btn(t("btn-back"), ClientCb(action="open", id=client_id)))
+    b.row(_btn(t("btn-back"), ClientCb(action=ClientAction.OPEN, id=client_id)))
     return b.as_markup()
 
 
@@ -185,20 +195,23 @@ def choice_label(t: Translator, field: str, value: str) -> str:
 def choice_kb(t: Translator, client_id: int, field: str) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     buttons = [
-        _btn(choice_label(t, field, v), ClientCb(action="set", id=client_id, field=field, value=v))
+        _btn(
+            choice_label(t, field, v),
+            ClientCb(action=ClientAction.SET, id=client_id, field=field, value=v),
+        )
         for v in CHOICES[field]
     ]
     for i in range(0, len(buttons), 3):
         b.row(*buttons[i : i + 3])
-    b.row(_btn(t("btn-back"), ClientCb(action="edit", id=client_id)))
+    b.row(_btn(t("btn-back"), ClientCb(action=ClientAction.EDIT, id=client_id)))
     return b.as_markup()
 
 
 def delete_confirm_kb(t: Translator, client_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_btn(t("delete-confirm-yes"), ClientCb(action="purge", id=client_id))],
-            [_btn(t("delete-confirm-no"), ClientCb(action="open", id=client_id))],
+            [_btn(t("delete-confirm-yes"), ClientCb(action=ClientAction.PURGE, id=client_id))],
+            [_btn(t("delete-confirm-no"), ClientCb(action=ClientAction.OPEN, id=client_id))],
         ]
     )
 
@@ -221,7 +234,7 @@ def lookup_kb(
 def duplicate_kb(t: Translator, existing: ClientRef) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_btn(t("duplicate-open"), ClientCb(action="open", id=existing.id))],
+            [_btn(t("duplicate-open"), ClientCb(action=ClientAction.OPEN, id=existing.id))],
             [_btn(t("duplicate-create"), NewClientCb(dup=True))],
         ]
     )
@@ -247,11 +260,21 @@ def timeline_text(t: Translator, page: TimelinePage, lang: str, zone: str) -> st
 def timeline_kb(t: Translator, page: TimelinePage) -> InlineKeyboardMarkup:
     nav = []
     if page.page > 0:
-        nav.append(_btn("◀️", ClientCb(action="hist", id=page.client_id, value=str(page.page - 1))))
+        nav.append(
+            _btn(
+                "◀️",
+                ClientCb(action=ClientAction.HISTORY, id=page.client_id, value=str(page.page - 1)),
+            )
+        )
     if page.has_more:
-        nav.append(_btn("▶️", ClientCb(action="hist", id=page.client_id, value=str(page.page + 1))))
+        nav.append(
+            _btn(
+                "▶️",
+                ClientCb(action=ClientAction.HISTORY, id=page.client_id, value=str(page.page + 1)),
+            )
+        )
     rows = [nav] if nav else []
-    rows.append([_btn(t("btn-back"), ClientCb(action="open", id=page.client_id))])
+    rows.append([_btn(t("btn-back"), ClientCb(action=ClientAction.OPEN, id=page.client_id))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -286,7 +309,7 @@ def list_kb(t: Translator, page: ClientPage, kind: str, tag_index: int) -> Inlin
         mark = "⚠️ " if item.overdue else ("🔑 " if item.tier == Tier.KEY else "")
         if item.archived:
             mark = "📦 "
-        b.row(_btn((mark + item.name)[:60], ClientCb(action="open", id=item.id)))
+        b.row(_btn((mark + item.name)[:60], ClientCb(action=ClientAction.OPEN, id=item.id)))
     nav = []
     if page.page > 0:
         nav.append(_btn("◀️", ListCb(view=kind, page=page.page - 1, tag=tag_index)))
@@ -316,6 +339,8 @@ def contacts_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     for c in card.contacts[:20]:
         b.row(_btn(("👤 " + c.name)[:60], ContactCb(action="open", id=c.id)))
-    b.row(_btn(t("contacts-btn-add"), ClientCb(action="ask", id=card.id, field="contact")))
-    b.row(_btn(t("btn-back"), ClientCb(action="open", id=card.id)))
+    b.row(
+        _btn(t("contacts-btn-add"), ClientCb(action=ClientAction.ASK, id=card.id, field="contact"))
+    )
+    b.row(_btn(t("btn-back"), ClientCb(action=ClientAction.OPEN, id=card.id)))
     return b.as_markup()

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import timeline
@@ -102,18 +103,14 @@ async def on_new_client(
     await query.answer(t("client-created-toast"))
     if isinstance(data.get("log_draft"), dict):  # created from a log: save the touch to it
         await save_draft(
-            bot, query.from_user.id, t, session, manager, state, clock, client.id, data["log_draft"]
+            Ctx(bot, session, manager, t, state, clock, query.from_user.id),
+            client.id,
+            data["log_draft"],
         )
         return
     if isinstance(data.get("contact_draft"), dict):  # created from /contact: add the person too
         await save_contact(
-            bot,
-            query.from_user.id,
-            t,
-            session,
-            manager,
-            state,
-            clock,
+            Ctx(bot, session, manager, t, state, clock, query.from_user.id),
             client.id,
             data["contact_draft"],
         )

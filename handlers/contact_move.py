@@ -16,7 +16,7 @@ from bot.services.clock import Clock
 from bot.services.contact_move import move
 from bot.services.contacts import ContactNotFound
 from handlers import client_views as views
-from handlers.callbacks import ClientCb, ContactCb
+from handlers.callbacks import ClientAction, ClientCb, ContactCb
 from storage.models import Manager
 
 
@@ -71,7 +71,7 @@ async def _move(
                 ),
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(action="open", id=client.id).pack(),
+                    callback_data=ClientCb(action=ClientAction.OPEN, id=client.id).pack(),
                 ),
             ]
         ]

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import contacts as contact_service
@@ -21,7 +22,7 @@ from bot.services.contacts import ContactNotFound, NewContact
 from bot.services.date_order import day_first
 from handlers import client_views as views
 from handlers import contact_move
-from handlers.callbacks import ClientCb, ContactCb
+from handlers.callbacks import ClientAction, ClientCb, ContactCb
 from handlers.drafts import pick_handler, remember
 from handlers.replies import edit_or_send
 from handlers.states import ContactInput
@@ -101,7 +102,7 @@ def contact_kb(t: Translator, contact: Contact) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(action="open", id=contact.client_id).pack(),
+                    callback_data=ClientCb(action=ClientAction.OPEN, id=contact.client_id).pack(),
                 )
             ],
         ]
@@ -109,17 +110,13 @@ def contact_kb(t: Translator, contact: Contact) -> InlineKeyboardMarkup:
 
 
 async def save_contact(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
+    ctx: Ctx,
     client_id: int,
     data: dict[str, Any],
 ) -> None:
     """Saves first, then reports what could not be understood, with a way to fix it."""
+    bot, chat_id, t, session = ctx.bot, ctx.chat_id, ctx.t, ctx.session
+    manager, state, clock = ctx.manager, ctx.state, ctx.clock
     contact = await contact_service.add(
         session, manager, client_id, _new_contact(data), clock.now()
     )
@@ -148,7 +145,7 @@ async def save_contact(
                 ),
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(action="open", id=client_id).pack(),
+                    callback_data=ClientCb(action=ClientAction.OPEN, id=client_id).pack(),
                 ),
             ],
             [
@@ -198,7 +195,7 @@ async def on_contact(
     data = _draft_data(draft)
     if found.kind in ("exact", "confident") and found.best is not None:
         await save_contact(
-            bot, message.chat.id, t, session, manager, state, clock, found.best.id, data
+            Ctx(bot, session, manager, t, state, clock, message.chat.id), found.best.id, data
         )
         return
     key = "contact-which-client" if found.kind == "ambiguous" else "contact-client-not-found"
@@ -231,7 +228,9 @@ async def on_details_text(
         return
     try:
         await save_contact(
-            bot, message.chat.id, t, session, manager, state, clock, client_id, _draft_data(draft)
+            Ctx(bot, session, manager, t, state, clock, message.chat.id),
+            client_id,
+            _draft_data(draft),
         )
     except ClientNotFound:
         await state.set_state(None)
@@ -342,7 +341,9 @@ async def on_contact_action(
                         [
                             InlineKeyboardButton(
                                 text=t("contact-btn-client"),
-                                callback_data=ClientCb(action="open", id=client_id).pack(),
+                                callback_data=ClientCb(
+                                    action=ClientAction.OPEN, id=client_id
+                                ).pack(),
                             )
                         ]
                     ]
@@ -393,11 +394,14 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_contact, Command("contact"))
     router.callback_query.register(
-        pick_handler("contact_draft", save_contact), ClientCb.filter(F.action == "addc")
+        pick_handler("contact_draft", save_contact),
+        ClientCb.filter(F.action == ClientAction.PICK_FOR_CONTACT),
     )
     # Before the catch-all below: «🏢 Не тот клиент» under a saved contact.
     router.callback_query.register(contact_move.on_move_ask, ContactCb.filter(F.action == "mv"))
-    router.callback_query.register(contact_move.on_move_pick, ClientCb.filter(F.action == "ctmv"))
+    router.callback_query.register(
+        contact_move.on_move_pick, ClientCb.filter(F.action == ClientAction.MOVE_CONTACT)
+    )
     router.message.register(
         contact_move.on_move_text, contact_move.ContactMoveInput.client, F.text, NOT_A_COMMAND
     )

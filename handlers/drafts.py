@@ -10,24 +10,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.services.clients import ClientNotFound
-from bot.services.clock import Clock
+from bot.context import Ctx
 from handlers.callbacks import ClientCb
-from storage.models import Manager
 
 PROMPTS = "prompts"  # FSM data key: a list of [message id, draft], oldest first
 KEEP = 10  # prompts older than the last ten are forgotten (their buttons say "outdated")
 
-Saver = Callable[
-    [Bot, int, Translator, AsyncSession, Manager, FSMContext, Clock, int, dict[str, Any]],
-    Awaitable[None],
-]
+# Saves what waited in a dialog for the client now known (picked, created or typed).
+Saver = Callable[[Ctx, int, dict[str, Any]], Awaitable[None]]
 
 
 def _prompts(data: dict[str, Any]) -> list[list[Any]]:
@@ -66,50 +59,25 @@ def prompt_of(query: CallbackQuery) -> int | None:
 
 
 async def save_for_picked_client(
-    query: CallbackQuery,
-    client_id: int,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-    *,
-    key: str,
-    save: Saver,
+    query: CallbackQuery, client_id: int, ctx: Ctx, *, key: str, save: Saver
 ) -> None:
     prompt = prompt_of(query)
-    own = await recall(state, prompt)
+    own = await recall(ctx.state, prompt)
     # Dialogs that still keep one draft under `key` in FSM data (not per prompt) fall back to it.
-    data = own.get(key) if own is not None else (await state.get_data()).get(key)
+    data = own.get(key) if own is not None else (await ctx.state.get_data()).get(key)
     if not isinstance(data, dict):
-        await query.answer(t("callback-outdated"), show_alert=True)
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
-    try:
-        await save(bot, query.from_user.id, t, session, manager, state, clock, client_id, data)
-    except ClientNotFound:  # a forged id, or the client was deleted meanwhile
-        await query.answer(t("client-not-found"), show_alert=True)
-        return
+    await save(ctx, client_id, data)  # a forged or deleted client: handlers/errors.py answers
     if own is not None:
-        await forget(state, prompt)
+        await forget(ctx.state, prompt)
     await query.answer()
 
 
 def pick_handler(key: str, save: Saver) -> Callable[..., Awaitable[None]]:
     """The callback handler for "this client" under a waiting draft stored under `key`."""
 
-    async def on_pick(
-        query: CallbackQuery,
-        callback_data: ClientCb,
-        bot: Bot,
-        t: Translator,
-        session: AsyncSession,
-        manager: Manager,
-        state: FSMContext,
-        clock: Clock,
-    ) -> None:
-        await save_for_picked_client(
-            query, callback_data.id, bot, t, session, manager, state, clock, key=key, save=save
-        )
+    async def on_pick(query: CallbackQuery, callback_data: ClientCb, ctx: Ctx) -> None:
+        await save_for_picked_client(query, callback_data.id, ctx, key=key, save=save)
 
     return on_pick

@@ -18,11 +18,11 @@ from bot.services import entry_move
 from bot.services.clients import ClientNotFound
 from bot.services.entry_move import EntryNotFound
 from handlers import client_views as views
-from handlers.callbacks import ClientCb, MoveCb
+from handlers.callbacks import ClientAction, ClientCb, MoveCb
 from storage.models import Manager
 
 NOT_A_COMMAND = ~F.text.startswith("/")
-PICK = "enmv"  # ClientCb action of the match buttons
+PICK = ClientAction.MOVE_ENTRY  # the match buttons
 
 
 class EntryMoveInput(StatesGroup):
@@ -83,7 +83,7 @@ async def _move(
             [
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(action="open", id=client_id).pack(),
+                    callback_data=ClientCb(action=ClientAction.OPEN, id=client_id).pack(),
                 )
             ]
         ]

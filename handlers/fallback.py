@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services import quicklog
-from handlers.callbacks import ClientCb, TapCb
+from handlers.callbacks import ClientAction, ClientCb, TapCb
 from handlers.drafts import remember
 from storage.enums import Channel
 from storage.models import Manager
@@ -39,7 +39,8 @@ async def on_stray_text(
         return
     ref = found.client
     open_card = Button(
-        text=t("resolution-btn-open"), callback_data=ClientCb(action="open", id=ref.id).pack()
+        text=t("resolution-btn-open"),
+        callback_data=ClientCb(action=ClientAction.OPEN, id=ref.id).pack(),
     )
     if not found.rest.strip():
         tap = Button(text=t("resolution-btn-tap"), callback_data=TapCb(id=ref.id).pack())
@@ -48,7 +49,7 @@ async def on_stray_text(
         return
     log_it = Button(
         text=t("resolution-btn-log", client=ref.name[:40]),
-        callback_data=ClientCb(action="logc", id=ref.id).pack(),
+        callback_data=ClientCb(action=ClientAction.PICK_FOR_LOG, id=ref.id).pack(),
     )
     markup = Markup(inline_keyboard=[[log_it], [open_card]])
     sent = await message.answer(t("resolution-offer-log", client=ref.name), reply_markup=markup)

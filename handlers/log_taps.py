@@ -17,7 +17,7 @@ from bot.services.clock import Clock
 from bot.services.touch_parse import parse_touch
 from bot.services.touches import NewTouch, TouchNotFound
 from handlers import touch_views
-from handlers.callbacks import ClientCb, TapCb
+from handlers.callbacks import ClientAction, ClientCb, TapCb
 from handlers.client_views import KIND_ICONS
 from handlers.replies import edit_or_send
 from handlers.states import TouchInput
@@ -48,7 +48,12 @@ async def show_client_picker(
     ]
     # A client never touched is not among the recent ones: typing its name is one tap away.
     rows.append(
-        [Button(text=t("resolution-btn-other"), callback_data=ClientCb(action="typename").pack())]
+        [
+            Button(
+                text=t("resolution-btn-other"),
+                callback_data=ClientCb(action=ClientAction.TYPE_NAME).pack(),
+            )
+        ]
     )
     await message.answer(t("log-pick-client"), reply_markup=Markup(inline_keyboard=rows))
 
@@ -180,6 +185,8 @@ async def on_comment(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(on_tap, TapCb.filter())
-    router.callback_query.register(on_other_client, ClientCb.filter(F.action == "typename"))
+    router.callback_query.register(
+        on_other_client, ClientCb.filter(F.action == ClientAction.TYPE_NAME)
+    )
     router.message.register(on_comment, TouchInput.comment, F.text, ~F.text.startswith("/"))
     return router

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import quicklog
@@ -21,7 +22,7 @@ from bot.services.dates import parse_when
 from bot.services.touches import TouchNotFound
 from handlers import client_views as views
 from handlers import touch_views
-from handlers.callbacks import ClientCb, TouchCb
+from handlers.callbacks import ClientAction, ClientCb, TouchCb
 from handlers.cards import show_card
 from handlers.drafts import pick_handler, remember
 from handlers.log_taps import show_client_picker
@@ -58,17 +59,13 @@ def _fixed_kind(data: dict[str, Any]) -> Channel | None:
 
 
 async def save_draft(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
+    ctx: Ctx,
     client_id: int,
     data: dict[str, Any],
 ) -> None:
     """Parses and saves the waiting text for the chosen client (used after a pick or create)."""
+    bot, chat_id, t, session = ctx.bot, ctx.chat_id, ctx.t, ctx.session
+    manager, clock = ctx.manager, ctx.clock
     # «Ромашка» or a new «Ромашка Юг»?: the touch's text depends on which one was picked.
     rests = data.get("rests") if isinstance(data.get("rests"), dict) else {}
     draft = quicklog.parse(
@@ -108,7 +105,7 @@ async def _log_text(
     }
     if found.client is not None:
         await save_draft(
-            bot, message.chat.id, t, session, manager, state, clock, found.client.id, data
+            Ctx(bot, session, manager, t, state, clock, message.chat.id), found.client.id, data
         )
         return
     if not found.query:
@@ -325,9 +322,12 @@ def build_router() -> Router:
     router.message.register(on_call, Command("call"))
     router.message.register(on_log, Command("log"))
     router.callback_query.register(
-        pick_handler("log_draft", save_draft), ClientCb.filter(F.action == "logc")
+        pick_handler("log_draft", save_draft),
+        ClientCb.filter(F.action == ClientAction.PICK_FOR_LOG),
     )
-    router.callback_query.register(on_move_pick, ClientCb.filter(F.action == "mvc"))
+    router.callback_query.register(
+        on_move_pick, ClientCb.filter(F.action == ClientAction.MOVE_TOUCH)
+    )
     router.callback_query.register(on_touch_action, TouchCb.filter())
     router.message.register(on_due_text, TouchInput.due, F.text, NOT_A_COMMAND)
     router.message.register(on_client_text, TouchInput.client, F.text, NOT_A_COMMAND)

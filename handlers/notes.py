@@ -24,7 +24,7 @@ from bot.services.date_order import month_first
 from bot.services.note_parse import parse_note, split_target
 from bot.services.notes import NewNote, NoteNotFound
 from handlers import client_views as views
-from handlers.callbacks import ClientCb, NoteCb
+from handlers.callbacks import ClientAction, ClientCb, NoteCb
 from handlers.client_views import esc
 from handlers.drafts import forget, prompt_of, recall, remember
 from handlers.entry_move import move_button
@@ -96,7 +96,7 @@ async def save_note(
                 Button(text=t("btn-undo"), callback_data=NoteCb(action="undo", id=note.id).pack()),
                 Button(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(action="open", id=ref.id).pack(),
+                    callback_data=ClientCb(action=ClientAction.OPEN, id=ref.id).pack(),
                 ),
             ],
             [move_button(t, "n", note.id)],
@@ -221,6 +221,8 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_note, Command("note"))
     router.message.register(on_notes, Command("notes"))
-    router.callback_query.register(on_pick_target, ClientCb.filter(F.action == "notec"))
+    router.callback_query.register(
+        on_pick_target, ClientCb.filter(F.action == ClientAction.PICK_FOR_NOTE)
+    )
     router.callback_query.register(on_note_undo, NoteCb.filter(F.action == "undo"))
     return router

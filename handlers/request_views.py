@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from bot.i18n import Translator
 from bot.services.requests import SLA, OpenList, RequestView, breach, undo_target
 from bot.services.reviews import ReviewView
-from handlers.callbacks import ClientCb, RequestCb, ReviewCb, TapCb
+from handlers.callbacks import ClientAction, ClientCb, RequestCb, ReviewCb, TapCb
 from handlers.client_views import esc
 from handlers.entry_move import move_button
 from handlers.touch_views import Reader, when_label
@@ -94,7 +94,7 @@ def request_kb(t: Translator, request: RequestView, now: datetime) -> Markup:
         rows.append(stamps)
     client = Button(
         text=t("request-btn-client"),
-        callback_data=ClientCb(action="open", id=request.client_id).pack(),
+        callback_data=ClientCb(action=ClientAction.OPEN, id=request.client_id).pack(),
     )
     target = undo_target(request, now)
     if target is None:
@@ -201,7 +201,7 @@ def review_kb(t: Translator, review: ReviewView) -> Markup:
             Button(text=t("btn-undo"), callback_data=ReviewCb(action="undo", id=review.id).pack()),
             Button(
                 text=t("request-btn-client"),
-                callback_data=ClientCb(action="open", id=review.client_id).pack(),
+                callback_data=ClientCb(action=ClientAction.OPEN, id=review.client_id).pack(),
             ),
         ]
     )

@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import quicklog
@@ -27,7 +28,7 @@ from bot.services.date_order import month_first
 from bot.services.requests import RequestNotFound, TooLateToDelete
 from handlers import client_views
 from handlers import request_views as views
-from handlers.callbacks import ClientCb, RequestCb
+from handlers.callbacks import ClientAction, ClientCb, RequestCb
 from handlers.drafts import forget, pick_handler, prompt_of, recall, remember
 from handlers.replies import edit_or_send
 from storage.models import Manager
@@ -37,17 +38,13 @@ PAGE_SIZE = 8
 
 
 async def save_draft(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
+    ctx: Ctx,
     client_id: int,
     data: dict[str, Any],
 ) -> None:
     """Saves a waiting request or review for the chosen client (after a pick or a create)."""
+    bot, chat_id, t, session = ctx.bot, ctx.chat_id, ctx.t, ctx.session
+    manager, state, clock = ctx.manager, ctx.state, ctx.clock
     now = clock.now()
     if data.get("what") == "review":
         review = await review_service.record(
@@ -121,7 +118,7 @@ async def on_request(
     data = {"what": "request", "text": found.rest}
     if found.client is not None:
         await save_draft(
-            bot, message.chat.id, t, session, manager, state, clock, found.client.id, data
+            Ctx(bot, session, manager, t, state, clock, message.chat.id), found.client.id, data
         )
         return
     await ask_client(message, t, state, found.query, found.lookup.matches, data)
@@ -237,14 +234,16 @@ async def _create_and_save(
         return
     await forget(state, prompt)
     await query.answer(t("client-created-toast"))
-    await save_draft(bot, query.from_user.id, t, session, manager, state, clock, client.id, data)
+    await save_draft(
+        Ctx(bot, session, manager, t, state, clock, query.from_user.id), client.id, data
+    )
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_request, Command("request"))
     router.callback_query.register(
-        pick_handler(DRAFT, save_draft), ClientCb.filter(F.action == "rqc")
+        pick_handler(DRAFT, save_draft), ClientCb.filter(F.action == ClientAction.PICK_FOR_REQUEST)
     )
     router.callback_query.register(on_request_action, RequestCb.filter())
     return router

@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import reviews as review_service
 from bot.services.clients import ClientNotFound
@@ -110,7 +111,7 @@ async def _route(
     data = {"what": "review", "positive": positive, "text": resolved.text}
     if resolved.client is not None:
         await save_draft(
-            bot, message.chat.id, t, session, manager, state, clock, resolved.client.id, data
+            Ctx(bot, session, manager, t, state, clock, message.chat.id), resolved.client.id, data
         )
         return
     await ask_client(message, t, state, query, resolved.lookup.matches, data)

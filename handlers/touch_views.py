@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from babel.dates import format_date, format_time
 
 from bot.i18n import Translator
-from handlers.callbacks import ClientCb, TouchCb
+from handlers.callbacks import ClientAction, ClientCb, TouchCb
 from handlers.client_views import KIND_ICONS, esc
 from handlers.quiet_views import held_suffix
 from storage.enums import Outcome
@@ -143,7 +143,7 @@ def touch_kb(t: Translator, touch: Interaction) -> Markup:
                 ),
                 Button(
                     text=t("contact-btn-client"),
-                    callback_data=ClientCb(action="open", id=touch.client_id).pack(),
+                    callback_data=ClientCb(action=ClientAction.OPEN, id=touch.client_id).pack(),
                 ),
             ],
         ]
