@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.clients import ClientNotFound, ClientProblem
 from bot.services.dates import find_all_when, fold
+from bot.services.errors import NotFound
 from bot.services.touches import UNDO_WINDOW
 from storage import clients as client_store
 from storage.models import Client, ClientRequest, Manager
@@ -40,8 +41,10 @@ class SlaPolicy:
 SLA = SlaPolicy(first_response=timedelta(hours=1), resolution=timedelta(hours=24))
 
 
-class RequestNotFound(LookupError):
+class RequestNotFound(NotFound):
     """Missing, or someone else's: deliberately indistinguishable."""
+
+    key = "request-not-found"
 
 
 class TooLateToDelete(ValueError):
@@ -95,9 +98,7 @@ class RequestText:
     opened_at: datetime | None  # None: now
 
 
-def split_opened_at(
-    text: str, now: datetime, tz: str, *, month_first: bool = False
-) -> RequestText:
+def split_opened_at(text: str, now: datetime, tz: str, *, month_first: bool = False) -> RequestText:
     """ "вчера в 14:30 не пришла доставка" → opened yesterday 14:30 local, text without the date.
 
     Only a date at the very start counts: a date later in the text is what the client said

@@ -19,6 +19,7 @@ from bot.services import clients as client_service
 from bot.services import quicklog
 from bot.services import requests as request_service
 from bot.services.clients import ClientNotFound, ClientRef, Lookup
+from bot.services.errors import NotFound
 from bot.services.requests import RequestView
 from bot.services.sentiment import read_words
 from storage import clients as client_store
@@ -159,8 +160,10 @@ class ReviewView:
     request_id: int | None
 
 
-class ReviewNotFound(LookupError):
+class ReviewNotFound(NotFound):
     """Missing, or someone else's: deliberately indistinguishable."""
+
+    key = "review-not-found"
 
 
 async def record(

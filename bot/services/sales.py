@@ -45,6 +45,7 @@ from bot.services.amounts import (
 from bot.services.clients import ClientNotFound, ClientRef, Lookup, refresh_checkin
 from bot.services.date_order import month_first
 from bot.services.dates import When, find_all_when, find_invalid_date, local_day
+from bot.services.errors import NotFound
 from storage import clients as client_store
 from storage import touches as touch_store
 from storage.models import Client, Manager, Sale
@@ -55,8 +56,10 @@ _NOON = time(12, 0)
 _MAX_TRIES = 4  # amount readings tried against the client names
 
 
-class SaleNotFound(LookupError):
+class SaleNotFound(NotFound):
     """Missing, or someone else's: deliberately indistinguishable."""
+
+    key = "sale-not-found"
 
 
 class SaleProblem(ValueError):
