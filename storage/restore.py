@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import access
 from storage.models import (
     Client,
     ClientRequest,
@@ -40,16 +41,14 @@ async def insert_returning(
 
 
 async def clients(session: AsyncSession, owner_id: int) -> list[Client]:
-    rows = await session.scalars(
-        select(Client).where(Client.owner_id == owner_id).order_by(Client.id)
-    )
+    rows = await session.scalars(select(Client).where(access.clients(owner_id)).order_by(Client.id))
     return list(rows)
 
 
 async def client_count(session: AsyncSession, owner_id: int) -> int:
     return int(
         await session.scalar(
-            select(func.count()).select_from(Client).where(Client.owner_id == owner_id)
+            select(func.count()).select_from(Client).where(access.clients(owner_id))
         )
         or 0
     )
@@ -88,7 +87,9 @@ async def touch_keys(
                 Interaction.occurred_at,
                 Interaction.kind,
                 Interaction.summary,
-            ).where(Interaction.client_id.in_(chunk))
+            )
+            .where(Interaction.client_id.in_(chunk))
+            .order_by(Interaction.id)
         )
         found.extend(((r[1], r[2], r[3].value, r[4]), r[0]) for r in rows)
     return found
@@ -98,7 +99,9 @@ async def note_keys(
     session: AsyncSession, manager_id: int
 ) -> list[tuple[tuple[datetime, str], int]]:
     rows = await session.execute(
-        select(Note.id, Note.created_at, Note.text).where(Note.manager_id == manager_id)
+        select(Note.id, Note.created_at, Note.text)
+        .where(access.authored(Note, manager_id))
+        .order_by(Note.id)
     )
     return [((r[1], r[2]), r[0]) for r in rows]
 
@@ -109,9 +112,9 @@ async def sale_keys(
     found: list[tuple[tuple[int, datetime, int, str], int]] = []
     for chunk in _chunks(client_ids):
         rows = await session.execute(
-            select(Sale.id, Sale.client_id, Sale.sold_at, Sale.amount_minor, Sale.currency).where(
-                Sale.client_id.in_(chunk)
-            )
+            select(Sale.id, Sale.client_id, Sale.sold_at, Sale.amount_minor, Sale.currency)
+            .where(Sale.client_id.in_(chunk))
+            .order_by(Sale.id)
         )
         found.extend(((r[1], r[2], r[3], r[4]), r[0]) for r in rows)
     return found
@@ -128,7 +131,9 @@ async def request_keys(
                 ClientRequest.client_id,
                 ClientRequest.opened_at,
                 ClientRequest.text,
-            ).where(ClientRequest.client_id.in_(chunk))
+            )
+            .where(ClientRequest.client_id.in_(chunk))
+            .order_by(ClientRequest.id)
         )
         found.extend(((r[1], r[2], r[3]), r[0]) for r in rows)
     return found
@@ -140,9 +145,9 @@ async def review_keys(
     found: list[tuple[tuple[int, datetime, bool], int]] = []
     for chunk in _chunks(client_ids):
         rows = await session.execute(
-            select(Review.id, Review.client_id, Review.created_at, Review.is_positive).where(
-                Review.client_id.in_(chunk)
-            )
+            select(Review.id, Review.client_id, Review.created_at, Review.is_positive)
+            .where(Review.client_id.in_(chunk))
+            .order_by(Review.id)
         )
         found.extend(((r[1], r[2], r[3]), r[0]) for r in rows)
     return found
@@ -151,7 +156,7 @@ async def review_keys(
 async def plan_keys(session: AsyncSession, manager_id: int) -> set[tuple[int | None, str, Any]]:
     rows = await session.execute(
         select(Plan.client_id, Plan.period_kind, Plan.period_start).where(
-            Plan.manager_id == manager_id
+            access.authored(Plan, manager_id)
         )
     )
     return {(r[0], r[1].value, r[2]) for r in rows}

@@ -45,7 +45,8 @@ def _client(c: Client, manager: Manager) -> ExportClient:
         cadence_days=c.cadence_days,
         preferred_channel=c.preferred_channel.value if c.preferred_channel else None,
         tax_id=c.tax_id,
-        phone=c.phone_norm or c.phone,
+        # As typed (the card shows it so); a restore normalises it again for matching.
+        phone=c.phone or c.phone_norm,
         tags=sorted(t.tag for t in c.tags),
         archived=c.archived_at is not None,
         owner_name=manager.full_name,
