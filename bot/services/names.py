@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
-from unidecode import unidecode
 
 __all__ = [
     "CONFIDENT_AT",
@@ -169,11 +169,12 @@ def normalize_name(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _latin_word(word: str) -> str:
-    # Per word, cached: names repeat words ("Иван", "Строй"), and unidecode works one character
-    # at a time in Python, which made it the slowest step of building a 10,000-name index.
-    latin = _NOT_LATIN_WORD.sub(" ", unidecode(word).lower().replace("'", ""))
-    # Unidecode writes «й» as "i", «ю» as "iu" and «ь» as "'", while people type "y", "ju"/"yu"
-    # and nothing; fold the few spellings that differ so "Elkastroy" and «ЁлкаСтрой» meet.
+    # Per word, cached: names repeat words ("Иван", "Строй"), and transliteration works one
+    # character at a time in Python, which made it the slowest step of building a 10,000-name
+    # index.
+    latin = _NOT_LATIN_WORD.sub(" ", anyascii(word).lower().replace("'", ""))
+    # People spell «й», «ю», «я» as "i"/"y"/"j" ("iu", "yu", "ju") and «ь» as "'" or nothing;
+    # fold the few spellings that differ so "Elkastroy" and «ЁлкаСтрой» meet.
     return latin.replace("y", "i").replace("j", "i").replace("x", "ks").replace("w", "v")
 
 

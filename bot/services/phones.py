@@ -1,26 +1,46 @@
-"""Phone numbers as typed by managers, reduced to one E.164-like key for dedupe.
+"""Phone numbers as typed by managers, reduced to one E.164 key ("+79991234567") for dedupe.
 
-Decisions where the product brief was silent:
-- Without "+" only Russian national forms are understood: 11 digits starting with 8 or 7
-  ("8 (999) 123-45-67"), 10 digits starting with 3, 4, 8 or 9 (mobile "999 123-45-67" and city
-  numbers with an area code, "(495) 123-45-67"), and the international prefix "00"
-  ("0044 20 7946 0958"). Anything else without a country code is ambiguous and rejected.
-- "+7" numbers must have exactly 10 national digits; other countries 7-14 digits after the
-  country code (E.164 allows at most 15 digits in total).
-- Letters (extensions such as "доб. 12") make the input unusable: the caller asks again.
+Parsing and the per-country numbering rules are Google's libphonenumber (``phonenumbers``); this
+module only decides which of its verdicts a manager's input must pass. One rule serves chat
+entry, card edits and /import.
+
+- Russia is the default country: "8 999 123-45-67", "8 (495) 123-45-67", "999 123-45-67" and
+  "79991234567" are Russian numbers. Other countries need their code: "+44 20 7946 0958",
+  "0044 20 7946 0958" (the "00" prefix most of Europe dials) or "810 44 ..." (Russia's own).
+- A number typed with its country code must be *possible* there: the right length for that
+  country. That catches the usual typo, a lost or doubled digit, and unlike ``is_valid_number``
+  it does not turn a real number away because it sits in a range opened after the installed
+  metadata was published (numbering plans change every year; a pinned install lags behind).
+- A number typed without a country code must be *valid* in Russia (or Kazakhstan, which shares
+  +7): the digits have to fall in an allocated range. Here the country is only our guess, and
+  "2125550100" — a New York number without its "+1" — is the right length for Russia; only the
+  range check tells the guess is wrong, so the manager is asked again instead of the number
+  being filed under +7. Typing "+7" in front accepts a number the metadata does not know yet.
+- Letters make the input unusable, so the caller asks again: the library would read "доб. 12"
+  as an extension and "ABC" as keypad digits, and both would be lost or invented silently.
 """
 
 from __future__ import annotations
 
 import re
 
+import phonenumbers
+from phonenumbers import CountryCodeSource, PhoneNumberFormat, ValidationResult
+
 __all__ = ["normalize_phone"]
+
+DEFAULT_REGION = "RU"
 
 # Digits with the separators people put between them; "+" only at the very start.
 _PHONE_SHAPE = re.compile(r"^\+?[\d\s().\-–—/]+$", re.ASCII)
-_E164_MIN, _E164_MAX = 8, 15
-_RU_NATIONAL_LEADS = "3489"
 _MAX_INPUT = 40
+# E.164 allows 15 digits; libphonenumber accepts a few longer German ranges, which would not fit
+# the phone_norm column (20 characters) on PostgreSQL.
+_E164_MAX_DIGITS = 15
+_EXPLICIT_COUNTRY = (
+    CountryCodeSource.FROM_NUMBER_WITH_PLUS_SIGN,
+    CountryCodeSource.FROM_NUMBER_WITH_IDD,
+)
 
 
 def normalize_phone(text: str) -> str | None:
@@ -29,23 +49,23 @@ def normalize_phone(text: str) -> str | None:
     cleaned = " ".join(text.split())
     if not cleaned or len(cleaned) > _MAX_INPUT or not _PHONE_SHAPE.match(cleaned):
         return None
-    digits = "".join(ch for ch in cleaned if ch.isdigit())
-    if cleaned.startswith("+"):
-        return _international(digits)
-    if digits.startswith("00"):
-        return _international(digits[2:])
-    if len(digits) == 11 and digits[0] in "78":
-        return "+7" + digits[1:]
-    if len(digits) == 10 and digits[0] in _RU_NATIONAL_LEADS:
-        return "+7" + digits
-    return None
-
-
-def _international(digits: str) -> str | None:
-    if not digits or digits[0] == "0":
+    if cleaned.startswith("00"):
+        # Russia's international prefix is 810, so the library would read "00" as national digits.
+        cleaned = "+" + cleaned[2:]
+    try:
+        number = phonenumbers.parse(cleaned, DEFAULT_REGION, keep_raw_input=True)
+    except phonenumbers.NumberParseException:
         return None
-    if digits[0] == "7":
-        return "+" + digits if len(digits) == 11 else None
-    if _E164_MIN <= len(digits) <= _E164_MAX:
-        return "+" + digits
-    return None
+    if not number.national_number:
+        # All zeros ("+7 000 000 00 00"): the library formats such a number as the raw input.
+        return None
+    if number.country_code_source in _EXPLICIT_COUNTRY:
+        # Exactly IS_POSSIBLE: is_possible_number also passes IS_POSSIBLE_LOCAL_ONLY, a city
+        # number without its area code ("123-45-67"), which names no city.
+        usable = phonenumbers.is_possible_number_with_reason(number) == ValidationResult.IS_POSSIBLE
+    else:
+        usable = phonenumbers.is_valid_number(number)
+    if not usable:
+        return None
+    key = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return key if len(key) - 1 <= _E164_MAX_DIGITS else None

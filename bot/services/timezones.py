@@ -24,10 +24,10 @@ from itertools import product
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, available_timezones
 
+from anyascii import anyascii
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
-from unidecode import unidecode
 
 __all__ = [
     "TimezoneResolution",
@@ -398,7 +398,7 @@ def _resolve_place(text: str, now: datetime) -> TimezoneResolution:
     native = _normalize(text)
     if not native or len(native) > _MAX_PLACE_CHARS:
         return _nothing()
-    latin = _normalize(unidecode(native))[:_MAX_LATIN_CHARS]
+    latin = _normalize(anyascii(native))[:_MAX_LATIN_CHARS]
     queries = _unique((native, latin))
     index = _place_index()
     for query in queries:
@@ -776,7 +776,7 @@ def _name_keys(name: str) -> Iterator[str]:
         native = _normalize(variant)
         if native:
             yield native
-            yield _normalize(unidecode(native))
+            yield _normalize(anyascii(native))
 
 
 def _island_variants(name: str) -> list[str]:
