@@ -8,6 +8,8 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import AfterValidator, Field
 
+from storage.enums import PeriodKind
+
 # Row ids are int4 on PostgreSQL: a forged id outside 1..2³¹−1 would overflow the query. Such
 # data fails to unpack, so no handler matches and the fallback says "this button is outdated".
 MAX_ID = 2**31 - 1
@@ -26,23 +28,49 @@ def _fits(value: str) -> str:
 Value = Annotated[str, AfterValidator(_fits)]
 
 
-class Flow:
+class Flow(StrEnum):
     ONBOARDING = "o"
     SETTINGS = "s"
+
+
+class PrefField(StrEnum):
+    """The personal setting a PrefCb button sets; each has its own handler."""
+
+    LANGUAGE = "lang"
+    TIMEZONE = "tz"
+    MODE = "mode"
+    DIGEST = "digest"
+    QUIET = "quiet"
+    BIRTHDAY_LEAD = "lead"
+    CADENCE_KEY = "ck"
+    CADENCE_REGULAR = "cr"
 
 
 class PrefCb(CallbackData, prefix="p"):
     """A chosen value for one personal setting, in onboarding or in /settings."""
 
-    field: str
-    value: str
-    flow: str
+    field: PrefField
+    value: str  # "skip": the step is skipped, nothing is set
+    flow: Flow
+
+
+class SettingsItem(StrEnum):
+    """An item of the /settings menu: a setting to ask about, back to the menu, or close."""
+
+    LANGUAGE = "lang"
+    TIMEZONE = "tz"
+    MODE = "mode"
+    DIGEST = "digest"
+    QUIET = "quiet"
+    REMINDERS = "reminders"
+    MENU = "menu"
+    CLOSE = "close"
 
 
 class SettingsCb(CallbackData, prefix="sm"):
     """Opens one item of the /settings menu."""
 
-    item: str
+    item: SettingsItem
 
 
 class ClientAction(StrEnum):
@@ -91,20 +119,47 @@ class ListCb(CallbackData, prefix="l"):
     tag: Annotated[int, Field(ge=-1, le=MAX_ID)] = -1  # index into the tag list of the page
 
 
+class ContactAction(StrEnum):
+    """What a contact button does; each action has its own handler."""
+
+    OPEN = "open"
+    ASK = "ask"
+    DELETE = "del"
+    PURGE = "purge"
+    MOVE = "mv"  # «🏢 Не тот клиент» under a saved contact
+
+
 class ContactCb(CallbackData, prefix="ct"):
-    action: str  # open | ask | del | purge
+    action: ContactAction
     id: Id
     field: str = ""
 
 
+class ImportAction(StrEnum):
+    GO = "go"
+    CANCEL = "cancel"
+
+
 class ImportCb(CallbackData, prefix="im"):
-    action: str  # go | cancel
+    action: ImportAction
+
+
+class TouchAction(StrEnum):
+    """What a button under a logged touch does; each action has its own handler."""
+
+    ASK_KIND = "kind"
+    SET_KIND = "setk"
+    ASK_DUE = "due"
+    SET_DUE = "setd"
+    ASK_CLIENT = "client"
+    UNDO = "undo"
+    DONE = "done"  # the promised next step was kept (agenda, brief, card)
 
 
 class TouchCb(CallbackData, prefix="t"):
     """An action on a logged touch; `id` is re-checked against the asking manager."""
 
-    action: str  # kind | setk | due | setd | client | undo | done
+    action: TouchAction
     id: Id
     value: Value = ""
 
@@ -117,24 +172,44 @@ class TapCb(CallbackData, prefix="tp"):
     outcome: str = ""  # outcome, "x" for skipped
 
 
+class NoteAction(StrEnum):
+    UNDO = "undo"
+
+
 class NoteCb(CallbackData, prefix="n"):
-    action: str  # undo
+    action: NoteAction
     id: Id
+
+
+class ReminderAction(StrEnum):
+    DONE = "done"
+    LOG = "log"
+    SNOOZE = "snooze"  # value: 1h | tomorrow | 3d | week
 
 
 class ReminderCb(CallbackData, prefix="r"):
     """A tap on a reminder: done | log | snooze (v = 1h | tomorrow | 3d | week)."""
 
-    action: str
+    action: ReminderAction
     id: Id
     value: Value = ""
 
 
-class RequestCb(CallbackData, prefix="rq"):
-    """A B2C request: open | resp | done | undo | list (page p) | new (create the client waiting
-    in the draft). `id` is re-checked against the asking manager."""
+class RequestAction(StrEnum):
+    """What a B2C request button does; each action has its own handler."""
 
-    action: str
+    OPEN = "open"
+    RESPONDED = "resp"
+    RESOLVED = "done"
+    UNDO = "undo"
+    LIST = "list"  # the open list, at `page`
+    CREATE_CLIENT = "new"  # create the client the waiting request or review names
+
+
+class RequestCb(CallbackData, prefix="rq"):
+    """A B2C request. `id` is re-checked against the asking manager."""
+
+    action: RequestAction
     id: OptionalId = 0
     page: Page = 0
 
@@ -147,43 +222,89 @@ class MoveCb(CallbackData, prefix="mv"):
     id: Id
 
 
-class ReviewCb(CallbackData, prefix="rv"):
-    """A saved review: undo | req (open a request from a negative one)."""
+class ReviewAction(StrEnum):
+    UNDO = "undo"
+    OPEN_REQUEST = "req"  # a request to work on, from a negative review
 
-    action: str
+
+class ReviewCb(CallbackData, prefix="rv"):
+    """A saved review."""
+
+    action: ReviewAction
     id: Id
 
 
-class KpiCb(CallbackData, prefix="kp"):
-    """/kpi: show a period (a="p") or its chart (a="c"). Only the period kind travels: the report
-    is always the pressing manager's own, so there is no id to forge."""
+class ReviewSign(StrEnum):
+    POSITIVE = "p"
+    NEGATIVE = "n"
 
-    action: str
-    period: str  # week | month | quarter | year
+
+class ReviewSignCb(CallbackData, prefix="rvs"):
+    """👍/👎 under a mixed review: the draft waits in FSM data under the prompt's message id."""
+
+    sign: ReviewSign
+
+
+class KpiAction(StrEnum):
+    PERIOD = "p"  # the report for `period`
+    CHART = "c"  # its chart
+
+
+class KpiCb(CallbackData, prefix="kp"):
+    """/kpi. Only the period kind travels: the report is always the pressing manager's own, so
+    there is no id to forge."""
+
+    action: KpiAction
+    period: PeriodKind
+
+
+class SaleAction(StrEnum):
+    """What a sale button does; each action has its own handler."""
+
+    # On a logged sale (`id` = sale).
+    UNDO = "undo"
+    ASK_AMOUNT = "amt"
+    ASK_LINE = "line"
+    ASK_DATE = "date"
+    ASK_CLIENT = "cli"
+    DAYS_AGO = "d"  # `value` = days ago
+    MOVE = "mv"  # `value` = client id
+    # On a waiting sale draft (`id` = client).
+    PICK = "pick"
+    CREATE_CLIENT = "new"
+    RESTORE = "rst"  # restore the archived client and save
+    CANCEL = "cancel"
 
 
 class SaleCb(CallbackData, prefix="sl"):
-    """An action on a logged sale (`id` = sale) or on a waiting sale draft (`id` = client).
+    """An action on a logged sale or on a waiting sale draft. Every id is re-checked against the
+    asking manager."""
 
-    Sale: undo | amt | line | date | cli | d (v = days ago) | mv (v = client id).
-    Draft: pick | new | rst | cancel. Every id is re-checked against the asking manager.
-    """
-
-    action: str
+    action: SaleAction
     id: OptionalId = 0
     value: Value = ""
 
 
-class PlanCb(CallbackData, prefix="pl"):
-    """pick (`id` = client for the waiting per-client plan) | key (`id` = client to mark 🔑)."""
+class PlanAction(StrEnum):
+    PICK = "pick"  # `id` = client for the waiting per-client plan
+    KEY = "key"  # `id` = client to mark 🔑
 
-    action: str
+
+class PlanCb(CallbackData, prefix="pl"):
+    action: PlanAction
     id: OptionalId = 0
 
 
-class DemoCb(CallbackData, prefix="dm"):
-    """/demo: leave | delete (ask) | purge (confirmed) | keep | reset. `id` is the sandbox's
-    manager id, re-checked against the pressing manager's own sandbox."""
+class DemoAction(StrEnum):
+    LEAVE = "leave"
+    DELETE = "delete"  # asks first
+    PURGE = "purge"  # confirmed
+    KEEP = "keep"
 
-    action: str
+
+class DemoCb(CallbackData, prefix="dm"):
+    """/demo: leave | delete (ask) | purge (confirmed) | keep. `id` is the sandbox's manager id,
+    re-checked against the pressing manager's own sandbox."""
+
+    action: DemoAction
     id: OptionalId = 0

@@ -2,41 +2,35 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.fsm.context import FSMContext
+from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import touches as touch_service
-from bot.services.clients import ClientNotFound
-from bot.services.clock import Clock
 from bot.services.touch_parse import parse_touch
-from bot.services.touches import NewTouch, TouchNotFound
+from bot.services.touches import NewTouch
 from handlers import touch_views
 from handlers.callbacks import ClientAction, ClientCb, TapCb
 from handlers.client_views import KIND_ICONS
-from handlers.replies import edit_or_send
 from handlers.states import TouchInput
 from storage import clients as client_store
 from storage import updates as update_store
 from storage.enums import Channel, Outcome
-from storage.models import Manager
 
 PICK = 8
+SKIPPED = "x"  # the outcome tapped as "skip"
 
 
-async def show_client_picker(
-    message: Message, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
-) -> None:
-    clients = await client_store.for_quick_pick(session, manager.id, clock.now(), PICK)
+async def show_client_picker(ctx: Ctx) -> None:
+    now = ctx.now
+    clients = await client_store.for_quick_pick(ctx.session, ctx.manager.id, now, PICK)
     if not clients:
-        await message.answer(t("log-no-clients"))
+        await ctx.send(ctx.t("log-no-clients"))
         return
-    now = clock.now()
     rows = [
         [
             Button(
@@ -50,19 +44,18 @@ async def show_client_picker(
     rows.append(
         [
             Button(
-                text=t("resolution-btn-other"),
+                text=ctx.t("resolution-btn-other"),
                 callback_data=ClientCb(action=ClientAction.TYPE_NAME).pack(),
             )
         ]
     )
-    await message.answer(t("log-pick-client"), reply_markup=Markup(inline_keyboard=rows))
+    await ctx.send(ctx.t("log-pick-client"), Markup(inline_keyboard=rows))
 
 
-async def on_other_client(query: CallbackQuery, t: Translator) -> None:
+async def on_other_client(query: CallbackQuery, ctx: Ctx) -> None:
     """The name typed next reaches the fallback, which offers to log a touch or open the card."""
     await query.answer()
-    if query.message is not None:
-        await query.message.answer(t("resolution-type-name"))
+    await ctx.send(ctx.t("resolution-type-name"))
 
 
 def _kinds(t: Translator, client_id: int) -> Markup:
@@ -85,106 +78,94 @@ def _outcomes(t: Translator, client_id: int, kind: str) -> Markup:
         for o, icon in touch_views.OUTCOME_ICONS.items()
     ]
     skip = Button(
-        text=t("btn-skip"), callback_data=TapCb(id=client_id, kind=kind, outcome="x").pack()
+        text=t("btn-skip"), callback_data=TapCb(id=client_id, kind=kind, outcome=SKIPPED).pack()
     )
     return Markup(inline_keyboard=[buttons, [skip]])
 
 
-async def on_tap(
-    query: CallbackQuery,
-    callback_data: TapCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    chat_id = query.from_user.id
-    message_id = query.message.message_id if query.message is not None else None
-    try:
-        client = await client_service.get(session, manager, callback_data.id)
-        if not callback_data.kind:
-            await query.answer()
-            await edit_or_send(
-                bot,
-                chat_id,
-                message_id,
-                t("log-pick-kind", client=client.name),
-                _kinds(t, client.id),
-            )
-            return
-        kind = Channel(callback_data.kind)
-        if not callback_data.outcome:
-            await query.answer()
-            await edit_or_send(
-                bot,
-                chat_id,
-                message_id,
-                t("log-pick-outcome", client=client.name, kind=t(f"kind-{kind.value}")),
-                _outcomes(t, client.id, kind.value),
-            )
-            return
-        outcome = None if callback_data.outcome == "x" else Outcome(callback_data.outcome)
-    except ClientNotFound:
-        await query.answer(t("client-not-found"), show_alert=True)
+# Three taps, one handler each: the button carries what was chosen so far. A client that is
+# gone or not the presser's raises ClientNotFound, answered by handlers/errors.py.
+
+
+async def on_tap_client(query: CallbackQuery, callback_data: TapCb, ctx: Ctx) -> None:
+    client = await client_service.get(ctx.session, ctx.manager, callback_data.id)
+    await query.answer()
+    text = ctx.t("log-pick-kind", client=client.name)
+    await ctx.edit(text, _kinds(ctx.t, client.id))
+
+
+async def on_tap_kind(query: CallbackQuery, callback_data: TapCb, ctx: Ctx) -> None:
+    client = await client_service.get(ctx.session, ctx.manager, callback_data.id)
+    kind = _channel(callback_data.kind)
+    if kind is None:
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
-    except ValueError:
-        await query.answer(t("callback-outdated"), show_alert=True)
+    await query.answer()
+    text = ctx.t("log-pick-outcome", client=client.name, kind=ctx.t(f"kind-{kind.value}"))
+    await ctx.edit(text, _outcomes(ctx.t, client.id, kind.value))
+
+
+async def on_tap_outcome(query: CallbackQuery, callback_data: TapCb, ctx: Ctx) -> None:
+    client = await client_service.get(ctx.session, ctx.manager, callback_data.id)
+    choice = _choice(callback_data)
+    if choice is None:
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
-    if message_id is not None and not await update_store.first_press(
-        session, chat_id, message_id, query.data or "", clock.now()
+    kind, outcome = choice
+    if ctx.message_id is not None and not await update_store.first_press(
+        ctx.session, ctx.chat_id, ctx.message_id, query.data or "", ctx.now
     ):
         # A double tap, or the tenth: the touch was saved by the first press.
-        await query.answer(t("tap-already-saved"))
+        await query.answer(ctx.t("tap-already-saved"))
         return
-    saved = await touch_service.record(
-        session, manager, client.id, NewTouch(kind=kind, summary="", outcome=outcome), clock.now()
-    )
-    touch = saved.touch
-    await query.answer(t("saved-toast"))
-    await state.set_state(TouchInput.comment)
-    await state.update_data(touch_id=touch.id)
-    text = (
-        touch_views.touch_text(t, touch, client, manager, clock.now())
-        + "\n\n"
-        + t("log-add-comment")
-    )
-    await edit_or_send(bot, chat_id, message_id, text, touch_views.touch_kb(t, touch))
+    new = NewTouch(kind=kind, summary="", outcome=outcome)
+    touch = (await touch_service.record(ctx.session, ctx.manager, client.id, new, ctx.now)).touch
+    await query.answer(ctx.t("saved-toast"))
+    await ctx.state.set_state(TouchInput.comment)
+    await ctx.state.update_data(touch_id=touch.id)
+    text = touch_views.touch_text(ctx.t, touch, client, ctx.manager, ctx.now)
+    await ctx.edit(text + "\n\n" + ctx.t("log-add-comment"), touch_views.touch_kb(ctx.t, touch))
 
 
-async def on_comment(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+def _channel(value: str) -> Channel | None:
+    try:
+        return Channel(value)
+    except ValueError:  # forged: no button carries another kind
+        return None
+
+
+def _choice(data: TapCb) -> tuple[Channel, Outcome | None] | None:
+    """The kind and outcome tapped; None for forged values no button carries."""
+    kind = _channel(data.kind)
+    try:
+        outcome = None if data.outcome == SKIPPED else Outcome(data.outcome)
+    except ValueError:
+        return None
+    return (kind, outcome) if kind is not None else None
+
+
+async def on_comment(message: Message, ctx: Ctx) -> None:
     """The comment may carry a next step with a date, like any one-message log."""
     assert message.text is not None
-    touch_id = int((await state.get_data()).get("touch_id", 0))
-    now = clock.now()
-    draft = parse_touch(message.text, now, manager.timezone)
-    await state.set_state(None)
-    try:
-        touch = await touch_service.add_details(
-            session, manager, touch_id, draft.summary or message.text, draft, now
-        )
-        client = await client_service.get(session, manager, touch.client_id)
-    except (TouchNotFound, ClientNotFound):
-        await message.answer(t("touch-not-found"))
-        return
-    await message.answer(
-        touch_views.touch_text(t, touch, client, manager, now),
-        reply_markup=touch_views.touch_kb(t, touch),
+    touch_id = int((await ctx.state.get_data()).get("touch_id", 0))
+    now = ctx.now
+    draft = parse_touch(message.text, now, ctx.manager.timezone)
+    await ctx.state.set_state(None)
+    # A touch gone meanwhile: handlers/errors.py says so.
+    touch = await touch_service.add_details(
+        ctx.session, ctx.manager, touch_id, draft.summary or message.text, draft, now
     )
+    client = await client_service.get(ctx.session, ctx.manager, touch.client_id)
+    text = touch_views.touch_text(ctx.t, touch, client, ctx.manager, now)
+    await message.answer(text, reply_markup=touch_views.touch_kb(ctx.t, touch))
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(on_tap, TapCb.filter())
+    taps = router.callback_query
+    taps.register(on_tap_client, TapCb.filter(F.kind == ""))
+    taps.register(on_tap_kind, TapCb.filter((F.kind != "") & (F.outcome == "")))
+    taps.register(on_tap_outcome, TapCb.filter((F.kind != "") & (F.outcome != "")))
     router.callback_query.register(
         on_other_client, ClientCb.filter(F.action == ClientAction.TYPE_NAME)
     )

@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from babel.dates import format_date, format_time
 
 from bot.i18n import Translator
-from handlers.callbacks import ClientAction, ClientCb, TouchCb
+from handlers.callbacks import ClientAction, ClientCb, TouchAction, TouchCb
 from handlers.client_views import KIND_ICONS, esc
 from handlers.quiet_views import held_suffix
 from storage.enums import Outcome
@@ -127,19 +127,21 @@ def touch_kb(t: Translator, touch: Interaction) -> Markup:
             [
                 Button(
                     text=t("touch-btn-kind"),
-                    callback_data=TouchCb(action="kind", id=touch.id).pack(),
+                    callback_data=TouchCb(action=TouchAction.ASK_KIND, id=touch.id).pack(),
                 ),
                 Button(
-                    text=t("touch-btn-due"), callback_data=TouchCb(action="due", id=touch.id).pack()
+                    text=t("touch-btn-due"),
+                    callback_data=TouchCb(action=TouchAction.ASK_DUE, id=touch.id).pack(),
                 ),
                 Button(
                     text=t("touch-btn-client"),
-                    callback_data=TouchCb(action="client", id=touch.id).pack(),
+                    callback_data=TouchCb(action=TouchAction.ASK_CLIENT, id=touch.id).pack(),
                 ),
             ],
             [
                 Button(
-                    text=t("btn-undo"), callback_data=TouchCb(action="undo", id=touch.id).pack()
+                    text=t("btn-undo"),
+                    callback_data=TouchCb(action=TouchAction.UNDO, id=touch.id).pack(),
                 ),
                 Button(
                     text=t("contact-btn-client"),
@@ -154,7 +156,9 @@ def kinds_kb(t: Translator, touch_id: int) -> Markup:
     buttons = [
         Button(
             text=f"{icon} {t(f'kind-{kind.value}')}",
-            callback_data=TouchCb(action="setk", id=touch_id, value=kind.value).pack(),
+            callback_data=TouchCb(
+                action=TouchAction.SET_KIND, id=touch_id, value=kind.value
+            ).pack(),
         )
         for kind, icon in KIND_ICONS.items()
     ]
@@ -168,7 +172,7 @@ def due_kb(t: Translator, touch_id: int) -> Markup:
     buttons = [
         Button(
             text=t(f"due-{choice}"),
-            callback_data=TouchCb(action="setd", id=touch_id, value=choice).pack(),
+            callback_data=TouchCb(action=TouchAction.SET_DUE, id=touch_id, value=choice).pack(),
         )
         for choice in DUE_CHOICES
     ]
