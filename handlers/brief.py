@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import brief as brief_service
 from bot.services import clients as client_service
 from bot.services.brief import Brief
-from bot.services.clients import ClientNotFound
-from bot.services.clock import Clock
 from bot.services.money import format_money
 from handlers import client_views as views
 from handlers.callbacks import ClientAction, ClientCb, TouchCb
@@ -95,58 +93,29 @@ def brief_kb(t: Translator, brief: Brief) -> Markup:
     return Markup(inline_keyboard=rows)
 
 
-async def send_brief(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    client_id: int,
-    clock: Clock,
-) -> None:
-    now = clock.now()
-    brief = await brief_service.build(session, manager, client_id, now)
-    await bot.send_message(
-        chat_id, brief_text(t, brief, manager, now), reply_markup=brief_kb(t, brief)
-    )
+async def send_brief(ctx: Ctx, client_id: int) -> None:
+    now = ctx.now
+    brief = await brief_service.build(ctx.session, ctx.manager, client_id, now)
+    text = brief_text(ctx.t, brief, ctx.manager, now)
+    await ctx.send(text, brief_kb(ctx.t, brief))
 
 
-async def on_brief(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    clock: Clock,
-) -> None:
+async def on_brief(message: Message, command: CommandObject, ctx: Ctx) -> None:
     query = (command.args or "").strip()
     if not query:
-        await message.answer(t("brief-usage"))
+        await message.answer(ctx.t("brief-usage"))
         return
-    found = await client_service.lookup(session, manager, query)
+    found = await client_service.lookup(ctx.session, ctx.manager, query)
     if found.kind in ("exact", "confident") and found.best is not None:
-        await send_brief(bot, message.chat.id, t, session, manager, found.best.id, clock)
+        await send_brief(ctx, found.best.id)
         return
-    markup = views.lookup_kb(t, found.matches, offer_create=False, action="brief")
+    markup = views.lookup_kb(ctx.t, found.matches, offer_create=False, action=ClientAction.BRIEF)
     key = "lookup-ambiguous" if found.kind == "ambiguous" else "brief-not-found"
-    await message.answer(t(key, query=query[:100]), reply_markup=markup)
+    await message.answer(ctx.t(key, query=query[:100]), reply_markup=markup)
 
 
-async def on_brief_button(
-    query: CallbackQuery,
-    callback_data: ClientCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    clock: Clock,
-) -> None:
-    try:
-        await send_brief(bot, query.from_user.id, t, session, manager, callback_data.id, clock)
-    except ClientNotFound:
-        await query.answer(t("client-not-found"), show_alert=True)
-        return
+async def on_brief_button(query: CallbackQuery, callback_data: ClientCb, ctx: Ctx) -> None:
+    await send_brief(ctx, callback_data.id)  # a forged or deleted id: handlers/errors.py answers
     await query.answer()
 
 

@@ -26,6 +26,8 @@ async def show_card(
     message_id: int | None = None,
     prefix: str = "",
 ) -> None:
+    """The card by hand-threaded values: kept for handlers/logging.py until it takes the Ctx;
+    new code calls ``open_card``."""
     card = await client_service.card(session, manager, client_id, clock.now())
     text = views.card_text(t, card, manager.language, manager.timezone)
     await edit_or_send(bot, chat_id, message_id, prefix + text, views.card_kb(t, card))

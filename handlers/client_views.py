@@ -18,6 +18,7 @@ from bot.services.timeline import TimelinePage
 from handlers.callbacks import (
     ClientAction,
     ClientCb,
+    ContactAction,
     ContactCb,
     ListCb,
     NewClientCb,
@@ -217,9 +218,14 @@ def delete_confirm_kb(t: Translator, client_id: int) -> InlineKeyboardMarkup:
 
 
 def lookup_kb(
-    t: Translator, matches: list[ClientRef], *, offer_create: bool, action: str = "open"
+    t: Translator,
+    matches: list[ClientRef],
+    *,
+    offer_create: bool,
+    action: str = ClientAction.OPEN,
 ) -> InlineKeyboardMarkup:
-    """Found clients as buttons; `action` is what a tap does (open the card, add a contact…)."""
+    """Found clients as buttons; `action` is what a tap does (open the card, add a contact…):
+    a ClientAction, or its value from a caller that still passes the string."""
     b = InlineKeyboardBuilder()
     for ref in matches:
         label = ref.name if ref.via_contact is None else f"{ref.name} ({ref.via_contact})"
@@ -338,7 +344,7 @@ def list_kb(t: Translator, page: ClientPage, kind: str, tag_index: int) -> Inlin
 def contacts_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     for c in card.contacts[:20]:
-        b.row(_btn(("👤 " + c.name)[:60], ContactCb(action="open", id=c.id)))
+        b.row(_btn(("👤 " + c.name)[:60], ContactCb(action=ContactAction.OPEN, id=c.id)))
     b.row(
         _btn(t("contacts-btn-add"), ClientCb(action=ClientAction.ASK, id=card.id, field="contact"))
     )

@@ -4,29 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import contacts as contact_service
 from bot.services.birthdays import Birthday, days_until, format_birthday, parse_birthday
-from bot.services.clients import ClientNotFound, ClientProblem, local_today
-from bot.services.clock import Clock
+from bot.services.clients import ClientProblem, local_today
 from bot.services.contact_parse import ContactDraft, parse_contact_line
-from bot.services.contacts import ContactNotFound, NewContact
+from bot.services.contacts import NewContact
 from bot.services.date_order import day_first
 from handlers import client_views as views
 from handlers import contact_move
-from handlers.callbacks import ClientAction, ClientCb, ContactCb
+from handlers.callbacks import ClientAction, ClientCb, ContactAction, ContactCb
 from handlers.drafts import pick_handler, remember
-from handlers.replies import edit_or_send
 from handlers.states import ContactInput
-from storage.models import Contact, Manager
+from storage.models import Contact
 
 NOT_A_COMMAND = ~F.text.startswith("/")
 CONTACT_FIELDS = ("name", "role", "phone", "email", "birthday")
@@ -85,7 +81,7 @@ def contact_kb(t: Translator, contact: Contact) -> InlineKeyboardMarkup:
     edit = [
         InlineKeyboardButton(
             text=t(f"contact-field-{f}"),
-            callback_data=ContactCb(action="ask", id=contact.id, field=f).pack(),
+            callback_data=ContactCb(action=ContactAction.ASK, id=contact.id, field=f).pack(),
         )
         for f in CONTACT_FIELDS
     ]
@@ -96,7 +92,7 @@ def contact_kb(t: Translator, contact: Contact) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=t("card-btn-delete"),
-                    callback_data=ContactCb(action="del", id=contact.id).pack(),
+                    callback_data=ContactCb(action=ContactAction.DELETE, id=contact.id).pack(),
                 )
             ],
             [
@@ -109,22 +105,17 @@ def contact_kb(t: Translator, contact: Contact) -> InlineKeyboardMarkup:
     )
 
 
-async def save_contact(
-    ctx: Ctx,
-    client_id: int,
-    data: dict[str, Any],
-) -> None:
+async def save_contact(ctx: Ctx, client_id: int, data: dict[str, Any]) -> None:
     """Saves first, then reports what could not be understood, with a way to fix it."""
-    bot, chat_id, t, session = ctx.bot, ctx.chat_id, ctx.t, ctx.session
-    manager, state, clock = ctx.manager, ctx.state, ctx.clock
+    t, manager = ctx.t, ctx.manager
     contact = await contact_service.add(
-        session, manager, client_id, _new_contact(data), clock.now()
+        ctx.session, manager, client_id, _new_contact(data), ctx.now
     )
-    client = await client_service.get(session, manager, client_id)
+    client = await client_service.get(ctx.session, manager, client_id)
     text = t("contact-added", name=contact.name, client=client.name)
     if contact.birth_day and contact.birth_month:
         b = Birthday(contact.birth_day, contact.birth_month, contact.birth_year)
-        days = days_until(b, local_today(manager, clock.now()))
+        days = days_until(b, local_today(manager, ctx.now))
         text += "\n" + t(
             "card-birthday", date=format_birthday(b, manager.language), days=days, turns="none"
         )
@@ -136,12 +127,22 @@ async def save_contact(
     parts = data.get("problem_parts", {})
     for problem in problems:
         text += "\n" + t(f"contact-problem-{problem}", part=str(parts.get(problem, ""))[:100])
-    markup = InlineKeyboardMarkup(
+    await ctx.state.set_state(None)
+    await ctx.state.update_data(contact_draft=None)
+    await ctx.send(text, _saved_kb(t, contact.id, client_id))
+    if "birthday-invalid" in problems:
+        await ctx.state.set_state(ContactInput.birthday)
+        await ctx.state.update_data(contact_id=contact.id)
+        await ctx.send(t("contact-ask-birthday", name=contact.name))
+
+
+def _saved_kb(t: Translator, contact_id: int, client_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
         inline_keyboard=[
             [
                 InlineKeyboardButton(
                     text=t("contact-btn-open"),
-                    callback_data=ContactCb(action="open", id=contact.id).pack(),
+                    callback_data=ContactCb(action=ContactAction.OPEN, id=contact_id).pack(),
                 ),
                 InlineKeyboardButton(
                     text=t("contact-btn-client"),
@@ -151,243 +152,160 @@ async def save_contact(
             [
                 InlineKeyboardButton(
                     text=t("btn-undo"),
-                    callback_data=ContactCb(action="purge", id=contact.id).pack(),
+                    callback_data=ContactCb(action=ContactAction.PURGE, id=contact_id).pack(),
                 ),
                 InlineKeyboardButton(
                     text=t("resolution-btn-wrong-client"),
-                    callback_data=ContactCb(action="mv", id=contact.id).pack(),
+                    callback_data=ContactCb(action=ContactAction.MOVE, id=contact_id).pack(),
                 ),
             ],
         ]
     )
-    await state.set_state(None)
-    await state.update_data(contact_draft=None)
-    await bot.send_message(chat_id, text, reply_markup=markup)
-    if "birthday-invalid" in problems:
-        await state.set_state(ContactInput.birthday)
-        await state.update_data(contact_id=contact.id)
-        await bot.send_message(chat_id, t("contact-ask-birthday", name=contact.name))
 
 
-async def on_contact(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_contact(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    t, manager = ctx.t, ctx.manager
     args = (command.args or "").strip()
     if not args:
         await message.answer(t("contact-usage"))
         return
     # A US user's "12/03/1980" is 3 December (issue 15): settled before the day-first parser.
     args = day_first(args, manager.language, manager.timezone)
-    draft = parse_contact_line(args, local_today(manager, clock.now()))
+    draft = parse_contact_line(args, local_today(manager, ctx.now))
     blocking = [p for p in draft.problems if p in BLOCKING]
     if draft.client is None or blocking:
         reason = t(blocking[0].replace("client-", "name-")) + "\n\n" if blocking else ""
         await message.answer(reason + t("contact-usage"))
         return
-    found = await client_service.lookup(session, manager, draft.client)
+    found = await client_service.lookup(ctx.session, manager, draft.client)
     data = _draft_data(draft)
     if found.kind in ("exact", "confident") and found.best is not None:
-        await save_contact(
-            Ctx(bot, session, manager, t, state, clock, message.chat.id), found.best.id, data
-        )
+        await save_contact(ctx, found.best.id, data)
         return
     key = "contact-which-client" if found.kind == "ambiguous" else "contact-client-not-found"
     if found.kind == "none" and found.matches:  # «Ромашка-Юг»: only «Ромашка» is near
         key = "resolution-contact-branch"
-    markup = views.lookup_kb(t, found.matches, offer_create=True, action="addc")
+    markup = views.lookup_kb(
+        t, found.matches, offer_create=True, action=ClientAction.PICK_FOR_CONTACT
+    )
     text = t(key, query=draft.client[:100], name=draft.name)
     sent = await message.answer(text, reply_markup=markup)
-    await remember(state, sent.message_id, {"contact_draft": data, "pending_client": draft.client})
+    draft_data = {"contact_draft": data, "pending_client": draft.client}
+    await remember(ctx.state, sent.message_id, draft_data)
 
 
-async def on_details_text(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_details_text(message: Message, ctx: Ctx) -> None:
     """The details typed after ➕ on a card: the client is already known."""
     assert message.text is not None
-    client_id = int((await state.get_data()).get("client_id", 0))
+    client_id = int((await ctx.state.get_data()).get("client_id", 0))
     # The client is known: a placeholder client part keeps a ":" in the text inside the person.
-    typed = day_first(message.text, manager.language, manager.timezone)
-    draft = parse_contact_line("x: " + typed, local_today(manager, clock.now()))
+    typed = day_first(message.text, ctx.manager.language, ctx.manager.timezone)
+    draft = parse_contact_line("x: " + typed, local_today(ctx.manager, ctx.now))
     blocking = [p for p in draft.problems if p in BLOCKING]
     if blocking:
-        await message.answer(t(blocking[0]) + "\n" + t("try-again-or-cancel"))
+        await message.answer(ctx.t(blocking[0]) + "\n" + ctx.t("try-again-or-cancel"))
         return
-    try:
-        await save_contact(
-            Ctx(bot, session, manager, t, state, clock, message.chat.id),
-            client_id,
-            _draft_data(draft),
-        )
-    except ClientNotFound:
-        await state.set_state(None)
-        await message.answer(t("client-not-found"))
+    await save_contact(ctx, client_id, _draft_data(draft))
 
 
-async def on_birthday_text(
-    message: Message,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_birthday_text(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
-    contact_id = int((await state.get_data()).get("contact_id", 0))
-    typed = day_first(message.text, manager.language, manager.timezone)
-    if parse_birthday(typed, local_today(manager, clock.now())) is None:
-        await message.answer(t("contact-birthday-invalid") + "\n" + t("try-again-or-cancel"))
-        return
-    try:
-        contact = await contact_service.set_text(
-            session, manager, contact_id, "birthday", typed, clock.now()
+    contact_id = int((await ctx.state.get_data()).get("contact_id", 0))
+    typed = day_first(message.text, ctx.manager.language, ctx.manager.timezone)
+    if parse_birthday(typed, local_today(ctx.manager, ctx.now)) is None:
+        await message.answer(
+            ctx.t("contact-birthday-invalid") + "\n" + ctx.t("try-again-or-cancel")
         )
-    except ContactNotFound:
-        await state.set_state(None)
-        await message.answer(t("contact-not-found"))
         return
-    await state.set_state(None)
-    await message.answer(
-        t("saved")
-        + "\n\n"
-        + contact_text(t, contact, manager.language, _days(contact, manager, clock)),
-        reply_markup=contact_kb(t, contact),
+    contact = await contact_service.set_text(
+        ctx.session, ctx.manager, contact_id, "birthday", typed, ctx.now
     )
+    await ctx.state.set_state(None)
+    await _answer_saved(message, contact, ctx)
 
 
-def _days(contact: Contact, manager: Manager, clock: Clock) -> int | None:
+async def _answer_saved(message: Message, contact: Contact, ctx: Ctx) -> None:
+    text = contact_text(ctx.t, contact, ctx.manager.language, _days(contact, ctx))
+    await message.answer(ctx.t("saved") + "\n\n" + text, reply_markup=contact_kb(ctx.t, contact))
+
+
+def _days(contact: Contact, ctx: Ctx) -> int | None:
     if not (contact.birth_day and contact.birth_month):
         return None
     b = Birthday(contact.birth_day, contact.birth_month, contact.birth_year)
-    return days_until(b, local_today(manager, clock.now()))
+    return days_until(b, local_today(ctx.manager, ctx.now))
 
 
-async def on_contact_action(
-    query: CallbackQuery,
-    callback_data: ContactCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    chat_id = query.from_user.id
-    message_id = query.message.message_id if query.message is not None else None
-    try:
-        if callback_data.action == "open":
-            contact = await contact_service.get(session, manager, callback_data.id)
-            await query.answer()
-            await edit_or_send(
-                bot,
-                chat_id,
-                message_id,
-                contact_text(t, contact, manager.language, _days(contact, manager, clock)),
-                contact_kb(t, contact),
-            )
-        elif callback_data.action == "ask" and callback_data.field in CONTACT_FIELDS:
-            contact = await contact_service.get(session, manager, callback_data.id)
-            await query.answer()
-            await state.set_state(ContactInput.field)
-            await state.update_data(contact_id=contact.id, contact_field=callback_data.field)
-            await bot.send_message(
-                chat_id, t(f"contact-ask-{callback_data.field}", name=contact.name)
-            )
-        elif callback_data.action == "del":
-            contact = await contact_service.get(session, manager, callback_data.id)
-            await query.answer()
-            markup = InlineKeyboardMarkup(
-                inline_keyboard=[
-                    [
-                        InlineKeyboardButton(
-                            text=t("delete-confirm-yes"),
-                            callback_data=ContactCb(action="purge", id=contact.id).pack(),
-                        )
-                    ],
-                    [
-                        InlineKeyboardButton(
-                            text=t("delete-confirm-no"),
-                            callback_data=ContactCb(action="open", id=contact.id).pack(),
-                        )
-                    ],
-                ]
-            )
-            await edit_or_send(
-                bot, chat_id, message_id, t("contact-delete-confirm", name=contact.name), markup
-            )
-        elif callback_data.action == "purge":
-            client_id, name = await contact_service.delete(session, manager, callback_data.id)
-            await query.answer(t("contact-deleted-toast"))
-            await edit_or_send(
-                bot,
-                chat_id,
-                message_id,
-                t("contact-deleted", name=name),
-                InlineKeyboardMarkup(
-                    inline_keyboard=[
-                        [
-                            InlineKeyboardButton(
-                                text=t("contact-btn-client"),
-                                callback_data=ClientCb(
-                                    action=ClientAction.OPEN, id=client_id
-                                ).pack(),
-                            )
-                        ]
-                    ]
-                ),
-            )
-        else:
-            await query.answer(t("callback-outdated"), show_alert=True)
-    except ContactNotFound:
-        await query.answer(t("contact-not-found"), show_alert=True)
+# --- one handler per contact button (a forged or deleted id: handlers/errors.py answers) -----
 
 
-async def on_contact_field_text(
-    message: Message,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_open(query: CallbackQuery, callback_data: ContactCb, ctx: Ctx) -> None:
+    contact = await contact_service.get(ctx.session, ctx.manager, callback_data.id)
+    await query.answer()
+    text = contact_text(ctx.t, contact, ctx.manager.language, _days(contact, ctx))
+    await ctx.edit(text, contact_kb(ctx.t, contact))
+
+
+async def on_ask(query: CallbackQuery, callback_data: ContactCb, ctx: Ctx) -> None:
+    field = callback_data.field
+    if field not in CONTACT_FIELDS:
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
+        return
+    contact = await contact_service.get(ctx.session, ctx.manager, callback_data.id)
+    await query.answer()
+    await ctx.state.set_state(ContactInput.field)
+    await ctx.state.update_data(contact_id=contact.id, contact_field=field)
+    await ctx.send(ctx.t(f"contact-ask-{field}", name=contact.name))
+
+
+async def on_delete(query: CallbackQuery, callback_data: ContactCb, ctx: Ctx) -> None:
+    contact = await contact_service.get(ctx.session, ctx.manager, callback_data.id)
+    await query.answer()
+    t = ctx.t
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("delete-confirm-yes"),
+                    callback_data=ContactCb(action=ContactAction.PURGE, id=contact.id).pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=t("delete-confirm-no"),
+                    callback_data=ContactCb(action=ContactAction.OPEN, id=contact.id).pack(),
+                )
+            ],
+        ]
+    )
+    await ctx.edit(t("contact-delete-confirm", name=contact.name), markup)
+
+
+async def on_purge(query: CallbackQuery, callback_data: ContactCb, ctx: Ctx) -> None:
+    client_id, name = await contact_service.delete(ctx.session, ctx.manager, callback_data.id)
+    t = ctx.t
+    await query.answer(t("contact-deleted-toast"))
+    to_client = InlineKeyboardButton(
+        text=t("contact-btn-client"),
+        callback_data=ClientCb(action=ClientAction.OPEN, id=client_id).pack(),
+    )
+    markup = InlineKeyboardMarkup(inline_keyboard=[[to_client]])
+    await ctx.edit(t("contact-deleted", name=name), markup)
+
+
+async def on_contact_field_text(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
-    data = await state.get_data()
+    data = await ctx.state.get_data()
+    contact_id, field = int(data.get("contact_id", 0)), str(data.get("contact_field", ""))
     try:
         contact = await contact_service.set_text(
-            session,
-            manager,
-            int(data.get("contact_id", 0)),
-            str(data.get("contact_field", "")),
-            message.text,
-            clock.now(),
+            ctx.session, ctx.manager, contact_id, field, message.text, ctx.now
         )
-    except ContactNotFound:
-        await state.set_state(None)
-        await message.answer(t("contact-not-found"))
+    except ClientProblem as exc:  # the dialog stays: the manager types it again
+        await message.answer(ctx.t(exc.key) + "\n" + ctx.t("try-again-or-cancel"))
         return
-    except ClientProblem as exc:
-        await message.answer(t(exc.key) + "\n" + t("try-again-or-cancel"))
-        return
-    await state.set_state(None)
-    await message.answer(
-        t("saved")
-        + "\n\n"
-        + contact_text(t, contact, manager.language, _days(contact, manager, clock)),
-        reply_markup=contact_kb(t, contact),
-    )
+    await ctx.state.set_state(None)
+    await _answer_saved(message, contact, ctx)
 
 
 def build_router() -> Router:
@@ -397,15 +315,20 @@ def build_router() -> Router:
         pick_handler("contact_draft", save_contact),
         ClientCb.filter(F.action == ClientAction.PICK_FOR_CONTACT),
     )
-    # Before the catch-all below: «🏢 Не тот клиент» under a saved contact.
-    router.callback_query.register(contact_move.on_move_ask, ContactCb.filter(F.action == "mv"))
+    router.callback_query.register(on_open, ContactCb.filter(F.action == ContactAction.OPEN))
+    router.callback_query.register(on_ask, ContactCb.filter(F.action == ContactAction.ASK))
+    router.callback_query.register(on_delete, ContactCb.filter(F.action == ContactAction.DELETE))
+    router.callback_query.register(on_purge, ContactCb.filter(F.action == ContactAction.PURGE))
+    # «🏢 Не тот клиент» under a saved contact.
+    router.callback_query.register(
+        contact_move.on_move_ask, ContactCb.filter(F.action == ContactAction.MOVE)
+    )
     router.callback_query.register(
         contact_move.on_move_pick, ClientCb.filter(F.action == ClientAction.MOVE_CONTACT)
     )
     router.message.register(
         contact_move.on_move_text, contact_move.ContactMoveInput.client, F.text, NOT_A_COMMAND
     )
-    router.callback_query.register(on_contact_action, ContactCb.filter())
     router.message.register(on_details_text, ContactInput.details, F.text, NOT_A_COMMAND)
     router.message.register(on_birthday_text, ContactInput.birthday, F.text, NOT_A_COMMAND)
     router.message.register(on_contact_field_text, ContactInput.field, F.text, NOT_A_COMMAND)
