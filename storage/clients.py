@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload, selectinload
 
+from storage import access
 from storage.enums import Tier
 from storage.models import Client, ClientTag, Contact, Note, Sale
 
@@ -18,7 +19,7 @@ async def owned(session: AsyncSession, owner_id: int, client_id: int) -> Client 
     """The client if this manager owns it; None for someone else's or a missing id alike."""
     return await session.scalar(
         select(Client)
-        .where(Client.id == client_id, Client.owner_id == owner_id)
+        .where(Client.id == client_id, access.clients(owner_id))
         .options(selectinload(Client.contacts))
     )
 
@@ -27,7 +28,7 @@ async def owned_bare(session: AsyncSession, owner_id: int, client_id: int) -> Cl
     """The client row alone, for hot paths (logging a touch): no tags, no contacts loaded."""
     return await session.scalar(
         select(Client)
-        .where(Client.id == client_id, Client.owner_id == owner_id)
+        .where(Client.id == client_id, access.clients(owner_id))
         .options(raiseload("*"))
     )
 
@@ -36,14 +37,14 @@ async def owned_contact(session: AsyncSession, owner_id: int, contact_id: int) -
     return await session.scalar(
         select(Contact)
         .join(Client, Client.id == Contact.client_id)
-        .where(Contact.id == contact_id, Client.owner_id == owner_id)
+        .where(Contact.id == contact_id, access.clients(owner_id))
     )
 
 
 async def on_default_cadence(session: AsyncSession, owner_id: int) -> list[Client]:
     rows = await session.scalars(
         select(Client).where(
-            Client.owner_id == owner_id,
+            access.clients(owner_id),
             Client.cadence_days.is_(None),
             Client.archived_at.is_(None),
         )
@@ -54,7 +55,7 @@ async def on_default_cadence(session: AsyncSession, owner_id: int) -> list[Clien
 async def by_norm(session: AsyncSession, owner_id: int, name_norm: str) -> list[Client]:
     rows = await session.scalars(
         select(Client)
-        .where(Client.owner_id == owner_id, Client.name_norm == name_norm)
+        .where(access.clients(owner_id), Client.name_norm == name_norm)
         .order_by(Client.archived_at.is_not(None), Client.id)
     )
     return list(rows)
@@ -64,7 +65,7 @@ async def names(session: AsyncSession, owner_id: int) -> list[tuple[int, str, bo
     """(id, name, archived) of every client of the owner, for fuzzy lookup."""
     rows = await session.execute(
         select(Client.id, Client.name, Client.archived_at.is_not(None)).where(
-            Client.owner_id == owner_id
+            access.clients(owner_id)
         )
     )
     return [(r[0], r[1], bool(r[2])) for r in rows]
@@ -75,7 +76,7 @@ async def contact_names(session: AsyncSession, owner_id: int) -> list[tuple[int,
     rows = await session.execute(
         select(Contact.id, Contact.name, Contact.client_id)
         .join(Client, Client.id == Contact.client_id)
-        .where(Client.owner_id == owner_id)
+        .where(access.clients(owner_id))
     )
     return [(r[0], r[1], r[2]) for r in rows]
 
@@ -87,7 +88,7 @@ class ListFilter:
 
 
 def _filtered(owner_id: int, flt: ListFilter, now: datetime) -> Select[Any]:
-    query = select(Client).where(Client.owner_id == owner_id)
+    query = select(Client).where(access.clients(owner_id))
     if flt.kind == "archived":
         return query.where(Client.archived_at.is_not(None))
     query = query.where(Client.archived_at.is_(None))
@@ -117,7 +118,7 @@ async def page(
 
 
 async def counts(session: AsyncSession, owner_id: int, now: datetime) -> dict[str, int]:
-    active = and_(Client.owner_id == owner_id, Client.archived_at.is_(None))
+    active = and_(access.clients(owner_id), Client.archived_at.is_(None))
     row = (
         await session.execute(
             select(
@@ -128,7 +129,7 @@ async def counts(session: AsyncSession, owner_id: int, now: datetime) -> dict[st
         )
     ).one()
     archived = await session.scalar(
-        select(func.count()).where(Client.owner_id == owner_id, Client.archived_at.is_not(None))
+        select(func.count()).where(access.clients(owner_id), Client.archived_at.is_not(None))
     )
     return {"all": row[0], "overdue": row[1], "key": row[2], "archived": int(archived or 0)}
 
@@ -137,7 +138,7 @@ async def top_tags(session: AsyncSession, owner_id: int, limit: int = 8) -> list
     rows = await session.execute(
         select(ClientTag.tag, func.count())
         .join(Client, Client.id == ClientTag.client_id)
-        .where(Client.owner_id == owner_id, Client.archived_at.is_(None))
+        .where(access.clients(owner_id), Client.archived_at.is_(None))
         .group_by(ClientTag.tag)
         .order_by(func.count().desc(), ClientTag.tag)
         .limit(limit)
@@ -169,7 +170,7 @@ async def for_quick_pick(
     session: AsyncSession, owner_id: int, now: datetime, limit: int
 ) -> list[Client]:
     """Overdue clients first (most overdue on top), then the most recently touched."""
-    active = (Client.owner_id == owner_id, Client.archived_at.is_(None))
+    active = (access.clients(owner_id), Client.archived_at.is_(None))
     overdue = list(
         await session.scalars(
             select(Client)

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage import access
 from storage.enums import ClientStatus, PeriodKind
 from storage.models import Client, Interaction, Plan, Sale
 
@@ -71,7 +72,7 @@ async def own_plan(
     """The manager's own plan for the period (per-client key-account plans excluded)."""
     amount = await session.scalar(
         select(Plan.amount_minor).where(
-            Plan.manager_id == manager_id,
+            access.authored(Plan, manager_id),
             Plan.client_id.is_(None),
             Plan.period_kind == kind,
             Plan.period_start == start,
@@ -95,7 +96,7 @@ async def sales_two_periods(
                 func.sum(case((before_part, Sale.amount_minor))),
                 func.count(case((before_part, Sale.id))),
                 func.count(distinct(case((before_part, Sale.client_id)))),
-            ).where(Sale.manager_id == manager_id, Sale.sold_at >= earlier, Sale.sold_at < end)
+            ).where(access.authored(Sale, manager_id), Sale.sold_at >= earlier, Sale.sold_at < end)
         )
     ).one()
     current = SalesTotals(_int(row[0]), _int(row[1]), _int(row[2]))
@@ -105,7 +106,9 @@ async def sales_two_periods(
 
 async def first_sale_at(session: AsyncSession, manager_id: int) -> datetime | None:
     """The start of the manager's sales history (the MIN of an index: no scan)."""
-    return await session.scalar(select(func.min(Sale.sold_at)).where(Sale.manager_id == manager_id))
+    return await session.scalar(
+        select(func.min(Sale.sold_at)).where(access.authored(Sale, manager_id))
+    )
 
 
 async def sales_total(
@@ -113,7 +116,7 @@ async def sales_total(
 ) -> int:
     total = await session.scalar(
         select(func.sum(Sale.amount_minor)).where(
-            Sale.manager_id == manager_id, Sale.sold_at >= start, Sale.sold_at < end
+            access.authored(Sale, manager_id), Sale.sold_at >= start, Sale.sold_at < end
         )
     )
     return _int(total)
@@ -126,7 +129,7 @@ async def top_clients(
     rows = await session.execute(
         select(Sale.client_id, Client.name, total, func.count(Sale.id))
         .join(Client, Client.id == Sale.client_id)
-        .where(Sale.manager_id == manager_id, Sale.sold_at >= start, Sale.sold_at < end)
+        .where(access.authored(Sale, manager_id), Sale.sold_at >= start, Sale.sold_at < end)
         .group_by(Sale.client_id, Client.name)
         .order_by(total.desc(), Client.name)
         .limit(limit)
@@ -157,7 +160,7 @@ async def client_counts(
                 func.count(case((Client.status == ClientStatus.ACTIVE, Client.id))),
                 func.count(case((and_(Client.status == ClientStatus.ACTIVE, touched), Client.id))),
                 func.count(case((or_(touched, bought), Client.id))),
-            ).where(Client.owner_id == owner_id, Client.archived_at.is_(None))
+            ).where(access.clients(owner_id), Client.archived_at.is_(None))
         )
     ).one()
     return ClientCounts(_int(row[0]), _int(row[1]), _int(row[2]), _int(row[3]))
@@ -170,7 +173,7 @@ async def touches(
     row = (
         await session.execute(
             select(func.count(Interaction.id), func.count(distinct(Interaction.client_id))).where(
-                Interaction.manager_id == manager_id,
+                access.authored(Interaction, manager_id),
                 Interaction.occurred_at >= start,
                 Interaction.occurred_at < end,
             )
@@ -203,7 +206,7 @@ async def new_lines(
         select(Client.name, Sale.product_line)
         .join(Client, Client.id == Sale.client_id)
         .where(
-            Sale.manager_id == manager_id,
+            access.authored(Sale, manager_id),
             Sale.sold_at >= start,
             Sale.sold_at < end,
             Sale.product_line.is_not(None),
@@ -221,7 +224,7 @@ async def overdue(
 ) -> tuple[int, list[Overdue]]:
     """Clients past their cadence: how many, and the longest overdue first."""
     where = (
-        Client.owner_id == owner_id,
+        access.clients(owner_id),
         Client.archived_at.is_(None),
         Client.next_checkin_at < now,
     )
@@ -260,7 +263,7 @@ async def check_drops(
         )
         .join(Client, Client.id == Sale.client_id)
         .where(
-            Client.owner_id == owner_id,
+            access.clients(owner_id),
             Client.archived_at.is_(None),
             Sale.sold_at >= earlier,
             Sale.sold_at < end,

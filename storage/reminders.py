@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import access
 from storage.enums import ClientStatus, ReminderKind, ReminderState
 from storage.models import Client, Contact, Interaction, Manager, Reminder
 
@@ -222,7 +223,7 @@ async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Reminder]:
 
 async def owned(session: AsyncSession, manager_id: int, reminder_id: int) -> Reminder | None:
     return await session.scalar(
-        select(Reminder).where(Reminder.id == reminder_id, Reminder.manager_id == manager_id)
+        select(Reminder).where(Reminder.id == reminder_id, access.authored(Reminder, manager_id))
     )
 
 
@@ -232,7 +233,7 @@ async def overdue_clients(session: AsyncSession, owner_id: int, before: datetime
     rows = await session.scalars(
         select(Client)
         .where(
-            Client.owner_id == owner_id,
+            access.clients(owner_id),
             Client.next_checkin_at < before,
             Client.archived_at.is_(None),
             Client.status == ClientStatus.ACTIVE,
@@ -249,7 +250,7 @@ async def due_followups(
         select(Interaction, Client.name)
         .join(Client, Client.id == Interaction.client_id)
         .where(
-            Client.owner_id == owner_id,
+            access.clients(owner_id),
             Client.archived_at.is_(None),
             Interaction.next_step_done_at.is_(None),
             # Strictly before: a date-only step is stored at its day's local midnight, so one
@@ -270,7 +271,7 @@ async def owner_birthdays(
         select(Contact, Client)
         .join(Client, Client.id == Contact.client_id)
         .where(
-            Client.owner_id == owner_id,
+            access.clients(owner_id),
             Client.archived_at.is_(None),
             _on_days(days),
         )
@@ -284,7 +285,7 @@ async def fold_into_digest(
     await session.execute(
         update(Reminder)
         .where(
-            Reminder.manager_id == manager_id,
+            access.authored(Reminder, manager_id),
             Reminder.kind.in_([ReminderKind.CHECKIN, ReminderKind.BIRTHDAY]),
             Reminder.state.in_([ReminderState.PENDING, ReminderState.CLAIMED]),
             Reminder.due_at <= now,
@@ -300,7 +301,7 @@ async def touches_between(
         select(func.count())
         .select_from(Interaction)
         .where(
-            Interaction.manager_id == owner_id,
+            access.authored(Interaction, owner_id),
             Interaction.occurred_at >= start,
             Interaction.occurred_at < end,
         )
@@ -313,7 +314,7 @@ async def clients_touched_between(
 ) -> int:
     count = await session.scalar(
         select(func.count(func.distinct(Interaction.client_id))).where(
-            Interaction.manager_id == owner_id,
+            access.authored(Interaction, owner_id),
             Interaction.occurred_at >= start,
             Interaction.occurred_at < end,
         )
@@ -328,7 +329,7 @@ HELD_BY_QUIET = "held: quiet hours"
 async def held_by_quiet(session: AsyncSession, manager_id: int) -> list[Reminder]:
     rows = await session.scalars(
         select(Reminder).where(
-            Reminder.manager_id == manager_id,
+            access.authored(Reminder, manager_id),
             Reminder.state == ReminderState.PENDING,
             Reminder.last_error == HELD_BY_QUIET,
         )

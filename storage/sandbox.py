@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import access
 from storage.enums import Tier
 from storage.models import (
     Client,
@@ -49,7 +50,7 @@ async def mark_clients_demo(session: AsyncSession, owner_id: int) -> None:
     """Clients added by hand inside the sandbox are sample data too."""
     await session.execute(
         update(Client)
-        .where(Client.owner_id == owner_id, Client.is_demo.is_(False))
+        .where(access.clients(owner_id), Client.is_demo.is_(False))
         .values(is_demo=True)
     )
 
@@ -66,13 +67,13 @@ async def counts(session: AsyncSession, manager_id: int) -> dict[str, int]:
                 count(Client, Client.owner_id).label("clients"),
                 select(func.count())
                 .select_from(Client)
-                .where(Client.owner_id == manager_id, Client.tier == Tier.KEY)
+                .where(access.clients(manager_id), Client.tier == Tier.KEY)
                 .scalar_subquery()
                 .label("key_accounts"),
                 select(func.count())
                 .select_from(Contact)
                 .join(Client, Client.id == Contact.client_id)
-                .where(Client.owner_id == manager_id)
+                .where(access.clients(manager_id))
                 .scalar_subquery()
                 .label("contacts"),
                 count(Interaction, Interaction.manager_id).label("touches"),

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
+from storage import access
 from storage.enums import ReminderKind
 from storage.models import Client, Contact, Interaction, Note, NoteTag, Reminder, Sale
 
@@ -16,7 +17,7 @@ from storage.models import Client, Contact, Interaction, Note, NoteTag, Reminder
 _CLIENTS_NAMED = (
     select(Client)
     .where(
-        Client.owner_id == bindparam("owner_id"),
+        access.clients(bindparam("owner_id")),
         Client.name_norm.in_(bindparam("norms", expanding=True)),
     )
     .options(raiseload("*"))
@@ -39,12 +40,14 @@ async def owned_touch(session: AsyncSession, owner_id: int, touch_id: int) -> In
     return await session.scalar(
         select(Interaction)
         .join(Client, Client.id == Interaction.client_id)
-        .where(Interaction.id == touch_id, Client.owner_id == owner_id)
+        .where(Interaction.id == touch_id, access.clients(owner_id))
     )
 
 
 async def owned_note(session: AsyncSession, owner_id: int, note_id: int) -> Note | None:
-    return await session.scalar(select(Note).where(Note.id == note_id, Note.manager_id == owner_id))
+    return await session.scalar(
+        select(Note).where(Note.id == note_id, access.authored(Note, owner_id))
+    )
 
 
 async def latest_activity_time(session: AsyncSession, client_id: int) -> datetime | None:
@@ -115,7 +118,7 @@ async def search_notes(
         .outerjoin(Contact, Contact.id == Note.contact_id)
         .outerjoin(Client, Client.id == Note.client_id)
         .outerjoin(contact_client, contact_client.c.id == Contact.client_id)
-        .where(Note.manager_id == owner_id)
+        .where(access.authored(Note, owner_id))
     )
     for tag in tags:
         query = query.where(Note.id.in_(select(NoteTag.note_id).where(NoteTag.tag == tag)))

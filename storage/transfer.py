@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from storage import access
 from storage.enums import ReminderKind
 from storage.models import (
     Client,
@@ -28,7 +29,7 @@ async def existing_keys(
     """(id, name_norm, tax_id, phone_norm) of every client the owner has, for dedupe."""
     rows = await session.execute(
         select(Client.id, Client.name_norm, Client.tax_id, Client.phone_norm).where(
-            Client.owner_id == owner_id
+            access.clients(owner_id)
         )
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows]
@@ -61,7 +62,7 @@ async def insert_rows(
 async def clients_for_export(session: AsyncSession, owner_id: int) -> list[Client]:
     rows = await session.scalars(
         select(Client)
-        .where(Client.owner_id == owner_id)
+        .where(access.clients(owner_id))
         .options(selectinload(Client.contacts))
         .order_by(Client.name_norm, Client.id)
     )
@@ -75,7 +76,7 @@ async def touches_for_export(
         select(Interaction, Client.name, Contact.name)
         .join(Client, Client.id == Interaction.client_id)
         .outerjoin(Contact, Contact.id == Interaction.contact_id)
-        .where(Client.owner_id == owner_id)
+        .where(access.clients(owner_id))
         .order_by(Interaction.occurred_at, Interaction.id)
     )
     return [(r[0], r[1], r[2]) for r in rows]
@@ -97,7 +98,10 @@ async def notes_for_export(
         .outerjoin(Contact, Contact.id == Note.contact_id)
         .outerjoin(Client, Client.id == Note.client_id)
         .outerjoin(contact_client, contact_client.c.id == Contact.client_id)
-        .where((Client.owner_id == owner_id) | (contact_client.c.owner_id == owner_id))
+        .where(
+            Note.client_id.in_(access.client_ids(owner_id))
+            | Contact.client_id.in_(access.client_ids(owner_id))
+        )
         .order_by(Note.created_at, Note.id)
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows]
@@ -107,7 +111,7 @@ async def sales_for_export(session: AsyncSession, owner_id: int) -> list[tuple[S
     rows = await session.execute(
         select(Sale, Client.name)
         .join(Client, Client.id == Sale.client_id)
-        .where(Client.owner_id == owner_id)
+        .where(access.clients(owner_id))
         .order_by(Sale.sold_at, Sale.id)
     )
     return [(r[0], r[1]) for r in rows]
@@ -121,7 +125,7 @@ async def requests_for_export(
     rows = await session.execute(
         select(ClientRequest, Client.name)
         .join(Client, Client.id == ClientRequest.client_id)
-        .where(Client.owner_id == owner_id)
+        .where(access.clients(owner_id))
         .order_by(ClientRequest.opened_at, ClientRequest.id)
     )
     return [(r[0], r[1]) for r in rows]
@@ -131,7 +135,7 @@ async def reviews_for_export(session: AsyncSession, owner_id: int) -> list[tuple
     rows = await session.execute(
         select(Review, Client.name)
         .join(Client, Client.id == Review.client_id)
-        .where(Client.owner_id == owner_id)
+        .where(access.clients(owner_id))
         .order_by(Review.created_at, Review.id)
     )
     return [(r[0], r[1]) for r in rows]
@@ -141,7 +145,7 @@ async def plans_for_export(session: AsyncSession, manager_id: int) -> list[tuple
     rows = await session.execute(
         select(Plan, Client.name)
         .outerjoin(Client, Client.id == Plan.client_id)
-        .where(Plan.manager_id == manager_id)
+        .where(access.authored(Plan, manager_id))
         .order_by(Plan.period_start, Plan.period_kind, Plan.id)
     )
     return [(r[0], r[1]) for r in rows]
@@ -167,7 +171,7 @@ async def reminders_for_export(
         .outerjoin(Note, Note.id == Reminder.note_id)
         .outerjoin(Interaction, Interaction.id == Reminder.interaction_id)
         .where(
-            Reminder.manager_id == manager_id,
+            access.authored(Reminder, manager_id),
             Reminder.kind.not_in([ReminderKind.DIGEST, ReminderKind.WEEKLY]),
         )
         .order_by(Reminder.due_at, Reminder.id)
