@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from bot.services.kpi.report import B2B, KpiReport
 from bot.services.kpi.text import money, pace_parts, percent, period_label, signed_percent
 from bot.services.money import share
-from handlers.callbacks import KpiCb
+from handlers.callbacks import KpiAction, KpiCb
 from handlers.request_views import format_duration
 from storage.enums import PeriodKind
 
@@ -44,12 +44,12 @@ def kpi_kb(t: Translator, current: PeriodKind) -> Markup:
             text=f"• {t(f'kpi-period-{kind.value}')} •"
             if kind is current
             else t(f"kpi-period-{kind.value}"),
-            callback_data=KpiCb(action="p", period=kind.value).pack(),
+            callback_data=KpiCb(action=KpiAction.PERIOD, period=kind).pack(),
         )
         for kind in PeriodKind
     ]
     chart = Button(
-        text=t("kpi-btn-chart"), callback_data=KpiCb(action="c", period=current.value).pack()
+        text=t("kpi-btn-chart"), callback_data=KpiCb(action=KpiAction.CHART, period=current).pack()
     )
     return Markup(inline_keyboard=[periods, [chart]])
 

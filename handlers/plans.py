@@ -6,23 +6,20 @@ from dataclasses import asdict
 from fractions import Fraction
 from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import plans as plan_service
 from bot.services.amounts import AmountError
-from bot.services.clients import ClientNotFound
-from bot.services.clock import Clock
 from bot.services.money import format_percent
 from bot.services.plans import PlanChange, PlanProblem, PlanRequest
 from handlers import sale_views as views
-from handlers.callbacks import PlanCb
-from handlers.drafts import forget, prompt_of, recall, remember
+from handlers.callbacks import PlanAction, PlanCb
+from handlers.drafts import forget, recall, remember
 from handlers.sales import amount_error_text
 from storage.enums import PeriodKind, Tier
 from storage.models import Manager
@@ -59,42 +56,25 @@ def change_text(t: Translator, change: PlanChange, manager: Manager) -> str:
     return "\n".join(lines)
 
 
-async def _apply(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    clock: Clock,
-    request: PlanRequest,
-    client_id: int | None,
-) -> None:
+async def _apply(ctx: Ctx, request: PlanRequest, client_id: int | None) -> None:
     try:
         change = await plan_service.set_plan(
-            session, manager, request, clock.now(), client_id=client_id
+            ctx.session, ctx.manager, request, ctx.now, client_id=client_id
         )
     except PlanProblem as exc:
-        await bot.send_message(chat_id, t(exc.key, **exc.args_))
+        await ctx.send(ctx.t(exc.key, **exc.args_))
         return
     markup = None
     if change.client_id is not None and not change.client_is_key and change.new_minor:
-        markup = views.make_key_kb(t, change.client_id)
-    await bot.send_message(chat_id, change_text(t, change, manager), reply_markup=markup)
+        markup = views.make_key_kb(ctx.t, change.client_id)
+    await ctx.send(change_text(ctx.t, change, ctx.manager), markup)
 
 
-async def on_plan(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_plan(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    t, session, manager = ctx.t, ctx.session, ctx.manager
     text = (command.args or "").strip()
     if not text:
-        data = await plan_service.overview(session, manager, clock.now())
+        data = await plan_service.overview(session, manager, ctx.now)
         await message.answer(views.overview_text(t, data, manager))
         return
     try:
@@ -106,11 +86,11 @@ async def on_plan(
         await message.answer(t(exc.key, **exc.args_))
         return
     if request.client_query is None:
-        await _apply(bot, message.chat.id, t, session, manager, clock, request, None)
+        await _apply(ctx, request, None)
         return
     found = await client_service.lookup(session, manager, request.client_query)
     if found.kind in ("exact", "confident") and found.best is not None:
-        await _apply(bot, message.chat.id, t, session, manager, clock, request, found.best.id)
+        await _apply(ctx, request, found.best.id)
         return
     query = request.client_query[:100]
     if found.kind == "none":
@@ -123,46 +103,31 @@ async def on_plan(
         t("plan-which-client", query=query, amount=amount),
         reply_markup=views.plan_clients_kb(found.matches),
     )
-    await remember(state, sent.message_id, {DRAFT: draft})  # the prompt owns its draft
+    await remember(ctx.state, sent.message_id, {DRAFT: draft})  # the prompt owns its draft
 
 
-async def on_plan_action(
-    query: CallbackQuery,
-    callback_data: PlanCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    chat_id = query.from_user.id
-    try:
-        if callback_data.action == "key":
-            await client_service.set_choice(
-                session, manager, callback_data.id, "tier", Tier.KEY.value, clock.now()
-            )
-            await query.answer(t("plan-key-done"), show_alert=False)
-            return
-        if callback_data.action == "pick":
-            prompt = prompt_of(query)
-            data = ((await recall(state, prompt)) or {}).get(DRAFT)
-            if not isinstance(data, dict):
-                await query.answer(t("plan-draft-gone"), show_alert=True)
-                return
-            await client_service.get(session, manager, callback_data.id)  # ownership first
-            request = PlanRequest(**{**data, "kind": PeriodKind(str(data["kind"]))})
-            await forget(state, prompt)
-            await query.answer()
-            await _apply(bot, chat_id, t, session, manager, clock, request, callback_data.id)
-            return
-        await query.answer(t("callback-outdated"), show_alert=True)
-    except ClientNotFound:
-        await query.answer(t("client-not-found"), show_alert=True)
+async def on_make_key(query: CallbackQuery, callback_data: PlanCb, ctx: Ctx) -> None:
+    await client_service.set_choice(
+        ctx.session, ctx.manager, callback_data.id, "tier", Tier.KEY.value, ctx.now
+    )
+    await query.answer(ctx.t("plan-key-done"), show_alert=False)
+
+
+async def on_pick_client(query: CallbackQuery, callback_data: PlanCb, ctx: Ctx) -> None:
+    data = ((await recall(ctx.state, ctx.message_id)) or {}).get(DRAFT)
+    if not isinstance(data, dict):
+        await query.answer(ctx.t("plan-draft-gone"), show_alert=True)
+        return
+    await client_service.get(ctx.session, ctx.manager, callback_data.id)  # ownership first
+    request = PlanRequest(**{**data, "kind": PeriodKind(str(data["kind"]))})
+    await forget(ctx.state, ctx.message_id)
+    await query.answer()
+    await _apply(ctx, request, callback_data.id)
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_plan, Command("plan"))
-    router.callback_query.register(on_plan_action, PlanCb.filter())
+    router.callback_query.register(on_make_key, PlanCb.filter(F.action == PlanAction.KEY))
+    router.callback_query.register(on_pick_client, PlanCb.filter(F.action == PlanAction.PICK))
     return router

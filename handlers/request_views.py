@@ -10,7 +10,15 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from bot.i18n import Translator
 from bot.services.requests import SLA, OpenList, RequestView, breach, undo_target
 from bot.services.reviews import ReviewView
-from handlers.callbacks import ClientAction, ClientCb, RequestCb, ReviewCb, TapCb
+from handlers.callbacks import (
+    ClientAction,
+    ClientCb,
+    RequestAction,
+    RequestCb,
+    ReviewAction,
+    ReviewCb,
+    TapCb,
+)
 from handlers.client_views import esc
 from handlers.entry_move import move_button
 from handlers.touch_views import Reader, when_label
@@ -86,10 +94,18 @@ def request_text(t: Translator, request: RequestView, reader: Reader, now: datet
 def request_kb(t: Translator, request: RequestView, now: datetime) -> Markup:
     rows: list[list[Button]] = []
     if request.is_open:
-        stamps = [Button(text=t("request-btn-resolved"), callback_data=_cb("done", request))]
+        stamps = [
+            Button(
+                text=t("request-btn-resolved"), callback_data=_cb(RequestAction.RESOLVED, request)
+            )
+        ]
         if request.first_response_at is None:
             stamps.insert(
-                0, Button(text=t("request-btn-responded"), callback_data=_cb("resp", request))
+                0,
+                Button(
+                    text=t("request-btn-responded"),
+                    callback_data=_cb(RequestAction.RESPONDED, request),
+                ),
             )
         rows.append(stamps)
     client = Button(
@@ -100,18 +116,23 @@ def request_kb(t: Translator, request: RequestView, now: datetime) -> Markup:
     if target is None:
         rows.append([client])
     else:
-        undo = Button(text=t(f"request-btn-undo-{target}"), callback_data=_cb("undo", request))
+        undo = Button(
+            text=t(f"request-btn-undo-{target}"), callback_data=_cb(RequestAction.UNDO, request)
+        )
         rows.append([undo, client])
     rows.append(
         [
             move_button(t, "rq", request.id),
-            Button(text=t("request-btn-list"), callback_data=RequestCb(action="list").pack()),
+            Button(
+                text=t("request-btn-list"),
+                callback_data=RequestCb(action=RequestAction.LIST).pack(),
+            ),
         ]
     )
     return Markup(inline_keyboard=rows)
 
 
-def _cb(action: str, request: RequestView) -> str:
+def _cb(action: RequestAction, request: RequestView) -> str:
     return RequestCb(action=action, id=request.id).pack()
 
 
@@ -154,7 +175,7 @@ def list_kb(t: Translator, page: OpenList, now: datetime) -> Markup | None:
                     f"{number}. {'⚠️ ' if breach(r, now) else ''}{r.client_name[:30]}"
                     f" · {format_duration(t, (now - r.opened_at).total_seconds())}"
                 ),
-                callback_data=RequestCb(action="open", id=r.id).pack(),
+                callback_data=RequestCb(action=RequestAction.OPEN, id=r.id).pack(),
             )
         ]
         for number, r in enumerate(page.items, start=1)
@@ -162,11 +183,17 @@ def list_kb(t: Translator, page: OpenList, now: datetime) -> Markup | None:
     nav = []
     if page.page > 0:
         nav.append(
-            Button(text="◀️", callback_data=RequestCb(action="list", page=page.page - 1).pack())
+            Button(
+                text="◀️",
+                callback_data=RequestCb(action=RequestAction.LIST, page=page.page - 1).pack(),
+            )
         )
     if page.page + 1 < page.pages:
         nav.append(
-            Button(text="▶️", callback_data=RequestCb(action="list", page=page.page + 1).pack())
+            Button(
+                text="▶️",
+                callback_data=RequestCb(action=RequestAction.LIST, page=page.page + 1).pack(),
+            )
         )
     if nav:
         rows.append(nav)
@@ -191,14 +218,17 @@ def review_kb(t: Translator, review: ReviewView) -> Markup:
             [
                 Button(
                     text=t("review-btn-request"),
-                    callback_data=ReviewCb(action="req", id=review.id).pack(),
+                    callback_data=ReviewCb(action=ReviewAction.OPEN_REQUEST, id=review.id).pack(),
                 ),
                 Button(text=t("review-btn-call"), callback_data=TapCb(id=review.client_id).pack()),
             ]
         )
     rows.append(
         [
-            Button(text=t("btn-undo"), callback_data=ReviewCb(action="undo", id=review.id).pack()),
+            Button(
+                text=t("btn-undo"),
+                callback_data=ReviewCb(action=ReviewAction.UNDO, id=review.id).pack(),
+            ),
             Button(
                 text=t("request-btn-client"),
                 callback_data=ClientCb(action=ClientAction.OPEN, id=review.client_id).pack(),

@@ -15,7 +15,7 @@ from bot.services.kpi.text import period_label as kpi_period_label
 from bot.services.money import format_money, format_percent
 from bot.services.periods import Period
 from bot.services.plans import PlanLine, PlansOverview, attainment
-from handlers.callbacks import PlanCb, SaleCb
+from handlers.callbacks import PlanAction, PlanCb, SaleAction, SaleCb
 from handlers.touch_views import when_label
 from storage.models import Client, Manager, Sale
 
@@ -72,14 +72,14 @@ def sale_text(
 
 
 def sale_kb(t: Translator, sale_id: int) -> Markup:
-    def b(key: str, action: str) -> Button:
+    def b(key: str, action: SaleAction) -> Button:
         return Button(text=t(key), callback_data=SaleCb(action=action, id=sale_id).pack())
 
     return Markup(
         inline_keyboard=[
-            [b("sale-btn-amount", "amt"), b("sale-btn-line", "line")],
-            [b("sale-btn-date", "date"), b("sale-btn-client", "cli")],
-            [b("btn-undo", "undo")],
+            [b("sale-btn-amount", SaleAction.ASK_AMOUNT), b("sale-btn-line", SaleAction.ASK_LINE)],
+            [b("sale-btn-date", SaleAction.ASK_DATE), b("sale-btn-client", SaleAction.ASK_CLIENT)],
+            [b("btn-undo", SaleAction.UNDO)],
         ]
     )
 
@@ -91,7 +91,9 @@ def date_kb(t: Translator, sale_id: int) -> Markup:
             [
                 Button(
                     text=t(key),
-                    callback_data=SaleCb(action="d", id=sale_id, value=str(days)).pack(),
+                    callback_data=SaleCb(
+                        action=SaleAction.DAYS_AGO, id=sale_id, value=str(days)
+                    ).pack(),
                 )
                 for days, key in enumerate(keys)
             ]
@@ -106,12 +108,21 @@ def _label(ref: ClientRef) -> str:
 
 def draft_clients_kb(t: Translator, matches: list[ClientRef], *, offer_create: bool) -> Markup:
     rows = [
-        [Button(text=_label(r), callback_data=SaleCb(action="pick", id=r.id).pack())]
+        [Button(text=_label(r), callback_data=SaleCb(action=SaleAction.PICK, id=r.id).pack())]
         for r in matches
     ]
     if offer_create:
-        rows.append([Button(text=t("sale-btn-create"), callback_data=SaleCb(action="new").pack())])
-    rows.append([Button(text=t("sale-btn-cancel"), callback_data=SaleCb(action="cancel").pack())])
+        rows.append(
+            [
+                Button(
+                    text=t("sale-btn-create"),
+                    callback_data=SaleCb(action=SaleAction.CREATE_CLIENT).pack(),
+                )
+            ]
+        )
+    rows.append(
+        [Button(text=t("sale-btn-cancel"), callback_data=SaleCb(action=SaleAction.CANCEL).pack())]
+    )
     return Markup(inline_keyboard=rows)
 
 
@@ -121,10 +132,14 @@ def restore_kb(t: Translator, client_id: int) -> Markup:
             [
                 Button(
                     text=t("sale-btn-restore"),
-                    callback_data=SaleCb(action="rst", id=client_id).pack(),
+                    callback_data=SaleCb(action=SaleAction.RESTORE, id=client_id).pack(),
                 )
             ],
-            [Button(text=t("sale-btn-cancel"), callback_data=SaleCb(action="cancel").pack())],
+            [
+                Button(
+                    text=t("sale-btn-cancel"), callback_data=SaleCb(action=SaleAction.CANCEL).pack()
+                )
+            ],
         ]
     )
 
@@ -135,7 +150,9 @@ def move_kb(sale_id: int, matches: list[ClientRef]) -> Markup:
             [
                 Button(
                     text=_label(r),
-                    callback_data=SaleCb(action="mv", id=sale_id, value=str(r.id)).pack(),
+                    callback_data=SaleCb(
+                        action=SaleAction.MOVE, id=sale_id, value=str(r.id)
+                    ).pack(),
                 )
             ]
             for r in matches
@@ -147,7 +164,7 @@ def move_kb(sale_id: int, matches: list[ClientRef]) -> Markup:
 def plan_clients_kb(matches: list[ClientRef]) -> Markup:
     return Markup(
         inline_keyboard=[
-            [Button(text=_label(r), callback_data=PlanCb(action="pick", id=r.id).pack())]
+            [Button(text=_label(r), callback_data=PlanCb(action=PlanAction.PICK, id=r.id).pack())]
             for r in matches
         ]
     )
@@ -158,7 +175,8 @@ def make_key_kb(t: Translator, client_id: int) -> Markup:
         inline_keyboard=[
             [
                 Button(
-                    text=t("plan-btn-key"), callback_data=PlanCb(action="key", id=client_id).pack()
+                    text=t("plan-btn-key"),
+                    callback_data=PlanCb(action=PlanAction.KEY, id=client_id).pack(),
                 )
             ]
         ]

@@ -7,29 +7,27 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import plans as plan_service
 from bot.services import sales as sale_service
 from bot.services.amounts import AmountError, parse_amount
 from bot.services.clients import ClientNotFound
-from bot.services.clock import Clock
 from bot.services.date_order import month_first
 from bot.services.dates import DateProblem, parse_when
-from bot.services.sales import ClientArchived, NewSale, Recorded, SaleNotFound, SaleProblem
+from bot.services.sales import ClientArchived, NewSale, Recorded, SaleProblem
 from handlers import sale_views as views
-from handlers.callbacks import SaleCb
+from handlers.callbacks import SaleAction, SaleCb
 from handlers.drafts import forget, recall, remember
-from handlers.replies import edit_or_send
 from storage.enums import PeriodKind
-from storage.models import Manager
+from storage.models import Client
 
 NOT_A_COMMAND = ~F.text.startswith("/")
 DRAFT = "sale_draft"
@@ -48,21 +46,17 @@ def amount_error_text(t: Translator, exc: AmountError, what: str = "sale") -> st
 
 
 async def show_sale(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    found: Recorded,
-    clock: Clock,
-    message_id: int | None = None,
-    *,
-    restored: bool = False,
+    ctx: Ctx, found: Recorded, *, edit: bool = False, restored: bool = False
 ) -> None:
-    now = clock.now()
-    month = await plan_service.progress(session, manager, PeriodKind.MONTH, now)
-    text = views.sale_text(t, found.sale, found.client, manager, now, month, restored=restored)
-    await edit_or_send(bot, chat_id, message_id, text, views.sale_kb(t, found.sale.id))
+    """The saved sale with its fix buttons, as a new message or (``edit``) on the pressed one."""
+    now, manager = ctx.now, ctx.manager
+    month = await plan_service.progress(ctx.session, manager, PeriodKind.MONTH, now)
+    text = views.sale_text(ctx.t, found.sale, found.client, manager, now, month, restored=restored)
+    markup = views.sale_kb(ctx.t, found.sale.id)
+    if edit:
+        await ctx.edit(text, markup)
+    else:
+        await ctx.send(text, markup)
 
 
 # --- a new sale ----------------------------------------------------------------------------
@@ -80,62 +74,39 @@ def _from_draft(data: dict[str, Any]) -> NewSale:
     )
 
 
-async def _ask_restore(
-    bot: Bot, chat_id: int, t: Translator, manager: Manager, state: FSMContext,
-    client_id: int, name: str, draft: dict[str, Any],
-) -> None:  # fmt: skip
-    amount = views.money(manager, int(draft["amount"]))
-    sent = await bot.send_message(
-        chat_id,
-        t("sale-archived", name=name, amount=amount),
-        reply_markup=views.restore_kb(t, client_id),
+async def _ask_restore(ctx: Ctx, client: Client, draft: dict[str, Any]) -> None:
+    amount = views.money(ctx.manager, int(draft["amount"]))
+    sent = await ctx.send(
+        ctx.t("sale-archived", name=client.name, amount=amount),
+        views.restore_kb(ctx.t, client.id),
     )
-    await remember(state, sent.message_id, {DRAFT: draft})
+    await remember(ctx.state, sent.message_id, {DRAFT: draft})
 
 
 async def _save(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-    client_id: int,
-    draft: dict[str, Any],
-    *,
-    restore: bool = False,
-    message_id: int | None = None,
+    ctx: Ctx, client_id: int, draft: dict[str, Any], *, restore: bool = False, edit: bool = False
 ) -> None:
     try:
         found = await sale_service.record(
-            session, manager, client_id, _from_draft(draft), clock.now(), restore=restore
+            ctx.session, ctx.manager, client_id, _from_draft(draft), ctx.now, restore=restore
         )
     except ClientArchived as exc:
-        await _ask_restore(bot, chat_id, t, manager, state, exc.client.id, exc.client.name, draft)
+        await _ask_restore(ctx, exc.client, draft)
         return
-    await state.update_data({DRAFT: None})
-    await show_sale(bot, chat_id, t, session, manager, found, clock, message_id, restored=restore)
+    await ctx.state.update_data({DRAFT: None})
+    await show_sale(ctx, found, edit=edit, restored=restore)
 
 
-async def on_sale(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    if await state.get_state() in SaleInput.__all_states_names__:
-        await state.set_state(None)  # a new sale abandons a fix that was waiting for text
+async def on_sale(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    t, manager = ctx.t, ctx.manager
+    if await ctx.state.get_state() in SaleInput.__all_states_names__:
+        await ctx.state.set_state(None)  # a new sale abandons a fix that was waiting for text
     text = (command.args or "").strip()
     if not text:
         await message.answer(t("sale-usage"))
         return
     try:
-        understood = await sale_service.understand(session, manager, text, clock.now())
+        understood = await sale_service.understand(ctx.session, manager, text, ctx.now)
     except AmountError as exc:
         await message.answer(amount_error_text(t, exc))
         return
@@ -146,9 +117,7 @@ async def on_sale(
         return
     draft = _draft(understood.sale, understood.query)
     if understood.client is not None:
-        await _save(
-            bot, message.chat.id, t, session, manager, state, clock, understood.client.id, draft
-        )
+        await _save(ctx, understood.client.id, draft)
         return
     amount = views.money(manager, understood.sale.amount_minor)
     query = understood.query[:100]
@@ -160,211 +129,168 @@ async def on_sale(
         text = t("sale-client-not-found", query=query, amount=amount)
     sent = await message.answer(text, reply_markup=markup)
     # The prompt owns its draft: a newer prompt must not replace what this one will save.
-    await remember(state, sent.message_id, {DRAFT: draft})
+    await remember(ctx.state, sent.message_id, {DRAFT: draft})
 
 
-async def _on_draft_action(
-    query: CallbackQuery,
-    cb: SaleCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    chat_id = query.from_user.id
-    message_id = query.message.message_id if query.message is not None else None
-    draft = ((await recall(state, message_id)) or {}).get(DRAFT)
+# --- the buttons under a waiting draft (`id` = client) -------------------------------------
+async def _waiting_draft(query: CallbackQuery, ctx: Ctx) -> dict[str, Any] | None:
+    """The draft of the pressed prompt; None (and the press answered) when it is gone."""
+    draft = ((await recall(ctx.state, ctx.message_id)) or {}).get(DRAFT)
     if not isinstance(draft, dict):
-        await query.answer(t("sale-draft-gone"), show_alert=True)
+        await query.answer(ctx.t("sale-draft-gone"), show_alert=True)
+        return None
+    return draft
+
+
+async def _save_waiting(query: CallbackQuery, ctx: Ctx, client_id: int, *, restore: bool) -> None:
+    draft = await _waiting_draft(query, ctx)
+    if draft is None:
         return
-    if cb.action == "cancel":
-        await forget(state, message_id)
-        await query.answer()
-        await edit_or_send(bot, chat_id, message_id, t("sale-cancelled"))
+    # A forged or deleted client: handlers/errors.py answers.
+    await _save(ctx, client_id, draft, restore=restore, edit=True)
+    await forget(ctx.state, ctx.message_id)  # answered (a restore question has a draft of its own)
+    await query.answer()
+
+
+async def on_draft_pick(query: CallbackQuery, callback_data: SaleCb, ctx: Ctx) -> None:
+    await _save_waiting(query, ctx, callback_data.id, restore=False)
+
+
+async def on_draft_restore(query: CallbackQuery, callback_data: SaleCb, ctx: Ctx) -> None:
+    await _save_waiting(query, ctx, callback_data.id, restore=True)
+
+
+async def on_draft_create(query: CallbackQuery, ctx: Ctx) -> None:
+    draft = await _waiting_draft(query, ctx)
+    if draft is None:
         return
     try:
-        if cb.action == "new":
-            found = await sale_service.create_client_and_record(
-                session, manager, str(draft["query"]), _from_draft(draft), clock.now()
-            )
-            await forget(state, message_id)
-            await query.answer(t("client-created-toast"))
-            await show_sale(bot, chat_id, t, session, manager, found, clock, message_id)
-            return
-        await _save(
-            bot, chat_id, t, session, manager, state, clock, cb.id, draft,
-            restore=cb.action == "rst", message_id=message_id,
-        )  # fmt: skip
-        await forget(state, message_id)  # answered (a restore question has a draft of its own)
+        found = await sale_service.create_client_and_record(
+            ctx.session, ctx.manager, str(draft["query"]), _from_draft(draft), ctx.now
+        )
+    except ClientArchived as exc:  # an archived namesake was there already
         await query.answer()
-    except ClientNotFound:
-        await query.answer(t("client-not-found"), show_alert=True)
-    except ClientArchived as exc:
-        await query.answer()
-        await _ask_restore(bot, chat_id, t, manager, state, exc.client.id, exc.client.name, draft)
+        await _ask_restore(ctx, exc.client, draft)
+        return
     except client_service.ClientProblem as exc:
-        await query.answer(t(exc.key), show_alert=True)
+        await query.answer(ctx.t(exc.key), show_alert=True)
+        return
+    await forget(ctx.state, ctx.message_id)
+    await query.answer(ctx.t("client-created-toast"))
+    await show_sale(ctx, found, edit=True)
 
 
-# --- fixing a saved sale -------------------------------------------------------------------
+async def on_draft_cancel(query: CallbackQuery, ctx: Ctx) -> None:
+    if await _waiting_draft(query, ctx) is None:
+        return
+    await forget(ctx.state, ctx.message_id)
+    await query.answer()
+    await ctx.edit(ctx.t("sale-cancelled"))
+
+
+# --- fixing a saved sale (`id` = sale) ------------------------------------------------------
 _ASK = {
-    "amt": (SaleInput.amount, "sale-ask-amount"),
-    "line": (SaleInput.line, "sale-ask-line"),
-    "cli": (SaleInput.client, "sale-ask-client"),
+    SaleAction.ASK_AMOUNT: (SaleInput.amount, "sale-ask-amount"),
+    SaleAction.ASK_LINE: (SaleInput.line, "sale-ask-line"),
+    SaleAction.ASK_CLIENT: (SaleInput.client, "sale-ask-client"),
 }
 
 
-async def on_sale_action(
-    query: CallbackQuery,
-    callback_data: SaleCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    cb = callback_data
-    if cb.action in ("pick", "new", "rst", "cancel"):
-        await _on_draft_action(query, cb, bot, t, session, manager, state, clock)
-        return
-    chat_id = query.from_user.id
-    message_id = query.message.message_id if query.message is not None else None
-    now = clock.now()
+async def on_undo(query: CallbackQuery, callback_data: SaleCb, ctx: Ctx) -> None:
+    gone = await sale_service.delete(ctx.session, ctx.manager, callback_data.id, ctx.now)
+    await query.answer()
+    text = f"{gone.client.name}, {views.money(ctx.manager, gone.sale.amount_minor)}"
+    await ctx.edit(ctx.t("sale-undone", text=text))
+
+
+async def _wait_for_fix(query: CallbackQuery, ctx: Ctx, sale_id: int, wanted: State) -> None:
+    await sale_service.get(ctx.session, ctx.manager, sale_id)  # ownership first
+    await ctx.state.set_state(wanted)
+    await ctx.state.update_data(sale_id=sale_id)
+    await query.answer()
+
+
+async def on_ask_fix(query: CallbackQuery, callback_data: SaleCb, ctx: Ctx) -> None:
+    """Amount, product line or client: the fix is typed next."""
+    wanted, key = _ASK[callback_data.action]
+    await _wait_for_fix(query, ctx, callback_data.id, wanted)
+    await ctx.send(ctx.t(key))
+
+
+async def on_ask_date(query: CallbackQuery, callback_data: SaleCb, ctx: Ctx) -> None:
+    await _wait_for_fix(query, ctx, callback_data.id, SaleInput.date)
+    await ctx.send(ctx.t("sale-ask-date"), views.date_kb(ctx.t, callback_data.id))
+
+
+async def on_days_ago(query: CallbackQuery, callback_data: SaleCb, ctx: Ctx) -> None:
+    now, manager = ctx.now, ctx.manager
     try:
-        if cb.action == "undo":
-            gone = await sale_service.delete(session, manager, cb.id, now)
-            await query.answer()
-            text = f"{gone.client.name}, {views.money(manager, gone.sale.amount_minor)}"
-            await edit_or_send(bot, chat_id, message_id, t("sale-undone", text=text))
-        elif cb.action in _ASK:
-            await sale_service.get(session, manager, cb.id)  # ownership first
-            wanted, key = _ASK[cb.action]
-            await state.set_state(wanted)
-            await state.update_data(sale_id=cb.id)
-            await query.answer()
-            await bot.send_message(chat_id, t(key))
-        elif cb.action == "date":
-            await sale_service.get(session, manager, cb.id)
-            await state.set_state(SaleInput.date)
-            await state.update_data(sale_id=cb.id)
-            await query.answer()
-            await bot.send_message(
-                chat_id, t("sale-ask-date"), reply_markup=views.date_kb(t, cb.id)
-            )
-        elif cb.action == "d":
-            days = min(max(int(cb.value or 0), 0), 2)
-            day = now.astimezone(ZoneInfo(manager.timezone)) - timedelta(days=days)
-            sold_at = now if days == 0 else day.replace(hour=12, minute=0, second=0, microsecond=0)
-            found = await sale_service.set_date(session, manager, cb.id, sold_at, now)
-            await state.set_state(None)
-            await query.answer(t("saved-toast"))
-            await show_sale(bot, chat_id, t, session, manager, found, clock, message_id)
-        elif cb.action == "mv":
-            found = await sale_service.move(session, manager, cb.id, int(cb.value or 0), now)
-            await state.set_state(None)
-            await query.answer(t("saved-toast"))
-            await show_sale(bot, chat_id, t, session, manager, found, clock, message_id)
-        else:
-            await query.answer(t("callback-outdated"), show_alert=True)
-    except (SaleNotFound, ClientNotFound, ValueError):
-        await query.answer(t("sale-not-found"), show_alert=True)
+        days = min(max(int(callback_data.value or 0), 0), 2)
+    except ValueError:  # a forged value: as if the sale were gone
+        await query.answer(ctx.t("sale-not-found"), show_alert=True)
+        return
+    day = now.astimezone(ZoneInfo(manager.timezone)) - timedelta(days=days)
+    sold_at = now if days == 0 else day.replace(hour=12, minute=0, second=0, microsecond=0)
+    found = await sale_service.set_date(ctx.session, manager, callback_data.id, sold_at, now)
+    await ctx.state.set_state(None)
+    await query.answer(ctx.t("saved-toast"))
+    await show_sale(ctx, found, edit=True)
+
+
+async def on_move(query: CallbackQuery, callback_data: SaleCb, ctx: Ctx) -> None:
+    try:
+        found = await sale_service.move(
+            ctx.session, ctx.manager, callback_data.id, int(callback_data.value or 0), ctx.now
+        )
+    except (ClientNotFound, ValueError):
+        # A forged or deleted target client, or a forged value: this button answers for the sale.
+        await query.answer(ctx.t("sale-not-found"), show_alert=True)
+        return
     except ClientArchived as exc:
         await query.answer()
-        await bot.send_message(chat_id, t("sale-move-archived", name=exc.client.name))
+        await ctx.send(ctx.t("sale-move-archived", name=exc.client.name))
+        return
+    await ctx.state.set_state(None)
+    await query.answer(ctx.t("saved-toast"))
+    await show_sale(ctx, found, edit=True)
 
 
 async def _sale_id(state: FSMContext) -> int:
     return int((await state.get_data()).get("sale_id", 0))
 
 
-async def _apply_fix(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-    change: Callable[[int], Awaitable[Recorded]],
-) -> None:
-    """Runs one typed fix on the sale being fixed; the sale may be gone (undone meanwhile)."""
-    try:
-        found = await change(await _sale_id(state))
-    except (SaleNotFound, ClientNotFound):
-        await state.set_state(None)
-        await message.answer(t("sale-not-found"))
-        return
-    await state.set_state(None)
-    await show_sale(bot, message.chat.id, t, session, manager, found, clock)
+async def _apply_fix(ctx: Ctx, change: Callable[[int], Awaitable[Recorded]]) -> None:
+    """Runs one typed fix on the sale being fixed; a sale undone meanwhile is answered by
+    handlers/errors.py (which also leaves the dialog)."""
+    found = await change(await _sale_id(ctx.state))
+    await ctx.state.set_state(None)
+    await show_sale(ctx, found)
 
 
-async def on_amount_text(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_amount_text(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
+    session, manager = ctx.session, ctx.manager
     try:
         minor = sale_service.amount_for(manager, parse_amount(message.text))
     except AmountError as exc:
-        await message.answer(amount_error_text(t, exc))  # still waiting for a good amount
+        await message.answer(amount_error_text(ctx.t, exc))  # still waiting for a good amount
         return
     except SaleProblem as exc:
-        await message.answer(t(exc.key, **exc.args_))
+        await message.answer(ctx.t(exc.key, **exc.args_))
         return
-    await _apply_fix(
-        message,
-        bot,
-        t,
-        session,
-        manager,
-        state,
-        clock,
-        lambda sale_id: sale_service.set_amount(session, manager, sale_id, minor),
-    )
+    await _apply_fix(ctx, lambda sale_id: sale_service.set_amount(session, manager, sale_id, minor))
 
 
-async def on_line_text(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_line_text(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
     raw = None if message.text.strip() in {"-", "—", "–"} else message.text
-    await _apply_fix(
-        message,
-        bot,
-        t,
-        session,
-        manager,
-        state,
-        clock,
-        lambda sale_id: sale_service.set_line(session, manager, sale_id, raw),
-    )
+    session, manager = ctx.session, ctx.manager
+    await _apply_fix(ctx, lambda sale_id: sale_service.set_line(session, manager, sale_id, raw))
 
 
-async def on_date_text(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_date_text(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
-    now = clock.now()
+    t, session, manager, now = ctx.t, ctx.session, ctx.manager, ctx.now
     try:
         order = month_first(manager.language, manager.timezone)  # a US user's "12/03"
         when = parse_when(message.text, now, manager.timezone, future=False, month_first=order)
@@ -379,51 +305,42 @@ async def on_date_text(
         await message.answer(t(exc.key, **exc.args_))
         return
     await _apply_fix(
-        message,
-        bot,
-        t,
-        session,
-        manager,
-        state,
-        clock,
-        lambda sale_id: sale_service.set_date(session, manager, sale_id, sold_at, now),
+        ctx, lambda sale_id: sale_service.set_date(session, manager, sale_id, sold_at, now)
     )
 
 
-async def on_client_text(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_client_text(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
-    sale_id = await _sale_id(state)
-    result = await client_service.lookup(session, manager, message.text)
+    sale_id = await _sale_id(ctx.state)
+    result = await client_service.lookup(ctx.session, ctx.manager, message.text)
     if result.kind not in ("exact", "confident") or result.best is None:
         await message.answer(
-            t("sale-client-choose"), reply_markup=views.move_kb(sale_id, result.matches)
+            ctx.t("sale-client-choose"), reply_markup=views.move_kb(sale_id, result.matches)
         )
         return
     try:
-        found = await sale_service.move(session, manager, sale_id, result.best.id, clock.now())
-    except (SaleNotFound, ClientNotFound):
-        await state.set_state(None)
-        await message.answer(t("sale-not-found"))
-        return
+        found = await sale_service.move(ctx.session, ctx.manager, sale_id, result.best.id, ctx.now)
     except ClientArchived as exc:
-        await message.answer(t("sale-move-archived", name=exc.client.name))
+        await message.answer(ctx.t("sale-move-archived", name=exc.client.name))
         return
-    await state.set_state(None)
-    await show_sale(bot, message.chat.id, t, session, manager, found, clock)
+    await ctx.state.set_state(None)
+    await show_sale(ctx, found)
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_sale, Command("sale"))
-    router.callback_query.register(on_sale_action, SaleCb.filter())
+    router.callback_query.register(on_draft_pick, SaleCb.filter(F.action == SaleAction.PICK))
+    router.callback_query.register(
+        on_draft_create, SaleCb.filter(F.action == SaleAction.CREATE_CLIENT)
+    )
+    router.callback_query.register(on_draft_restore, SaleCb.filter(F.action == SaleAction.RESTORE))
+    router.callback_query.register(on_draft_cancel, SaleCb.filter(F.action == SaleAction.CANCEL))
+    router.callback_query.register(on_undo, SaleCb.filter(F.action == SaleAction.UNDO))
+    router.callback_query.register(on_ask_date, SaleCb.filter(F.action == SaleAction.ASK_DATE))
+    router.callback_query.register(on_days_ago, SaleCb.filter(F.action == SaleAction.DAYS_AGO))
+    router.callback_query.register(on_move, SaleCb.filter(F.action == SaleAction.MOVE))
+    router.callback_query.register(on_ask_fix, SaleCb.filter(F.action.in_(_ASK)))
     router.message.register(on_amount_text, SaleInput.amount, F.text, NOT_A_COMMAND)
     router.message.register(on_line_text, SaleInput.line, F.text, NOT_A_COMMAND)
     router.message.register(on_date_text, SaleInput.date, F.text, NOT_A_COMMAND)
