@@ -10,17 +10,22 @@ from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 from aiogram.types import Message
 from babel.dates import format_date
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import agenda as agenda_service
 from bot.services.agenda import Agenda, BirthdayItem
-from bot.services.clock import Clock
-from handlers.callbacks import ClientAction, ClientCb, RequestCb, TouchCb
+from handlers.callbacks import (
+    ClientAction,
+    ClientCb,
+    RequestAction,
+    RequestCb,
+    TouchAction,
+    TouchCb,
+)
 from handlers.client_views import esc
 from handlers.request_views import format_duration
 from handlers.touch_views import Reader, when_label
-from storage.models import Manager
 
 MAX_ITEMS = 10  # per section: a digest the manager reads between two calls
 
@@ -48,7 +53,7 @@ def agenda_message(
                     time=format_duration(t, r.minutes * 60),
                 )
             )
-            open_card = RequestCb(action="open", id=r.request_id).pack()
+            open_card = RequestCb(action=RequestAction.OPEN, id=r.request_id).pack()
             rows.append([Button(text=f"🚨 {r.client_name}"[:60], callback_data=open_card)])
     if agenda.followups:
         lines += ["", t("today-followups", count=len(agenda.followups))]
@@ -57,7 +62,12 @@ def agenda_message(
             lines.append(f"• <b>{esc(f.client_name)}</b>: {esc(f.step[:120])} — {due}")
             label = t("promise-btn-done", step=f"{f.client_name}: {f.step}"[:40])
             rows.append(
-                [Button(text=label, callback_data=TouchCb(action="done", id=f.touch_id).pack())]
+                [
+                    Button(
+                        text=label,
+                        callback_data=TouchCb(action=TouchAction.DONE, id=f.touch_id).pack(),
+                    )
+                ]
             )
     if agenda.overdue:
         lines += ["", t("today-overdue", count=len(agenda.overdue))]
@@ -84,28 +94,24 @@ def _birthday_line(t: Translator, language: str, b: BirthdayItem) -> str:
     )
 
 
-async def on_today(
-    message: Message, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
-) -> None:
-    now = clock.now()
-    agenda = await agenda_service.today(session, manager, now)
+async def on_today(message: Message, ctx: Ctx) -> None:
+    now = ctx.now
+    agenda = await agenda_service.today(ctx.session, ctx.manager, now)
     if agenda.empty:
         pace = f"\n\n{agenda.pace}" if agenda.pace else ""
-        await message.answer(t("today-empty") + pace)
+        await message.answer(ctx.t("today-empty") + pace)
         return
-    text, markup = agenda_message(t, manager, agenda, now)
+    text, markup = agenda_message(ctx.t, ctx.manager, agenda, now)
     await message.answer(text, reply_markup=markup)
 
 
-async def on_birthdays(
-    message: Message, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
-) -> None:
-    items = await agenda_service.birthdays(session, manager, clock.now())
+async def on_birthdays(message: Message, ctx: Ctx) -> None:
+    items = await agenda_service.birthdays(ctx.session, ctx.manager, ctx.now)
     if not items:
-        await message.answer(t("birthdays-empty"))
+        await message.answer(ctx.t("birthdays-empty"))
         return
-    lines = [t("birthdays-title", count=len(items))]
-    lines.extend(_birthday_line(t, manager.language, b) for b in items[:50])
+    lines = [ctx.t("birthdays-title", count=len(items))]
+    lines.extend(_birthday_line(ctx.t, ctx.manager.language, b) for b in items[:50])
     await message.answer("\n".join(lines))
 
 

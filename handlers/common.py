@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, ReplyKeyboardRemove
 
-from bot.i18n import Translator
+from bot.context import Ctx
 
 
-async def on_help(message: Message, t: Translator) -> None:
-    await message.answer(t("help"))
+async def on_help(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("help"))
 
 
-async def on_cancel(message: Message, t: Translator, state: FSMContext) -> None:
-    had_dialog = await state.get_state() is not None
-    await state.clear()
+async def on_cancel(message: Message, ctx: Ctx) -> None:
+    had_dialog = await ctx.state.get_state() is not None
+    await ctx.state.clear()
     await message.answer(
-        t("cancelled" if had_dialog else "nothing-to-cancel"), reply_markup=ReplyKeyboardRemove()
+        ctx.t("cancelled" if had_dialog else "nothing-to-cancel"),
+        reply_markup=ReplyKeyboardRemove(),
     )
 
 

@@ -2,111 +2,104 @@
 
 Onboarding asks language → timezone → work mode → digest time, each skippable; /settings asks
 one of them and returns to the menu.
+
+Texts here use the manager's language as it is now, not ``ctx.t``: the answer just given may
+have changed it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Awaitable, Callable
 
-from aiogram import Bot
-from aiogram.fsm.context import FSMContext
 from aiogram.types import ReplyKeyboardRemove
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator, translator
 from bot.services import managers as manager_service
 from handlers import keyboards as kb
 from handlers.callbacks import Flow
 from handlers.states import PrefInput
 from handlers.views import reminders_text, settings_text, timezone_label
-from storage.models import Manager
 
 ONBOARDING_STEPS = ("lang", "tz", "mode", "digest")
 
-
-async def ask(
-    step: str,
-    flow: str,
-    *,
-    bot: Bot,
-    chat_id: int,
-    manager: Manager,
-    state: FSMContext,
-    now: datetime,
-) -> None:
-    t = translator(manager.language)
-    await state.set_state(None)
-    await state.update_data(flow=flow)
-    if step == "lang":
-        await bot.send_message(chat_id, t("ask-language"), reply_markup=kb.language_kb(t, flow))
-    elif step == "tz":
-        await state.set_state(PrefInput.timezone)
-        await bot.send_message(
-            chat_id,
-            t("ask-timezone", current=timezone_label(manager, now)),
-            reply_markup=kb.location_request_kb(t),
-        )
-    elif step == "mode":
-        await bot.send_message(chat_id, t("ask-mode"), reply_markup=kb.work_mode_kb(t, flow))
-    elif step == "digest":
-        await state.set_state(PrefInput.digest)
-        await bot.send_message(
-            chat_id,
-            t("ask-digest", current=f"{manager.digest_time:%H:%M}"),
-            reply_markup=kb.digest_kb(t, flow),
-        )
-    elif step == "quiet":
-        await state.set_state(PrefInput.quiet)
-        await bot.send_message(chat_id, t("ask-quiet"), reply_markup=kb.quiet_kb(t))
-    elif step == "reminders":
-        await bot.send_message(chat_id, reminders_text(t, manager), reply_markup=kb.reminders_kb(t))
-    else:
-        raise ValueError(f"unknown step {step!r}")
+Asker = Callable[[Ctx, Translator, Flow], Awaitable[None]]
 
 
-async def after(
-    step: str,
-    flow: str,
-    *,
-    bot: Bot,
-    chat_id: int,
-    manager: Manager,
-    session: AsyncSession,
-    state: FSMContext,
-    now: datetime,
-) -> None:
-    """Moves on once a step is answered or skipped."""
-    await state.set_state(None)
-    if flow == Flow.ONBOARDING and step in ONBOARDING_STEPS:
-        index = ONBOARDING_STEPS.index(step)
-        if index + 1 < len(ONBOARDING_STEPS):
-            await ask(
-                ONBOARDING_STEPS[index + 1],
-                flow,
-                bot=bot,
-                chat_id=chat_id,
-                manager=manager,
-                state=state,
-                now=now,
-            )
-            return
-        await manager_service.finish_onboarding(session, manager, now)
-        await state.clear()
-        t = translator(manager.language)
-        await bot.send_message(chat_id, t("onboarding-done"), reply_markup=ReplyKeyboardRemove())
-        await bot.send_message(chat_id, settings_text(t, manager, now))
-        return
-    await state.clear()
-    await show_settings(bot=bot, chat_id=chat_id, manager=manager, now=now)
+async def _ask_language(ctx: Ctx, t: Translator, flow: Flow) -> None:
+    await ctx.send(t("ask-language"), kb.language_kb(t, flow))
 
 
-async def show_settings(*, bot: Bot, chat_id: int, manager: Manager, now: datetime) -> None:
-    t = translator(manager.language)
-    await bot.send_message(
-        chat_id, settings_text(t, manager, now), reply_markup=kb.settings_menu_kb(t)
+async def _ask_timezone(ctx: Ctx, t: Translator, flow: Flow) -> None:
+    await ctx.state.set_state(PrefInput.timezone)
+    await ctx.bot.send_message(
+        ctx.chat_id,
+        t("ask-timezone", current=timezone_label(ctx.manager, ctx.now)),
+        reply_markup=kb.location_request_kb(t),
     )
 
 
-async def confirm(bot: Bot, chat_id: int, t: Translator, text: str) -> None:
+async def _ask_mode(ctx: Ctx, t: Translator, flow: Flow) -> None:
+    await ctx.send(t("ask-mode"), kb.work_mode_kb(t, flow))
+
+
+async def _ask_digest(ctx: Ctx, t: Translator, flow: Flow) -> None:
+    await ctx.state.set_state(PrefInput.digest)
+    current = f"{ctx.manager.digest_time:%H:%M}"
+    await ctx.send(t("ask-digest", current=current), kb.digest_kb(t, flow))
+
+
+async def _ask_quiet(ctx: Ctx, t: Translator, flow: Flow) -> None:
+    await ctx.state.set_state(PrefInput.quiet)
+    await ctx.send(t("ask-quiet"), kb.quiet_kb(t))
+
+
+async def _ask_reminders(ctx: Ctx, t: Translator, flow: Flow) -> None:
+    await ctx.send(reminders_text(t, ctx.manager), kb.reminders_kb(t))
+
+
+ASKERS: dict[str, Asker] = {
+    "lang": _ask_language,
+    "tz": _ask_timezone,
+    "mode": _ask_mode,
+    "digest": _ask_digest,
+    "quiet": _ask_quiet,
+    "reminders": _ask_reminders,
+}
+
+
+async def ask(ctx: Ctx, step: str, flow: Flow) -> None:
+    asker = ASKERS.get(step)
+    if asker is None:
+        raise ValueError(f"unknown step {step!r}")
+    await ctx.state.set_state(None)
+    await ctx.state.update_data(flow=str(flow))
+    await asker(ctx, translator(ctx.manager.language), flow)
+
+
+async def after(ctx: Ctx, step: str, flow: Flow) -> None:
+    """Moves on once a step is answered or skipped."""
+    await ctx.state.set_state(None)
+    if flow == Flow.ONBOARDING and step in ONBOARDING_STEPS:
+        index = ONBOARDING_STEPS.index(step)
+        if index + 1 < len(ONBOARDING_STEPS):
+            await ask(ctx, ONBOARDING_STEPS[index + 1], flow)
+            return
+        await manager_service.finish_onboarding(ctx.session, ctx.manager, ctx.now)
+        await ctx.state.clear()
+        t = translator(ctx.manager.language)
+        await confirm(ctx, t("onboarding-done"))
+        await ctx.send(settings_text(t, ctx.manager, ctx.now))
+        return
+    await ctx.state.clear()
+    await show_settings(ctx)
+
+
+async def show_settings(ctx: Ctx) -> None:
+    t = translator(ctx.manager.language)
+    await ctx.send(settings_text(t, ctx.manager, ctx.now), kb.settings_menu_kb(t))
+
+
+async def confirm(ctx: Ctx, text: str) -> None:
     """A short ✅ line that also removes the location keyboard, if one is showing."""
-    await bot.send_message(chat_id, text, reply_markup=ReplyKeyboardRemove())
+    await ctx.bot.send_message(ctx.chat_id, text, reply_markup=ReplyKeyboardRemove())

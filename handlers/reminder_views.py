@@ -13,7 +13,7 @@ from bot.i18n import translator
 from bot.services.agenda import Week
 from bot.services.delivery import Ping
 from bot.services.schedule_rules import SNOOZE_CHOICES
-from handlers.callbacks import ReminderCb
+from handlers.callbacks import ReminderAction, ReminderCb
 from storage.enums import ReminderKind
 
 
@@ -51,13 +51,19 @@ def ping_kb(ping: Ping) -> Markup:
     rid = ping.reminder_id
     rows = [
         [
-            Button(text=t("rem-btn-done"), callback_data=ReminderCb(action="done", id=rid).pack()),
-            Button(text=t("rem-btn-log"), callback_data=ReminderCb(action="log", id=rid).pack()),
+            Button(
+                text=t("rem-btn-done"),
+                callback_data=ReminderCb(action=ReminderAction.DONE, id=rid).pack(),
+            ),
+            Button(
+                text=t("rem-btn-log"),
+                callback_data=ReminderCb(action=ReminderAction.LOG, id=rid).pack(),
+            ),
         ],
         [
             Button(
                 text=t(f"rem-snooze-{choice}"),
-                callback_data=ReminderCb(action="snooze", id=rid, value=choice).pack(),
+                callback_data=ReminderCb(action=ReminderAction.SNOOZE, id=rid, value=choice).pack(),
             )
             for choice in SNOOZE_CHOICES
         ],

@@ -4,24 +4,20 @@ counts per kind, then all or nothing. The file-level flow lives in handlers/tran
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from aiogram import Bot
-from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 from aiogram.types import Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import restore
 from bot.services.import_files import Restorable
 from bot.services.import_limits import ImportFileError
-from handlers.callbacks import ImportCb
+from handlers.callbacks import ImportAction, ImportCb
 from handlers.client_views import esc
 from handlers.replies import edit_or_send
 from handlers.states import ImportInput
-from storage.models import Manager
 
 log = logging.getLogger(__name__)
 MAX_ERROR_LINES = 15
@@ -73,84 +69,68 @@ def _errors_text(t: Translator, upload: Restorable) -> str:
     return text
 
 
+def _confirm_kb(t: Translator, report: restore.RestoreReport) -> Markup:
+    go = ImportCb(action=ImportAction.GO).pack()
+    cancel = ImportCb(action=ImportAction.CANCEL).pack()
+    return Markup(
+        inline_keyboard=[
+            [Button(text=t("restore-btn-go", count=report.total_new), callback_data=go)],
+            [Button(text=t("import-btn-cancel"), callback_data=cancel)],
+        ]
+    )
+
+
 async def show_preview(
-    message: Message,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    now: datetime,
-    upload: Restorable,
-    file_id: str,
-    file_name: str,
+    message: Message, ctx: Ctx, upload: Restorable, file_id: str, file_name: str
 ) -> None:
+    t = ctx.t
     if upload.errors:
-        await state.set_state(ImportInput.file)
+        await ctx.state.set_state(ImportInput.file)
         await message.answer(_errors_text(t, upload))
         return
     try:
-        report = await restore.run(session, manager, upload.data, now, write=False)
+        report = await restore.run(ctx.session, ctx.manager, upload.data, ctx.now, write=False)
     except ImportFileError as exc:
         await message.answer(t(exc.key, **exc.params))
         return
-    await state.set_state(ImportInput.confirm)
-    await state.update_data(import_file_id=file_id, import_file_name=file_name)
+    await ctx.state.set_state(ImportInput.confirm)
+    await ctx.state.update_data(import_file_id=file_id, import_file_name=file_name)
     markup = None
     if report.total_new:
-        markup = Markup(
-            inline_keyboard=[
-                [
-                    Button(
-                        text=t("restore-btn-go", count=report.total_new),
-                        callback_data=ImportCb(action="go").pack(),
-                    )
-                ],
-                [
-                    Button(
-                        text=t("import-btn-cancel"), callback_data=ImportCb(action="cancel").pack()
-                    )
-                ],
-            ]
-        )
+        markup = _confirm_kb(t, report)
     else:
-        await state.set_state(None)
+        await ctx.state.set_state(None)
     await message.answer(preview_text(t, upload, report), reply_markup=markup)
 
 
-async def apply(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    now: datetime,
-    upload: Restorable,
-) -> None:
+async def apply(ctx: Ctx, upload: Restorable) -> None:
+    t = ctx.t
     if upload.errors:  # the file changed under the same id: never restore half
-        await bot.send_message(chat_id, _errors_text(t, upload))
+        await ctx.send(_errors_text(t, upload))
         return
-    progress_message = await bot.send_message(chat_id, t("restore-progress", step="clients"))
+    progress_message = await ctx.send(t("restore-progress", step="clients"))
+
+    async def say(text: str) -> None:
+        await edit_or_send(ctx.bot, ctx.chat_id, progress_message.message_id, text)
 
     async def progress(step: str) -> None:
         if step != "clients":
-            await edit_or_send(
-                bot, chat_id, progress_message.message_id, t("restore-progress", step=step)
-            )
+            await say(t("restore-progress", step=step))
 
     try:
         report = await restore.run(
-            session, manager, upload.data, now, write=True, progress=progress
+            ctx.session, ctx.manager, upload.data, ctx.now, write=True, progress=progress
         )
     except ImportFileError as exc:
-        await edit_or_send(bot, chat_id, progress_message.message_id, t(exc.key, **exc.params))
+        await say(t(exc.key, **exc.params))
         return
     except Exception:
         log.exception("restore failed")  # rolled back: all or nothing
-        await edit_or_send(bot, chat_id, progress_message.message_id, t("import-failed"))
+        await say(t("import-failed"))
         return
     # Settings may have come back with the data: the reply speaks the restored language.
     lines = [t("restore-done"), *_kind_lines(t, report)]
     if report.reminders_past:
         lines.append(t("restore-preview-reminders-past", count=report.reminders_past))
     lines.append(t("restore-done-undo"))
-    await edit_or_send(bot, chat_id, progress_message.message_id, "\n".join(lines))
+    await say("\n".join(lines))

@@ -2,38 +2,25 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.filters import CommandStart
-from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.i18n import Translator
-from bot.services.clock import Clock
+from bot.context import Ctx
 from handlers.callbacks import Flow
 from handlers.prefs_flow import ONBOARDING_STEPS, ask
 from handlers.views import settings_text
-from storage.models import Manager
 
 
-async def on_start(
-    message: Message, bot: Bot, t: Translator, manager: Manager, state: FSMContext, clock: Clock
-) -> None:
-    await state.clear()
-    if manager.onboarded_at is not None:
+async def on_start(message: Message, ctx: Ctx) -> None:
+    await ctx.state.clear()
+    if ctx.manager.onboarded_at is not None:
         first_name = message.from_user.first_name if message.from_user else ""
-        await message.answer(t("start-again", name=first_name or "none"))
-        await message.answer(settings_text(t, manager, clock.now()))
+        await message.answer(ctx.t("start-again", name=first_name or "none"))
+        await message.answer(settings_text(ctx.t, ctx.manager, ctx.now))
         return
-    await message.answer(t("start-welcome"))
-    await ask(
-        ONBOARDING_STEPS[0],
-        Flow.ONBOARDING,
-        bot=bot,
-        chat_id=message.chat.id,
-        manager=manager,
-        state=state,
-        now=clock.now(),
-    )
+    await message.answer(ctx.t("start-welcome"))
+    await ask(ctx, ONBOARDING_STEPS[0], Flow.ONBOARDING)
 
 
 def build_router() -> Router:

@@ -10,19 +10,17 @@ from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import export_job, workers
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import export_collect, exporting, import_files, importing, transfer
 from bot.services.clients import local_today
-from bot.services.clock import Clock
 from handlers import restore_flow
-from handlers.callbacks import ImportCb
+from handlers.callbacks import ImportAction, ImportCb
 from handlers.client_views import esc
 from handlers.replies import edit_or_send
 from handlers.states import ImportInput
@@ -35,10 +33,10 @@ PROGRESS_EVERY_SECONDS = 1.0
 TABLE_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".zip", ".json")
 
 
-async def on_import(message: Message, t: Translator, state: FSMContext) -> None:
-    await state.set_state(ImportInput.file)
+async def on_import(message: Message, ctx: Ctx) -> None:
+    await ctx.state.set_state(ImportInput.file)
     await message.answer(
-        t(
+        ctx.t(
             "import-intro",
             limit_mb=importing.MAX_FILE_BYTES // (1024 * 1024),
             max_rows=importing.MAX_ROWS,
@@ -82,73 +80,60 @@ def _error_report_csv(t: Translator, errors: list[importing.RowError]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-async def on_document(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_document(message: Message, ctx: Ctx) -> None:
     document = message.document
     assert document is not None
+    t = ctx.t
     if document.file_size and document.file_size > importing.MAX_FILE_BYTES:
         await message.answer(
             t("import-file-too-large", limit_mb=importing.MAX_FILE_BYTES // (1024 * 1024))
         )
         return
     try:
-        result = await _parse(bot, document, clock.now(), manager)
+        result = await _parse(ctx.bot, document, ctx.now, ctx.manager)
     except importing.ImportFileError as exc:
         await message.answer(t(exc.key, **exc.params))
         return
+    name = document.file_name or "file"
     if isinstance(result, import_files.Restorable):
-        await restore_flow.show_preview(
-            message,
-            t,
-            session,
-            manager,
-            state,
-            clock.now(),
-            result,
-            document.file_id,
-            document.file_name or "file",
-        )
+        await restore_flow.show_preview(message, ctx, result, document.file_id, name)
         return
-    errors = result.parsed.errors
-    if errors:
-        await state.set_state(ImportInput.file)
-        lines = [
-            t(
-                "import-error-line",
-                row=e.row,
-                column=e.column,
-                reason=t(e.reason),
-                value=e.value[:60],
-            )
-            for e in errors[:MAX_ERROR_LINES]
-        ]
-        text = (
-            t("import-rejected", rows=len({e.row for e in errors}), errors=len(errors))
-            + "\n\n"
-            + "\n".join(lines)
-        )
-        if len(errors) > MAX_ERROR_LINES:
-            text += "\n" + t("import-more-errors", count=len(errors) - MAX_ERROR_LINES)
-        await message.answer(text)
-        if len(errors) > MAX_ERROR_LINES:
-            report = BufferedInputFile(_error_report_csv(t, errors), filename="import-errors.csv")
-            await bot.send_document(message.chat.id, report)
+    if result.parsed.errors:
+        await _reject(message, ctx, result.parsed.errors)
         return
     preview = importing.preview(result.table, result.mapping, result.parsed, limit=PREVIEW_CLIENTS)
-    await state.set_state(ImportInput.confirm)
-    await state.update_data(
-        import_file_id=document.file_id, import_file_name=document.file_name or "file"
-    )
+    await ctx.state.set_state(ImportInput.confirm)
+    await ctx.state.update_data(import_file_id=document.file_id, import_file_name=name)
     await message.answer(
         _preview_text(t, preview, result), reply_markup=_confirm_kb(t, len(result.clients))
     )
+
+
+async def _reject(message: Message, ctx: Ctx, errors: list[importing.RowError]) -> None:
+    """The file is refused as a whole: the first errors here, all of them as a CSV."""
+    t = ctx.t
+    await ctx.state.set_state(ImportInput.file)
+    lines = [
+        t(
+            "import-error-line",
+            row=e.row,
+            column=e.column,
+            reason=t(e.reason),
+            value=e.value[:60],
+        )
+        for e in errors[:MAX_ERROR_LINES]
+    ]
+    text = (
+        t("import-rejected", rows=len({e.row for e in errors}), errors=len(errors))
+        + "\n\n"
+        + "\n".join(lines)
+    )
+    if len(errors) > MAX_ERROR_LINES:
+        text += "\n" + t("import-more-errors", count=len(errors) - MAX_ERROR_LINES)
+    await message.answer(text)
+    if len(errors) > MAX_ERROR_LINES:
+        report = BufferedInputFile(_error_report_csv(t, errors), filename="import-errors.csv")
+        await ctx.bot.send_document(ctx.chat_id, report)
 
 
 def _preview_text(t: Translator, preview: importing.Preview, result: importing.ImportResult) -> str:
@@ -207,130 +192,128 @@ def _confirm_kb(t: Translator, clients: int) -> Markup:
             [
                 Button(
                     text=t("import-btn-go", clients=clients),
-                    callback_data=ImportCb(action="go").pack(),
+                    callback_data=ImportCb(action=ImportAction.GO).pack(),
                 )
             ],
-            [Button(text=t("import-btn-cancel"), callback_data=ImportCb(action="cancel").pack())],
+            [
+                Button(
+                    text=t("import-btn-cancel"),
+                    callback_data=ImportCb(action=ImportAction.CANCEL).pack(),
+                )
+            ],
         ]
     )
 
 
-async def on_import_button(
-    query: CallbackQuery,
-    callback_data: ImportCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    data = await state.get_data()
+async def _confirmed_file(query: CallbackQuery, ctx: Ctx) -> Document | None:
+    """The file waiting for this confirmation, taken (so a second tap does nothing); None, the
+    press answered as outdated, when none waits."""
+    data = await ctx.state.get_data()
     file_id = data.get("import_file_id")
-    if await state.get_state() != ImportInput.confirm.state or not isinstance(file_id, str):
-        await query.answer(t("callback-outdated"), show_alert=True)
-        return
+    if await ctx.state.get_state() != ImportInput.confirm.state or not isinstance(file_id, str):
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
+        return None
     # Leave the confirm state first: a second tap on the same button must not import twice.
-    await state.set_state(None)
-    await state.update_data(import_file_id=None)
-    chat_id = query.from_user.id
-    message_id = query.message.message_id if query.message is not None else None
+    await ctx.state.set_state(None)
+    await ctx.state.update_data(import_file_id=None)
     await query.answer()
-    if callback_data.action != "go":
-        await edit_or_send(bot, chat_id, message_id, t("import-cancelled"))
+    name = str(data.get("import_file_name"))
+    return Document(file_id=file_id, file_unique_id=file_id, file_name=name)
+
+
+async def on_import_cancel(query: CallbackQuery, ctx: Ctx) -> None:
+    if await _confirmed_file(query, ctx) is not None:
+        await ctx.edit(ctx.t("import-cancelled"))
+
+
+async def on_import_go(query: CallbackQuery, ctx: Ctx) -> None:
+    document = await _confirmed_file(query, ctx)
+    if document is None:
         return
-    document = Document(
-        file_id=file_id, file_unique_id=file_id, file_name=str(data.get("import_file_name"))
-    )
+    t = ctx.t
     try:
-        result = await _parse(bot, document, clock.now(), manager)
+        result = await _parse(ctx.bot, document, ctx.now, ctx.manager)
     except importing.ImportFileError as exc:
-        await bot.send_message(chat_id, t(exc.key, **exc.params))
+        await ctx.send(t(exc.key, **exc.params))
         return
     if isinstance(result, import_files.Restorable):
-        await restore_flow.apply(bot, chat_id, t, session, manager, clock.now(), result)
+        await restore_flow.apply(ctx, result)
         return
     if result.parsed.errors:  # the file changed under the same id: never import half
-        await bot.send_message(
-            chat_id,
-            t("import-rejected", rows=len(result.parsed.errors), errors=len(result.parsed.errors)),
-        )
+        errors = len(result.parsed.errors)
+        await ctx.send(t("import-rejected", rows=errors, errors=errors))
         return
-    progress_message = await bot.send_message(
-        chat_id, t("import-progress", done=0, total=len(result.clients))
-    )
+    await _import(ctx, result.clients)
+
+
+async def _import(ctx: Ctx, clients: list[importing.ClientDraft]) -> None:
+    """Imports all or nothing, the progress shown on one message that ends with the report."""
+    t, bot, chat_id = ctx.t, ctx.bot, ctx.chat_id
+    progress_message = await ctx.send(t("import-progress", done=0, total=len(clients)))
     last = time.monotonic()
+
+    async def say(text: str) -> None:
+        await edit_or_send(bot, chat_id, progress_message.message_id, text)
 
     async def progress(done: int, total: int) -> None:
         nonlocal last
         if time.monotonic() - last >= PROGRESS_EVERY_SECONDS and done < total:
             last = time.monotonic()
-            await edit_or_send(
-                bot,
-                chat_id,
-                progress_message.message_id,
-                t("import-progress", done=done, total=total),
-            )
+            await say(t("import-progress", done=done, total=total))
 
     try:
-        report = await transfer.apply_import(
-            session, manager, result.clients, clock.now(), progress
-        )
+        report = await transfer.apply_import(ctx.session, ctx.manager, clients, ctx.now, progress)
     except Exception:
         # apply_import rolled back: all or nothing. Say so on the progress message, which
         # would otherwise stay at "0 of N" forever.
-        log.exception("import of %d clients failed", len(result.clients))
-        await edit_or_send(bot, chat_id, progress_message.message_id, t("import-failed"))
+        log.exception("import of %d clients failed", len(clients))
+        await say(t("import-failed"))
         return
-    await edit_or_send(
-        bot,
-        chat_id,
-        progress_message.message_id,
+    await say(
         t(
             "import-done",
             created=report.created,
             existing=report.existing,
             contacts=report.contacts_added,
             contacts_existing=report.contacts_existing,
-        ),
+        )
     )
 
 
-async def on_photo_instead_of_file(message: Message, t: Translator) -> None:
-    await message.answer(t("import-photo"))
+async def on_photo_instead_of_file(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("import-photo"))
 
 
-async def on_text_instead_of_file(message: Message, t: Translator) -> None:
-    await message.answer(t("import-waiting-file"))
+async def on_text_instead_of_file(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("import-waiting-file"))
 
 
-async def on_export(
-    message: Message, bot: Bot, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
-) -> None:
+async def on_export(message: Message, ctx: Ctx) -> None:
     # Loading a big base through the ORM and building the files is seconds of pure-Python CPU:
     # in a worker process, so other chats are served meanwhile (a thread would still hold the
     # GIL most of the time: measured in bench/bench_fairness.py).
-    url = workers.database_url(session)
+    manager = ctx.manager
+    url = workers.database_url(ctx.session)
     if url is None:  # an in-memory database only this connection sees
-        data = await export_collect.collect_full_export(session, manager)
+        data = await export_collect.collect_full_export(ctx.session, manager)
         files = await workers.run_heavy(export_job.export_files, data)
     else:
         files = await workers.run_in_process(export_job.build_export, url, manager.id)
-    stamp = local_today(manager, clock.now()).isoformat()
-    caption = t(
+    stamp = local_today(manager, ctx.now).isoformat()
+    caption = ctx.t(
         "export-caption",
         clients=files.clients,
         touches=files.touches,
         notes=files.notes,
         sales=files.sales,
     )
-    await bot.send_document(
-        message.chat.id,
+    await ctx.bot.send_document(
+        ctx.chat_id,
         BufferedInputFile(files.workbook, filename=f"kambot-{stamp}.xlsx"),
         caption=caption,
     )
-    await bot.send_document(
-        message.chat.id, BufferedInputFile(files.archive, filename=f"kambot-{stamp}.zip")
+    await ctx.bot.send_document(
+        ctx.chat_id, BufferedInputFile(files.archive, filename=f"kambot-{stamp}.zip")
     )
 
 
@@ -350,5 +333,8 @@ def build_router() -> Router:
     router.message.register(
         on_text_instead_of_file, ImportInput.file, F.text, ~F.text.startswith("/")
     )
-    router.callback_query.register(on_import_button, ImportCb.filter())
+    router.callback_query.register(on_import_go, ImportCb.filter(F.action == ImportAction.GO))
+    router.callback_query.register(
+        on_import_cancel, ImportCb.filter(F.action == ImportAction.CANCEL)
+    )
     return router
