@@ -811,9 +811,7 @@ def _merge(folded: str, atoms: list[_Atom], ctx: _Ctx) -> list[_Atom]:
             joinable = nxt.role in ("date", "invalid") and nxt.clock is None
             if atom.role in ("time", "daypart") and joinable:
                 merged.append(
-                    replace(
-                        nxt, start=atom.start, clock=atom.clock, morning_read=atom.morning_read
-                    )
+                    replace(nxt, start=atom.start, clock=atom.clock, morning_read=atom.morning_read)
                 )
                 i += 2
                 continue

@@ -214,9 +214,7 @@ def to_new_touch(draft: TouchDraft, default_kind: Channel) -> NewTouch:
     )
 
 
-def parse(
-    rest: str, manager: Manager, now: datetime, kind: Channel | None = None
-) -> TouchDraft:
+def parse(rest: str, manager: Manager, now: datetime, kind: Channel | None = None) -> TouchDraft:
     """``kind``: the type a command named (/call); None lets the words choose it."""
     order = month_first(manager.language, manager.timezone)  # a US user's "12/15"
     return parse_touch(rest, now, manager.timezone, kind, month_first=order)

@@ -132,13 +132,23 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         return conn.scalar(select(Client.owner_id).where(Client.id == client_id))
 
     def add(
-        kind: str, manager_id: int | None, obj_id: int | None, client_id: int | None,
-        at: datetime, payload: dict[str, Any] | None = None,
+        kind: str,
+        manager_id: int | None,
+        obj_id: int | None,
+        client_id: int | None,
+        at: datetime,
+        payload: dict[str, Any] | None = None,
     ) -> None:
         if manager_id is not None:
             rows.append(
-                {"manager_id": manager_id, "kind": kind, "object_id": obj_id,
-                 "client_id": client_id, "payload": payload, "created_at": at}
+                {
+                    "manager_id": manager_id,
+                    "kind": kind,
+                    "object_id": obj_id,
+                    "client_id": client_id,
+                    "payload": payload,
+                    "created_at": at,
+                }
             )
 
     for obj in session.new:
