@@ -79,7 +79,8 @@ def _upgrade_sqlite(connection: Connection, revision: str) -> None:
                 )
             connection.exec_driver_sql("COMMIT")
         except BaseException:
-            if connection.connection.driver_connection.in_transaction:
+            raw = connection.connection.driver_connection
+            if raw is not None and raw.in_transaction:
                 connection.exec_driver_sql("ROLLBACK")
             raise
     finally:

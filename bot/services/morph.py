@@ -122,5 +122,5 @@ def nominative(word: str) -> str | None:
     forms = {p.normal_form.replace("ё", "е") for p in parses}
     if len(forms) != 1:
         return None
-    form = forms.pop()
+    form = str(forms.pop())
     return form[:1].upper() + form[1:] if word[:1].isupper() else form
