@@ -6,20 +6,17 @@ is looked up like everywhere else, several matches become buttons.
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.fsm.context import FSMContext
+from aiogram import F, Router
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import entry_move
-from bot.services.clients import ClientNotFound
 from bot.services.entry_move import EntryNotFound
 from handlers import client_views as views
 from handlers.callbacks import ClientAction, ClientCb, MoveCb
-from storage.models import Manager
 
 NOT_A_COMMAND = ~F.text.startswith("/")
 PICK = ClientAction.MOVE_ENTRY  # the match buttons
@@ -35,49 +32,32 @@ def move_button(t: Translator, kind: str, entry_id: int) -> InlineKeyboardButton
     )
 
 
-async def on_move_ask(
-    query: CallbackQuery,
-    callback_data: MoveCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-) -> None:
+async def on_move_ask(query: CallbackQuery, callback_data: MoveCb, ctx: Ctx) -> None:
     try:
         name = await entry_move.current_client(
-            session, manager, callback_data.kind, callback_data.id
+            ctx.session, ctx.manager, callback_data.kind, callback_data.id
         )
-    except EntryNotFound:
-        await query.answer(t("callback-outdated"), show_alert=True)
+    except EntryNotFound:  # the button is under an entry undone since: it is outdated
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
     await query.answer()
-    await state.set_state(EntryMoveInput.client)
-    await state.update_data(move_entry=[callback_data.kind, callback_data.id])
-    await bot.send_message(query.from_user.id, t("move-ask", kind=callback_data.kind, client=name))
+    await ctx.state.set_state(EntryMoveInput.client)
+    await ctx.state.update_data(move_entry=[callback_data.kind, callback_data.id])
+    await ctx.send(ctx.t("move-ask", kind=callback_data.kind, client=name))
 
 
-async def _move(
-    chat_id: int,
-    client_id: int,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-) -> None:
-    kind, entry_id = (await state.get_data()).get("move_entry") or ["", 0]
+async def _move(ctx: Ctx, client_id: int) -> None:
+    t = ctx.t
+    kind, entry_id = (await ctx.state.get_data()).get("move_entry") or ["", 0]
     try:
-        moved = await entry_move.move(session, manager, str(kind), int(entry_id), client_id)
+        moved = await entry_move.move(ctx.session, ctx.manager, str(kind), int(entry_id), client_id)
     except EntryNotFound:
-        await state.set_state(None)
-        await bot.send_message(chat_id, t("move-gone"))
+        # Caught here, not in handlers/errors.py: after a picked match too, the dialog is over.
+        await ctx.state.set_state(None)
+        await ctx.send(t("move-gone"))
         return
-    except ClientNotFound:
-        await bot.send_message(chat_id, t("client-not-found"))
-        return
-    await state.set_state(None)
-    await state.update_data(move_entry=None)
+    await ctx.state.set_state(None)
+    await ctx.state.update_data(move_entry=None)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -89,19 +69,13 @@ async def _move(
         ]
     )
     text = t("move-done", kind=moved.kind, old=moved.old_client, new=moved.new_client)
-    await bot.send_message(chat_id, text, reply_markup=markup)
+    await ctx.send(text, markup)
 
 
-async def on_move_text(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-) -> None:
+async def on_move_text(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
-    found = await client_service.lookup(session, manager, message.text)
+    t = ctx.t
+    found = await client_service.lookup(ctx.session, ctx.manager, message.text)
     if found.kind not in ("exact", "confident") or found.best is None:
         if not found.matches:
             await message.answer(t("resolution-move-none", query=message.text[:100]))
@@ -109,24 +83,17 @@ async def on_move_text(
         markup = views.lookup_kb(t, found.matches, offer_create=False, action=PICK)
         await message.answer(t("touch-client-choose"), reply_markup=markup)
         return
-    await _move(message.chat.id, found.best.id, bot, t, session, manager, state)
+    await _move(ctx, found.best.id)
 
 
-async def on_move_pick(
-    query: CallbackQuery,
-    callback_data: ClientCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-) -> None:
+async def on_move_pick(query: CallbackQuery, callback_data: ClientCb, ctx: Ctx) -> None:
     # A match button from a move that was cancelled or finished since must not move anything.
-    if await state.get_state() != EntryMoveInput.client.state:
-        await query.answer(t("callback-outdated"), show_alert=True)
+    if await ctx.state.get_state() != EntryMoveInput.client.state:
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
+    # Answered after the move: a forged or deleted client is the alert handlers/errors.py gives.
+    await _move(ctx, callback_data.id)
     await query.answer()
-    await _move(query.from_user.id, callback_data.id, bot, t, session, manager, state)
 
 
 def build_router() -> Router:

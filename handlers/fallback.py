@@ -5,35 +5,31 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
+from bot.context import Ctx
 from bot.services import quicklog
 from handlers.callbacks import ClientAction, ClientCb, TapCb
 from handlers.drafts import remember
 from storage.enums import Channel
-from storage.models import Manager
 
 log = logging.getLogger(__name__)
 
 
-async def on_unknown_command(message: Message, t: Translator) -> None:
+async def on_unknown_command(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
     command = message.text.split(maxsplit=1)[0][:64]
-    await message.answer(t("unknown-command", command=command))
+    await message.answer(ctx.t("unknown-command", command=command))
 
 
-async def on_stray_text(
-    message: Message, t: Translator, session: AsyncSession, manager: Manager, state: FSMContext
-) -> None:
+async def on_stray_text(message: Message, ctx: Ctx) -> None:
     """A bare client name, or «вчера звонил в Технопром, отказ» without a colon: offer, not
     "не понял". Nothing is saved until a tap: without the colon the split is a guess."""
     assert message.text is not None
-    found = await quicklog.find_in_free_text(session, manager, message.text)
+    t = ctx.t
+    found = await quicklog.find_in_free_text(ctx.session, ctx.manager, message.text)
     if found is None or found.client is None:
         await message.answer(t("stray-text"))
         return
@@ -54,19 +50,19 @@ async def on_stray_text(
     markup = Markup(inline_keyboard=[[log_it], [open_card]])
     sent = await message.answer(t("resolution-offer-log", client=ref.name), reply_markup=markup)
     draft = {"rest": found.rest, "kind": Channel.CALL.value}
-    await remember(state, sent.message_id, {"log_draft": draft, "pending_client": found.query})
+    await remember(ctx.state, sent.message_id, {"log_draft": draft, "pending_client": found.query})
 
 
-async def on_other_content(message: Message, t: Translator) -> None:
-    await message.answer(t("unsupported-content"))
+async def on_other_content(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("unsupported-content"))
 
 
-async def on_unknown_callback(query: CallbackQuery, t: Translator) -> None:
+async def on_unknown_callback(query: CallbackQuery, ctx: Ctx) -> None:
     # Old keyboards after an update, or forged data: say so instead of spinning forever.
     log.warning(
         "unknown callback data %r from user %s", (query.data or "")[:64], query.from_user.id
     )
-    await query.answer(t("callback-outdated"), show_alert=True)
+    await query.answer(ctx.t("callback-outdated"), show_alert=True)
 
 
 def build_router() -> Router:

@@ -6,24 +6,20 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.services import managers as manager_service
-from bot.services.clock import Clock
 from storage.models import Manager
 
 
-async def on_blocked(
-    event: ChatMemberUpdated, session: AsyncSession, real_manager: Manager, clock: Clock
-) -> None:
-    # The real manager even inside /demo: it is the person who stopped listening.
-    await manager_service.set_blocked(session, real_manager, True, clock.now())
+async def on_blocked(event: ChatMemberUpdated, ctx: Ctx, real_manager: Manager) -> None:
+    # The real manager even inside /demo (ctx.manager is the sandbox row there): it is the
+    # person who stopped listening.
+    await manager_service.set_blocked(ctx.session, real_manager, True, ctx.now)
 
 
-async def on_unblocked(
-    event: ChatMemberUpdated, session: AsyncSession, real_manager: Manager, clock: Clock
-) -> None:
-    await manager_service.set_blocked(session, real_manager, False, clock.now())
+async def on_unblocked(event: ChatMemberUpdated, ctx: Ctx, real_manager: Manager) -> None:
+    await manager_service.set_blocked(ctx.session, real_manager, False, ctx.now)
 
 
 def build_router() -> Router:

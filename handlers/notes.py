@@ -5,57 +5,61 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 from babel.dates import format_date
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
 from bot.services import clients as client_service
 from bot.services import notes as note_service
-from bot.services.clients import ClientNotFound, ClientRef
-from bot.services.clock import Clock
-from bot.services.contacts import ContactNotFound
+from bot.services.clients import ClientRef
 from bot.services.date_order import month_first
 from bot.services.note_parse import parse_note, split_target
-from bot.services.notes import NewNote, NoteNotFound
+from bot.services.notes import NewNote
 from handlers import client_views as views
-from handlers.callbacks import ClientAction, ClientCb, NoteCb
+from handlers.callbacks import ClientAction, ClientCb, NoteAction, NoteCb
 from handlers.client_views import esc
 from handlers.drafts import forget, prompt_of, recall, remember
 from handlers.entry_move import move_button
 from handlers.quiet_views import held_suffix
-from handlers.replies import edit_or_send
 from handlers.touch_views import when_label
-from storage.models import Manager
 
 SEARCH_RESULTS = 10
+PICK = ClientAction.PICK_FOR_NOTE  # the match buttons under an ambiguous /note
 
 
 def _draft_data(rest: str) -> dict[str, Any]:
     return {"rest": rest}
 
 
-async def save_note(
-    bot: Bot,
-    chat_id: int,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-    ref: ClientRef,
-    data: dict[str, Any],
-) -> None:
-    now = clock.now()
+def _saved_kb(t: Translator, note_id: int, client_id: int) -> Markup:
+    return Markup(
+        inline_keyboard=[
+            [
+                Button(
+                    text=t("btn-undo"),
+                    callback_data=NoteCb(action=NoteAction.UNDO, id=note_id).pack(),
+                ),
+                Button(
+                    text=t("contact-btn-client"),
+                    callback_data=ClientCb(action=ClientAction.OPEN, id=client_id).pack(),
+                ),
+            ],
+            [move_button(t, "n", note_id)],
+        ]
+    )
+
+
+async def save_note(ctx: Ctx, ref: ClientRef, data: dict[str, Any]) -> None:
+    t, manager, now = ctx.t, ctx.manager, ctx.now
     order = month_first(manager.language, manager.timezone)  # a US user's "12/15"
     draft = parse_note(str(data["rest"]), now, manager.timezone, month_first=order)
     if "empty" in draft.problems:  # a lone 🔒 or #tag: an empty note helps nobody later
-        await bot.send_message(chat_id, t("note-problem-empty"))
+        await ctx.send(t("note-problem-empty"))
         return
     new = NewNote(
         text=draft.text,
@@ -66,7 +70,7 @@ async def save_note(
         remind_text=draft.remind_text,
     )
     note = await note_service.add(
-        session,
+        ctx.session,
         manager,
         new,
         now,
@@ -90,120 +94,68 @@ async def save_note(
         )
     for problem in draft.problems:
         lines.append(t(f"note-problem-{problem}"))
-    markup = Markup(
-        inline_keyboard=[
-            [
-                Button(text=t("btn-undo"), callback_data=NoteCb(action="undo", id=note.id).pack()),
-                Button(
-                    text=t("contact-btn-client"),
-                    callback_data=ClientCb(action=ClientAction.OPEN, id=ref.id).pack(),
-                ),
-            ],
-            [move_button(t, "n", note.id)],
-        ]
-    )
-    await bot.send_message(chat_id, "\n".join(lines), reply_markup=markup)
+    await ctx.send("\n".join(lines), _saved_kb(t, note.id, ref.id))
 
 
-async def on_note(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_note(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    t = ctx.t
     target, rest = split_target((command.args or "").strip())
     if not target or not rest.strip():
         await message.answer(t("note-usage"))
         return
-    found = await client_service.lookup(session, manager, target)
+    found = await client_service.lookup(ctx.session, ctx.manager, target)
     if found.kind in ("exact", "confident") and found.best is not None:
-        await save_note(
-            bot, message.chat.id, t, session, manager, state, clock, found.best, _draft_data(rest)
-        )
+        await save_note(ctx, found.best, _draft_data(rest))
         return
     note_draft = {
         **_draft_data(rest),
         "matches": [[m.id, m.name, m.archived, m.via_contact, m.contact_id] for m in found.matches],
     }
     if found.kind == "ambiguous":
-        markup = views.lookup_kb(t, found.matches, offer_create=False, action="notec")
+        markup = views.lookup_kb(t, found.matches, offer_create=False, action=PICK)
         # The same client can appear once for itself and once through a person: the index of
         # the match, not the client id, tells which one was meant.
         for i, row in enumerate(markup.inline_keyboard):
             row[0].callback_data = ClientCb(
-                action="notec", id=found.matches[i].id, value=str(i)
+                action=PICK, id=found.matches[i].id, value=str(i)
             ).pack()
         sent = await message.answer(t("note-which", query=target[:100]), reply_markup=markup)
         # The prompt owns its draft: a newer /note must not replace what this one will save.
-        await remember(state, sent.message_id, {"note_draft": note_draft})
+        await remember(ctx.state, sent.message_id, {"note_draft": note_draft})
     else:
         await message.answer(t("note-target-not-found", query=target[:100]))
 
 
-async def on_pick_target(
-    query: CallbackQuery,
-    callback_data: ClientCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
+async def on_pick_target(query: CallbackQuery, callback_data: ClientCb, ctx: Ctx) -> None:
     prompt = prompt_of(query)
-    data = ((await recall(state, prompt)) or {}).get("note_draft")
+    data = ((await recall(ctx.state, prompt)) or {}).get("note_draft")
     if not isinstance(data, dict) or not callback_data.value.isdigit():
-        await query.answer(t("callback-outdated"), show_alert=True)
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
     matches = data.get("matches") or []
     index = int(callback_data.value)
     if index >= len(matches) or matches[index][0] != callback_data.id:
-        await query.answer(t("callback-outdated"), show_alert=True)
+        await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
-    ref = ClientRef(*matches[index])
-    try:
-        await save_note(bot, query.from_user.id, t, session, manager, state, clock, ref, data)
-    except (ClientNotFound, ContactNotFound):
-        await query.answer(t("client-not-found"), show_alert=True)
-        return
-    await forget(state, prompt)
+    # A client or person gone since the prompt: handlers/errors.py answers.
+    await save_note(ctx, ClientRef(*matches[index]), data)
+    await forget(ctx.state, prompt)
     await query.answer()
 
 
-async def on_note_undo(
-    query: CallbackQuery,
-    callback_data: NoteCb,
-    bot: Bot,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-) -> None:
-    message_id = query.message.message_id if query.message is not None else None
-    try:
-        await note_service.delete(session, manager, callback_data.id)
-    except NoteNotFound:
-        await query.answer(t("note-not-found"), show_alert=True)
-        return
+async def on_note_undo(query: CallbackQuery, callback_data: NoteCb, ctx: Ctx) -> None:
+    await note_service.delete(ctx.session, ctx.manager, callback_data.id)
     await query.answer()
-    await edit_or_send(bot, query.from_user.id, message_id, t("note-undone"))
+    await ctx.edit(ctx.t("note-undone"))
 
 
-async def on_notes(
-    message: Message,
-    command: CommandObject,
-    t: Translator,
-    session: AsyncSession,
-    manager: Manager,
-) -> None:
+async def on_notes(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    t, manager = ctx.t, ctx.manager
     query = (command.args or "").strip()
     if not query:
         await message.answer(t("notes-usage"))
         return
-    found = await note_service.search(session, manager, query)
+    found = await note_service.search(ctx.session, manager, query)
     if not found:
         await message.answer(t("notes-none", query=query[:100]))
         return
@@ -221,8 +173,6 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_note, Command("note"))
     router.message.register(on_notes, Command("notes"))
-    router.callback_query.register(
-        on_pick_target, ClientCb.filter(F.action == ClientAction.PICK_FOR_NOTE)
-    )
-    router.callback_query.register(on_note_undo, NoteCb.filter(F.action == "undo"))
+    router.callback_query.register(on_pick_target, ClientCb.filter(F.action == PICK))
+    router.callback_query.register(on_note_undo, NoteCb.filter(F.action == NoteAction.UNDO))
     return router

@@ -5,12 +5,10 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services.clock import Clock
 from bot.services.undo import Undone, undo_last
-from storage.models import Manager
 
 
 def undone_text(t: Translator, undone: Undone) -> str:
@@ -28,14 +26,12 @@ def undone_text(t: Translator, undone: Undone) -> str:
     return "\n".join(lines)
 
 
-async def on_undo(
-    message: Message, t: Translator, session: AsyncSession, manager: Manager, clock: Clock
-) -> None:
-    undone = await undo_last(session, manager, clock.now())
+async def on_undo(message: Message, ctx: Ctx) -> None:
+    undone = await undo_last(ctx.session, ctx.manager, ctx.now)
     if undone is None:
-        await message.answer(t("undone-nothing"))
+        await message.answer(ctx.t("undone-nothing"))
         return
-    await message.answer(undone_text(t, undone))
+    await message.answer(undone_text(ctx.t, undone))
 
 
 def build_router() -> Router:
