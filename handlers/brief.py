@@ -17,7 +17,7 @@ from bot.services import clients as client_service
 from bot.services.brief import Brief
 from bot.services.money import format_money
 from handlers import client_views as views
-from handlers.callbacks import ClientAction, ClientCb, TouchCb
+from handlers.callbacks import ClientAction, ClientCb, TouchAction, TouchCb
 from handlers.client_views import KIND_ICONS, contact_line, esc
 from handlers.touch_views import OUTCOME_ICONS, when_label
 from storage.models import Manager
@@ -77,7 +77,7 @@ def brief_kb(t: Translator, brief: Brief) -> Markup:
         [
             Button(
                 text=t("promise-btn-done", step=p.text[:30]),
-                callback_data=TouchCb(action="done", id=p.touch_id).pack(),
+                callback_data=TouchCb(action=TouchAction.DONE, id=p.touch_id).pack(),
             )
         ]
         for p in brief.promises[:5]

@@ -23,6 +23,7 @@ from handlers.callbacks import (
     ListCb,
     NewClientCb,
     TapCb,
+    TouchAction,
     TouchCb,
 )
 from storage.enums import Channel, ClientStatus, Segment, Tier
@@ -90,24 +91,36 @@ def card_text(t: Translator, card: ClientCard, lang: str, zone: str) -> str:
     if details:
         lines.append(" · ".join(details))
     lines.append("")
-    if card.contacts:
-        lines.append(t("card-contacts-title", count=len(card.contacts)))
-        lines.extend(contact_line(t, c, lang) for c in card.contacts[:6])
-        if len(card.contacts) > 6:
-            lines.append(t("card-contacts-more", count=len(card.contacts) - 6))
-    else:
-        lines.append(t("card-no-contacts"))
+    lines.extend(_contact_lines(t, card, lang))
     lines.append("")
-    if card.last_touch_at is not None:
-        lines.append(
-            t(
-                "card-last-touch",
-                date=short_date(card.last_touch_at, lang, zone),
-                days=card.days_since_touch or 0,
-            )
+    lines.extend(_activity_lines(t, card, lang, zone))
+    lines.append(
+        t(
+            "card-sales-month",
+            amount=format_money(card.sales_this_month_minor, card.currency, lang),
         )
+    )
+    lines.append(t("card-owner", name=card.owner_name or "—"))
+    return "\n".join(lines)
+
+
+def _contact_lines(t: Translator, card: ClientCard, lang: str) -> list[str]:
+    if not card.contacts:
+        return [t("card-no-contacts")]
+    lines = [t("card-contacts-title", count=len(card.contacts))]
+    lines.extend(contact_line(t, c, lang) for c in card.contacts[:6])
+    if len(card.contacts) > 6:
+        lines.append(t("card-contacts-more", count=len(card.contacts) - 6))
+    return lines
+
+
+def _activity_lines(t: Translator, card: ClientCard, lang: str, zone: str) -> list[str]:
+    """The last touch, the next check-in, open promises and notes."""
+    if card.last_touch_at is not None:
+        date = short_date(card.last_touch_at, lang, zone)
+        lines = [t("card-last-touch", date=date, days=card.days_since_touch or 0)]
     else:
-        lines.append(t("card-never-touched"))
+        lines = [t("card-never-touched")]
     if card.checkin_in_days is not None:
         key = "card-checkin-overdue" if card.overdue else "card-checkin-due"
         lines.append(t(key, days=abs(card.checkin_in_days), cadence=card.cadence_days))
@@ -128,14 +141,7 @@ def card_text(t: Translator, card: ClientCard, lang: str, zone: str) -> str:
             )
             lock = "🔒 " if note.private else ""
             lines.append(f"• {lock}{esc(text)}")
-    lines.append(
-        t(
-            "card-sales-month",
-            amount=format_money(card.sales_this_month_minor, card.currency, lang),
-        )
-    )
-    lines.append(t("card-owner", name=card.owner_name or "—"))
-    return "\n".join(lines)
+    return lines
 
 
 def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
@@ -149,7 +155,7 @@ def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
         b.row(
             InlineKeyboardButton(
                 text=t("promise-btn-done", step=promise.text[:30]),
-                callback_data=TouchCb(action="done", id=promise.touch_id).pack(),
+                callback_data=TouchCb(action=TouchAction.DONE, id=promise.touch_id).pack(),
             )
         )
     b.row(
