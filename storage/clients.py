@@ -33,6 +33,13 @@ async def owned_bare(session: AsyncSession, owner_id: int, client_id: int) -> Cl
     )
 
 
+async def name_of(session: AsyncSession, client_id: int | None) -> str | None:
+    """The name of the client of a row its caller already got through an access-checked query."""
+    if client_id is None:
+        return None
+    return await session.scalar(select(Client.name).where(Client.id == client_id))
+
+
 async def owned_contact(session: AsyncSession, owner_id: int, contact_id: int) -> Contact | None:
     return await session.scalar(
         select(Contact)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import access
-from storage.enums import ClientStatus, PeriodKind
+from storage.enums import ClientStatus, PeriodKind, Tier
 from storage.models import Client, Interaction, Plan, Sale
 
 
@@ -279,3 +279,46 @@ async def check_drops(
     return [
         CheckDrop(r[0], r[1], _int(r[2]), _int(r[3]), _int(r[4]), _int(r[5]), r[6]) for r in rows
     ]
+
+
+async def key_account_rows(
+    session: AsyncSession,
+    manager_id: int,
+    kind: PeriodKind,
+    period_start: date,
+    start: datetime,
+    end: datetime,
+) -> list[tuple[int, str, int, int | None]]:
+    """(client id, name, turnover, plan) of the manager's non-archived key clients: the sales
+    this manager recorded in [start, end) and the client's plan of exactly this period. Every
+    key client is listed, a silent one with 0; the biggest turnover first, then by name."""
+    turnover = func.coalesce(func.sum(Sale.amount_minor), 0)
+    rows = await session.execute(
+        select(Client.id, Client.name, turnover, Plan.amount_minor)
+        .outerjoin(
+            Sale,
+            and_(
+                Sale.client_id == Client.id,
+                access.authored(Sale, manager_id),
+                Sale.sold_at >= start,
+                Sale.sold_at < end,
+            ),
+        )
+        .outerjoin(
+            Plan,
+            and_(
+                Plan.client_id == Client.id,
+                access.authored(Plan, manager_id),
+                Plan.period_kind == kind,
+                Plan.period_start == period_start,
+            ),
+        )
+        .where(
+            access.clients(manager_id),
+            Client.tier == Tier.KEY,
+            Client.archived_at.is_(None),
+        )
+        .group_by(Client.id, Client.name, Plan.amount_minor)
+        .order_by(turnover.desc(), Client.name, Client.id)
+    )
+    return [(r[0], r[1], int(r[2]), None if r[3] is None else int(r[3])) for r in rows]

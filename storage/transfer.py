@@ -59,6 +59,36 @@ async def insert_rows(
         await session.execute(insert(model).execution_options(render_nulls=True), values)
 
 
+async def insert_contacts(session: AsyncSession, values: list[dict[str, Any]]) -> list[int]:
+    """Inserts contacts added to existing clients; their ids in the order given (for /undo)."""
+    inserted = insert(Contact).returning(Contact.id, sort_by_parameter_order=True)
+    return list(await session.scalars(inserted, values))
+
+
+# (client id, name_norm, name, role, phone, email, birth day, month, year)
+KnownContact = tuple[
+    int, str, str, str | None, str | None, str | None, int | None, int | None, int | None
+]
+
+
+async def contacts_of(session: AsyncSession, client_ids: list[int]) -> list[KnownContact]:
+    """The contacts of clients the import matched (at most one chunk of ids)."""
+    rows = await session.execute(
+        select(
+            Contact.client_id,
+            Contact.name_norm,
+            Contact.name,
+            Contact.role,
+            Contact.phone,
+            Contact.email,
+            Contact.birth_day,
+            Contact.birth_month,
+            Contact.birth_year,
+        ).where(Contact.client_id.in_(client_ids))
+    )
+    return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
+
+
 async def clients_for_export(session: AsyncSession, owner_id: int) -> list[Client]:
     rows = await session.scalars(
         select(Client)

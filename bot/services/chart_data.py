@@ -4,9 +4,10 @@ Local days in SQL are awkward: SQLite has no time zones and PostgreSQL's `AT TIM
 SQLite twin. So the database groups by UTC time bucket (one hour, at most 24 × 366 rows for a
 year) and Python folds the buckets into the manager's local days with zoneinfo, which is correct
 across DST changes. The only dialect branch is the one expression that turns a timestamp into
-epoch seconds. A bucket never straddles a local midnight as long as every midnight of the range
-falls on a whole UTC hour; for the few zones with half- and quarter-hour offsets (India, Nepal,
-Adelaide, ...) the bucket shrinks to 15 minutes, which every real offset is a multiple of.
+epoch seconds (storage/charts.py). A bucket never straddles a local midnight as long as every
+midnight of the range falls on a whole UTC hour; for the few zones with half- and quarter-hour
+offsets (India, Nepal, Adelaide, ...) the bucket shrinks to 15 minutes, which every real offset
+is a multiple of.
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, cast, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.services.kpi.build import pace_for
 from bot.services.periods import (
@@ -29,8 +28,9 @@ from bot.services.periods import (
     local_today,
     period_of,
 )
+from storage import charts as store
 from storage.enums import PeriodKind
-from storage.models import Interaction, Manager, Sale
+from storage.models import Manager
 
 HOUR = 3600
 QUARTER_HOUR = 900
@@ -152,26 +152,8 @@ async def sales_by_local_day(
     the sales service takes amounts in the manager's currency only."""
     bucket_size = _bucket_seconds(start, end, tz)
     lower, upper = _utc_midnight(start, tz), _utc_midnight(end, tz)
-    # Grouped over a subquery: with the bucket size as a bound parameter, PostgreSQL would not
-    # recognise the SELECT and GROUP BY expressions as the same one.
-    rows_in_range = (
-        select(
-            (_epoch(session, Sale.sold_at) // bucket_size).label("bucket"),
-            Sale.amount_minor.label("value"),
-        )
-        .where(
-            Sale.manager_id == manager_id,
-            Sale.sold_at >= lower,
-            Sale.sold_at < upper,
-        )
-        .subquery()
-    )
-    rows = await session.execute(
-        select(rows_in_range.c.bucket, func.sum(rows_in_range.c.value)).group_by(
-            rows_in_range.c.bucket
-        )
-    )
-    return _fold(((int(b), int(v)) for b, v in rows), bucket_size, tz)
+    rows = await store.sales_by_bucket(session, manager_id, lower, upper, bucket_size)
+    return _fold(rows, bucket_size, tz)
 
 
 async def touches_by_local_week(
@@ -180,32 +162,11 @@ async def touches_by_local_week(
     """Touches per local week (keyed by its Monday) in [start, end)."""
     bucket_size = _bucket_seconds(start, end, tz)
     lower, upper = _utc_midnight(start, tz), _utc_midnight(end, tz)
-    rows_in_range = (
-        select((_epoch(session, Interaction.occurred_at) // bucket_size).label("bucket"))
-        .where(
-            Interaction.manager_id == manager_id,
-            Interaction.occurred_at >= lower,
-            Interaction.occurred_at < upper,
-        )
-        .subquery()
-    )
-    rows = await session.execute(
-        select(rows_in_range.c.bucket, func.count()).group_by(rows_in_range.c.bucket)
-    )
+    rows = await store.touches_by_bucket(session, manager_id, lower, upper, bucket_size)
     weeks: dict[date, int] = defaultdict(int)
-    for day, count in _fold(((int(b), int(c)) for b, c in rows), bucket_size, tz).items():
+    for day, count in _fold(rows, bucket_size, tz).items():
         weeks[day - timedelta(days=day.weekday())] += count
     return dict(weeks)
-
-
-def _epoch(
-    session: AsyncSession, column: ColumnElement[datetime] | InstrumentedAttribute[datetime]
-) -> ColumnElement[int]:
-    if session.get_bind().dialect.name == "sqlite":
-        # UTCDateTime stores naive UTC text on SQLite; strftime('%s') reads it as UTC.
-        return cast(func.strftime("%s", column), Integer)
-    # floor first: PostgreSQL rounds a numeric cast to bigint, which would move 10:59:59.7 to 11.
-    return cast(func.floor(extract("epoch", column)), BigInteger)
 
 
 def _fold(rows: Iterable[tuple[int, int]], bucket_size: int, tz: ZoneInfo) -> dict[date, int]:

@@ -8,24 +8,21 @@ it, the /undo journal row (so deleting the old client does not take the way to u
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
 from bot.services.errors import NotFound
-from storage.models import (
-    Client,
-    ClientRequest,
-    Contact,
-    Manager,
-    Note,
-    Reminder,
-    Review,
-    UndoEntry,
-)
+from storage import clients as client_store
+from storage import entries as store
+from storage import requests as request_store
+from storage import reviews as review_store
+from storage import touches as touch_store
+from storage import undo as undo_store
+from storage.models import ClientRequest, Manager, Note, Review
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +33,13 @@ MODELS: dict[str, type[Note] | type[ClientRequest] | type[Review]] = {
     "rv": Review,
 }
 JOURNAL_KINDS = {"n": "note", "rq": "request", "rv": "review"}
+Entry = Note | ClientRequest | Review
+# Each kind's access-scoped lookup: (session, manager id, entry id) → the entry or None.
+_OWNED: dict[str, Callable[[AsyncSession, int, int], Awaitable[Entry | None]]] = {
+    "n": touch_store.owned_note,
+    "rq": request_store.owned,
+    "rv": review_store.owned,
+}
 
 
 class EntryNotFound(NotFound):
@@ -55,12 +59,8 @@ class Moved:
 async def _owned(
     session: AsyncSession, manager: Manager, kind: str, entry_id: int
 ) -> Note | ClientRequest | Review:
-    model = MODELS.get(kind)
-    entry = None
-    if model is not None:
-        entry = await session.scalar(
-            select(model).where(model.id == entry_id, model.manager_id == manager.id)
-        )
+    owned = _OWNED.get(kind)
+    entry = None if owned is None else await owned(session, manager.id, entry_id)
     if entry is None:
         log.warning(
             "manager %s asked to move %s %s: not theirs or gone", manager.id, kind, entry_id
@@ -73,7 +73,7 @@ async def current_client(session: AsyncSession, manager: Manager, kind: str, ent
     """The entry's client name for the prompt; EntryNotFound unless the manager owns the entry."""
     entry = await _owned(session, manager, kind, entry_id)
     owner = await _owner_id(session, entry)
-    return await session.scalar(select(Client.name).where(Client.id == owner)) or "—"
+    return await client_store.name_of(session, owner) or "—"
 
 
 async def _owner_id(session: AsyncSession, entry: Note | ClientRequest | Review) -> int | None:
@@ -81,7 +81,7 @@ async def _owner_id(session: AsyncSession, entry: Note | ClientRequest | Review)
         return entry.client_id
     # A note on a person belongs to the person's client.
     assert isinstance(entry, Note)
-    return await session.scalar(select(Contact.client_id).where(Contact.id == entry.contact_id))
+    return await store.contact_client_id(session, entry.contact_id)
 
 
 async def move(
@@ -95,35 +95,15 @@ async def move(
     entry = await _owned(session, manager, kind, entry_id)
     client = await client_service.get(session, manager, client_id)
     old_id = await _owner_id(session, entry)
-    old_name = await session.scalar(select(Client.name).where(Client.id == old_id))
+    old_name = await client_store.name_of(session, old_id)
     entry.client_id = client.id
     if isinstance(entry, Note):
         # The person was the wrong client's: the note now belongs to the right client itself.
         entry.contact_id = None
-        await session.execute(
-            update(Reminder)
-            .where(Reminder.note_id == entry.id)
-            .values(client_id=client.id, contact_id=None)
-        )
+        await store.move_note_reminders(session, entry.id, client.id)
     if isinstance(entry, Review) and entry.request_id is not None:
         # A request opened from this review is about the same matter, unless moved on its own.
-        await session.execute(
-            update(ClientRequest)
-            .where(
-                ClientRequest.id == entry.request_id,
-                ClientRequest.manager_id == manager.id,
-                ClientRequest.client_id == old_id,
-            )
-            .values(client_id=client.id)
-        )
-    await session.execute(
-        update(UndoEntry)
-        .where(
-            UndoEntry.manager_id == manager.id,
-            UndoEntry.kind == JOURNAL_KINDS[kind],
-            UndoEntry.object_id == entry.id,
-        )
-        .values(client_id=client.id)
-    )
+        await store.move_review_request(session, manager.id, entry.request_id, old_id, client.id)
+    await undo_store.move_entry(session, manager.id, JOURNAL_KINDS[kind], entry.id, client.id)
     await session.commit()
     return Moved(kind, entry.id, old_name or "—", client.name)

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.periods import Period
-from storage.enums import Tier
-from storage.models import Client, Plan, Sale
+from storage import kpi as store
+from storage import sales as sale_store
 
 _TENTH = Decimal("0.1")
 
@@ -52,49 +51,18 @@ async def key_accounts(
     start_utc: datetime,
     end_utc: datetime,
 ) -> KeyAccounts:
-    total = await session.scalar(
-        select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(
-            Sale.manager_id == manager_id, Sale.sold_at >= start_utc, Sale.sold_at < end_utc
-        )
+    total_minor = await sale_store.total(session, manager_id, start_utc, end_utc)
+    rows = await store.key_account_rows(
+        session, manager_id, period.kind, period.start, start_utc, end_utc
     )
-    turnover = func.coalesce(func.sum(Sale.amount_minor), 0)
-    rows = await session.execute(
-        select(Client.id, Client.name, turnover, Plan.amount_minor)
-        .outerjoin(
-            Sale,
-            and_(
-                Sale.client_id == Client.id,
-                Sale.manager_id == manager_id,
-                Sale.sold_at >= start_utc,
-                Sale.sold_at < end_utc,
-            ),
-        )
-        .outerjoin(
-            Plan,
-            and_(
-                Plan.client_id == Client.id,
-                Plan.manager_id == manager_id,
-                Plan.period_kind == period.kind,
-                Plan.period_start == period.start,
-            ),
-        )
-        .where(
-            Client.owner_id == manager_id,
-            Client.tier == Tier.KEY,
-            Client.archived_at.is_(None),
-        )
-        .group_by(Client.id, Client.name, Plan.amount_minor)
-        .order_by(turnover.desc(), Client.name, Client.id)
-    )
-    total_minor = int(total or 0)
     accounts = [
         KeyAccount(
             client_id=cid,
             name=name,
-            turnover_minor=int(sold),
-            plan_minor=int(plan) if plan is not None else None,
-            attainment_pct=percent(int(sold), plan),
-            share_pct=percent(int(sold), total_minor),
+            turnover_minor=sold,
+            plan_minor=plan,
+            attainment_pct=percent(sold, plan),
+            share_pct=percent(sold, total_minor),
         )
         for cid, name, sold, plan in rows
     ]

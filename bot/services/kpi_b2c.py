@@ -7,9 +7,8 @@ rank always returns a duration that really happened, which is what a lead can ch
 
 SQLite has no percentile function, so both backends rank rows with ROW_NUMBER() over the
 durations and keep the rows at the wanted ranks; ceil(p·N/100) is integer arithmetic,
-(p·N + 99) / 100, because SQLite's ceil() is an optional build feature. Durations come from
-julianday() on SQLite (UTCDateTime stores naive UTC text there) and EXTRACT(EPOCH ...) on
-PostgreSQL.
+(p·N + 99) / 100, because SQLite's ceil() is an optional build feature. The queries are in
+storage/kpi_b2c.py; the SLA and the percentile rule are here.
 """
 
 from __future__ import annotations
@@ -17,12 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.services.requests import SLA, SlaPolicy, overdue_condition
-from storage.models import Client, ClientRequest, Review
+from bot.services.requests import SLA, SlaPolicy
+from storage import kpi_b2c as store
 
 MEDIAN, P90 = 50, 90
 OVERDUE_SHOWN = 5
@@ -72,54 +69,21 @@ class B2CMetrics:
     reviews_negative: int
 
 
-def seconds_between(
-    dialect: str, later: ColumnElement[datetime], earlier: ColumnElement[datetime]
-) -> ColumnElement[float]:
-    """The duration between two timestamp columns in seconds, as SQL for this dialect."""
-    if dialect == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-    return cast(extract("epoch", later - earlier), Float)
-
-
-def _period(manager_id: int, start_utc: datetime, end_utc: datetime) -> ColumnElement[bool]:
-    return and_(
-        ClientRequest.manager_id == manager_id,
-        ClientRequest.opened_at >= start_utc,
-        ClientRequest.opened_at < end_utc,
-    )
-
-
 async def _durations(
     session: AsyncSession,
-    period: ColumnElement[bool],
-    stamp: InstrumentedAttribute[datetime | None],
+    manager_id: int,
+    start_utc: datetime,
+    end_utc: datetime,
+    stamp: store.Stamp,
     sla_s: float,
 ) -> DurationStats:
-    dialect = session.get_bind().dialect.name
-    # Rounded to whole seconds in SQL, so ties and the SLA edge compare exactly.
-    seconds = func.round(seconds_between(dialect, stamp, ClientRequest.opened_at))  # type: ignore[arg-type]
-    ranked = (
-        select(
-            seconds.label("d"),
-            func.row_number().over(order_by=seconds).label("rn"),
-            func.count().over().label("n"),
-            func.sum(case((seconds <= sla_s, 1), else_=0)).over().label("ok"),
-        )
-        .where(period, stamp.is_not(None))
-        .subquery()
+    rows = await store.duration_ranks(
+        session, manager_id, start_utc, end_utc, stamp, sla_s, (MEDIAN, P90)
     )
-    ranks = {p: (p * ranked.c.n + 99) // 100 for p in (MEDIAN, P90)}
-    rows = (
-        await session.execute(
-            select(ranked.c.d, ranked.c.rn, ranked.c.n, ranked.c.ok).where(
-                (ranked.c.rn == ranks[MEDIAN]) | (ranked.c.rn == ranks[P90])
-            )
-        )
-    ).all()
     if not rows:
         return DurationStats(0, None, None, 0)
-    n, ok = int(rows[0].n), int(rows[0].ok)
-    by_rank = {int(row.rn): int(row.d) for row in rows}
+    _, _, n, ok = rows[0]
+    by_rank = {rank: seconds for seconds, rank, _, _ in rows}
     return DurationStats(
         count=n,
         median_s=by_rank[nearest_rank(MEDIAN, n)],
@@ -141,33 +105,20 @@ async def b2c_metrics(
     now: datetime,
     sla: SlaPolicy = SLA,
 ) -> B2CMetrics:
-    period = _period(manager_id, start_utc, end_utc)
-    counts = (
-        await session.execute(
-            select(
-                func.count(),
-                func.count(ClientRequest.resolved_at),
-            ).where(period)
-        )
-    ).one()
+    opened, resolved = await store.request_counts(session, manager_id, start_utc, end_utc)
     first_response = await _durations(
-        session, period, ClientRequest.first_response_at, sla.first_response.total_seconds()
+        session,
+        manager_id,
+        start_utc,
+        end_utc,
+        "first_response_at",
+        sla.first_response.total_seconds(),
     )
     resolution = await _durations(
-        session, period, ClientRequest.resolved_at, sla.resolution.total_seconds()
+        session, manager_id, start_utc, end_utc, "resolved_at", sla.resolution.total_seconds()
     )
-
-    overdue_where = and_(ClientRequest.manager_id == manager_id, overdue_condition(now, sla))
-    overdue_count = int(
-        await session.scalar(select(func.count()).select_from(ClientRequest).where(overdue_where))
-        or 0
-    )
-    overdue_rows = await session.execute(
-        select(ClientRequest, Client.name)
-        .join(Client, Client.id == ClientRequest.client_id)
-        .where(overdue_where)
-        .order_by(ClientRequest.opened_at, ClientRequest.id)
-        .limit(OVERDUE_SHOWN)
+    overdue_count, overdue_rows = await store.overdue_requests(
+        session, manager_id, now, sla.first_response, sla.resolution, OVERDUE_SHOWN
     )
     overdue = [
         OverdueRequest(
@@ -182,31 +133,19 @@ async def b2c_metrics(
         )
         for r, name in overdue_rows
     ]
-
-    reviews = (
-        await session.execute(
-            select(
-                func.count(case((Review.is_positive, 1))),
-                func.count(case((~Review.is_positive, 1))),
-            ).where(
-                Review.manager_id == manager_id,
-                Review.created_at >= start_utc,
-                Review.created_at < end_utc,
-            )
-        )
-    ).one()
+    positive, negative = await store.review_counts(session, manager_id, start_utc, end_utc)
 
     return B2CMetrics(
         start_utc=start_utc,
         end_utc=end_utc,
         now=now,
         sla=sla,
-        opened=int(counts[0]),
-        resolved=int(counts[1]),
+        opened=opened,
+        resolved=resolved,
         first_response=first_response,
         resolution=resolution,
         overdue_count=overdue_count,
         overdue=overdue,
-        reviews_positive=int(reviews[0]),
-        reviews_negative=int(reviews[1]),
+        reviews_positive=positive,
+        reviews_negative=negative,
     )

@@ -21,7 +21,6 @@ from datetime import date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
@@ -43,8 +42,9 @@ from bot.services.periods import (
     shifted,
     utc_bounds,
 )
+from storage import plans as store
 from storage.enums import PeriodKind, Tier
-from storage.models import Client, Manager, Plan, Sale
+from storage.models import Client, Manager, Plan
 
 SHOWN_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 _KIND_WORDS: dict[PeriodKind, tuple[str, ...]] = {
@@ -188,27 +188,14 @@ def target_period(request: PlanRequest, manager: Manager, now: datetime) -> Peri
 async def _find(
     session: AsyncSession, manager_id: int, client_id: int | None, period: Period
 ) -> Plan | None:
-    client_cond = Plan.client_id.is_(None) if client_id is None else Plan.client_id == client_id
-    return await session.scalar(
-        select(Plan).where(
-            Plan.manager_id == manager_id,
-            client_cond,
-            Plan.period_kind == period.kind,
-            Plan.period_start == period.start,
-        )
-    )
+    return await store.find(session, manager_id, client_id, period.kind, period.start)
 
 
 async def _sold(
     session: AsyncSession, manager: Manager, period: Period, client_id: int | None
 ) -> int:
     start, end = utc_bounds(period, ZoneInfo(manager.timezone))
-    query = select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(
-        Sale.manager_id == manager.id, Sale.sold_at >= start, Sale.sold_at < end
-    )
-    if client_id is not None:
-        query = query.where(Sale.client_id == client_id)
-    return int(await session.scalar(query) or 0)
+    return await store.sold(session, manager.id, start, end, client_id)
 
 
 # --- use cases -----------------------------------------------------------------------------
@@ -282,28 +269,8 @@ async def overview(session: AsyncSession, manager: Manager, now: datetime) -> Pl
 
 async def _client_lines(session: AsyncSession, manager: Manager, period: Period) -> list[PlanLine]:
     start, end = utc_bounds(period, ZoneInfo(manager.timezone))
-    sold = (
-        select(func.coalesce(func.sum(Sale.amount_minor), 0))
-        .where(
-            Sale.manager_id == manager.id,
-            Sale.client_id == Plan.client_id,
-            Sale.sold_at >= start,
-            Sale.sold_at < end,
-        )
-        .scalar_subquery()
-    )
-    rows = await session.execute(
-        select(Plan.amount_minor, sold, Client.id, Client.name)
-        .join(Client, Client.id == Plan.client_id)
-        .where(
-            Plan.manager_id == manager.id,
-            Client.owner_id == manager.id,
-            Plan.period_kind == period.kind,
-            Plan.period_start == period.start,
-        )
-        .order_by(Plan.amount_minor.desc(), Client.name)
-    )
-    return [PlanLine(period, int(r[0]), int(r[1] or 0), r[2], r[3]) for r in rows]
+    rows = await store.client_plans(session, manager.id, period.kind, period.start, start, end)
+    return [PlanLine(period, plan, sold, client_id, name) for plan, sold, client_id, name in rows]
 
 
 def attainment(sold_minor: int, plan_minor: int | None) -> Fraction | None:

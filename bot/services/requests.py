@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.clients import ClientNotFound, ClientProblem
@@ -21,7 +20,8 @@ from bot.services.dates import find_all_when, fold
 from bot.services.errors import NotFound
 from bot.services.touches import UNDO_WINDOW
 from storage import clients as client_store
-from storage.models import Client, ClientRequest, Manager
+from storage import requests as store
+from storage.models import ClientRequest, Manager
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4000
@@ -163,11 +163,7 @@ async def open_request(
 
 
 async def _owned(session: AsyncSession, manager: Manager, request_id: int) -> ClientRequest:
-    request = await session.scalar(
-        select(ClientRequest).where(
-            ClientRequest.id == request_id, ClientRequest.manager_id == manager.id
-        )
-    )
+    request = await store.owned(session, manager.id, request_id)
     if request is None:
         log.warning(
             "manager %s asked for request %s which is not theirs or gone", manager.id, request_id
@@ -177,7 +173,7 @@ async def _owned(session: AsyncSession, manager: Manager, request_id: int) -> Cl
 
 
 async def _client_name(session: AsyncSession, client_id: int) -> str:
-    return str(await session.scalar(select(Client.name).where(Client.id == client_id)) or "—")
+    return await client_store.name_of(session, client_id) or "—"
 
 
 async def get(session: AsyncSession, manager: Manager, request_id: int) -> RequestView:
@@ -250,28 +246,9 @@ def undo_target(request: RequestView, now: datetime) -> str | None:
 
 async def list_open(session: AsyncSession, manager: Manager, page: int, page_size: int) -> OpenList:
     """Open requests, oldest first: the one that has waited longest is the most urgent."""
-    where = (ClientRequest.manager_id == manager.id, ClientRequest.resolved_at.is_(None))
-    total = int(
-        await session.scalar(select(func.count()).select_from(ClientRequest).where(*where)) or 0
-    )
+    total = await store.count_open(session, manager.id)
     pages = max(1, -(-total // page_size))
     page = min(max(page, 0), pages - 1)
-    rows = await session.execute(
-        select(ClientRequest, Client.name)
-        .join(Client, Client.id == ClientRequest.client_id)
-        .where(*where)
-        .order_by(ClientRequest.opened_at, ClientRequest.id)
-        .offset(page * page_size)
-        .limit(page_size)
-    )
+    rows = await store.open_page(session, manager.id, page * page_size, page_size)
     items = [_view(request, name) for request, name in rows]
     return OpenList(items, total, page, pages)
-
-
-def overdue_condition(now: datetime, sla: SlaPolicy = SLA) -> ColumnElement[bool]:
-    """SQL: an open request past either SLA as of ``now`` (shared with the KPI queries)."""
-    return (ClientRequest.resolved_at.is_(None)) & or_(
-        ClientRequest.opened_at < now - sla.resolution,
-        (ClientRequest.first_response_at.is_(None))
-        & (ClientRequest.opened_at < now - sla.first_response),
-    )

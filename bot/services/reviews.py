@@ -12,7 +12,6 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
@@ -23,6 +22,7 @@ from bot.services.errors import NotFound
 from bot.services.requests import RequestView
 from bot.services.sentiment import read_words
 from storage import clients as client_store
+from storage import reviews as store
 from storage.models import Manager, Review
 
 log = logging.getLogger(__name__)
@@ -190,9 +190,7 @@ async def record(
 
 
 async def _owned(session: AsyncSession, manager: Manager, review_id: int) -> Review:
-    review = await session.scalar(
-        select(Review).where(Review.id == review_id, Review.manager_id == manager.id)
-    )
+    review = await store.owned(session, manager.id, review_id)
     if review is None:
         log.warning(
             "manager %s asked for review %s which is not theirs or gone", manager.id, review_id

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
@@ -47,6 +46,7 @@ from bot.services.date_order import month_first
 from bot.services.dates import When, find_all_when, find_invalid_date, local_day
 from bot.services.errors import NotFound
 from storage import clients as client_store
+from storage import sales as store
 from storage import touches as touch_store
 from storage.models import Client, Manager, Sale
 
@@ -223,22 +223,9 @@ def amount_for(manager: Manager, amount: Amount) -> int:
 
 
 # --- storage -------------------------------------------------------------------------------
-async def _owned(session: AsyncSession, manager_id: int, sale_id: int) -> Sale | None:
-    return await session.scalar(
-        select(Sale)
-        .join(Client, Client.id == Sale.client_id)
-        .where(Sale.id == sale_id, Sale.manager_id == manager_id, Client.owner_id == manager_id)
-    )
-
-
 async def total(session: AsyncSession, manager_id: int, start: datetime, end: datetime) -> int:
     """The manager's sales in [start, end), minor units."""
-    value = await session.scalar(
-        select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(
-            Sale.manager_id == manager_id, Sale.sold_at >= start, Sale.sold_at < end
-        )
-    )
-    return int(value or 0)
+    return await store.total(session, manager_id, start, end)
 
 
 async def _reset_activity(
@@ -289,7 +276,7 @@ async def record(
 
 
 async def get(session: AsyncSession, manager: Manager, sale_id: int) -> Recorded:
-    sale = await _owned(session, manager.id, sale_id)
+    sale = await store.owned(session, manager.id, sale_id)
     if sale is None:
         log.warning("manager %s asked for sale %s: not theirs or gone", manager.id, sale_id)
         raise SaleNotFound(sale_id)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import undo_journal
@@ -96,20 +95,8 @@ async def _known_contacts(
     found: dict[tuple[int, str], list[ContactDraft]] = {}
     if not client_ids:
         return found
-    columns = (
-        Contact.client_id,
-        Contact.name_norm,
-        Contact.name,
-        Contact.role,
-        Contact.phone,
-        Contact.email,
-        Contact.birth_day,
-        Contact.birth_month,
-        Contact.birth_year,
-    )
     for start in range(0, len(client_ids), CHUNK):
-        chunk = client_ids[start : start + CHUNK]
-        rows = await session.execute(select(*columns).where(Contact.client_id.in_(chunk)))
+        rows = await store.contacts_of(session, client_ids[start : start + CHUNK])
         for cid, norm, name, role, phone, email, day, month, year in rows:
             # Normalised as a file's cell would be, so a value stored by an older version
             # ("x@y.ru;", a role with double spaces) still matches its export.
@@ -198,8 +185,7 @@ async def apply_import(
                 added_existing += 1
         added: list[int] = []
         if extra:
-            inserted = insert(Contact).returning(Contact.id, sort_by_parameter_order=True)
-            added = list(await session.scalars(inserted, extra))
+            added = await store.insert_contacts(session, extra)
         # /undo takes the whole import back: exactly the rows it created, by id, so a contact
         # that was there before with the same name stays.
         undo_journal.record_import(session, manager.id, now, created, added)

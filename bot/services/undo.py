@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import clients as client_service
@@ -23,10 +22,14 @@ from bot.services.money import format_money
 from bot.services.touches import UNDO_WINDOW
 from bot.services.undo_journal import CLIENT_FIELDS, CONTACT_FIELDS, silent
 from bot.services.undo_restore import undo_restore
-from storage.models import Client, ClientRequest, Contact, Manager, Plan, Review, UndoEntry
+from storage import clients as client_store
+from storage import plans as plan_store
+from storage import requests as request_store
+from storage import reviews as review_store
+from storage import undo as store
+from storage.models import Client, Contact, Manager, Plan, UndoEntry
 
 TEXT_LIMIT = 200
-CHUNK = 500  # ids per statement: SQLite caps bound parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,28 +58,21 @@ def decode(value: Any, column: Any) -> Any:
 
 
 async def _client_name(session: AsyncSession, client_id: int | None) -> str:
-    if client_id is None:
-        return ""
-    return str(await session.scalar(select(Client.name).where(Client.id == client_id)) or "")
+    return await client_store.name_of(session, client_id) or ""
 
 
 async def undo_last(session: AsyncSession, manager: Manager, now: datetime) -> Undone | None:
     since = now - UNDO_WINDOW
-    newest = (
-        select(UndoEntry)
-        .where(UndoEntry.manager_id == manager.id, UndoEntry.created_at >= since)
-        .order_by(UndoEntry.id.desc())
-        .limit(1)
-    )
     with silent(session):  # putting things back is not a new entry
         while True:
-            entry = await session.scalar(newest)
+            entry = await store.newest(session, manager.id, since)
             if entry is None:
                 return None
             await session.delete(entry)  # committed together with the undo itself
             try:
                 undone = await _undo(session, manager, entry, now)
-                return replace(undone, more=await session.scalar(newest) is not None)
+                more = await store.newest(session, manager.id, since) is not None
+                return replace(undone, more=more)
             except LookupError:  # already gone: drop the entry and take the next one
                 # Not a rollback: that would expire `manager` too; only reads have happened.
                 await session.commit()
@@ -101,11 +97,7 @@ async def _undo(session: AsyncSession, manager: Manager, entry: UndoEntry, now: 
         amount = format_money(gone.sale.amount_minor, gone.sale.currency, manager.language)
         return Undone(kind, {"client": gone.client.name, "amount": amount})
     if kind == "request":
-        request = await session.scalar(
-            select(ClientRequest).where(
-                ClientRequest.id == oid, ClientRequest.manager_id == manager.id
-            )
-        )
+        request = await request_store.owned(session, manager.id, oid)
         if request is None:
             raise LookupError(oid)
         name = await _client_name(session, request.client_id)
@@ -113,9 +105,7 @@ async def _undo(session: AsyncSession, manager: Manager, entry: UndoEntry, now: 
         await session.commit()
         return Undone(kind, {"client": name, "text": _short(request.text)})
     if kind == "review":
-        review = await session.scalar(
-            select(Review).where(Review.id == oid, Review.manager_id == manager.id)
-        )
+        review = await review_store.owned(session, manager.id, oid)
         if review is None:
             raise LookupError(oid)
         name = await _client_name(session, review.client_id)
@@ -172,9 +162,7 @@ async def _undo_plan(session: AsyncSession, manager: Manager, entry: UndoEntry) 
         )
         session.add(plan)
     else:
-        found = await session.scalar(
-            select(Plan).where(Plan.id == entry.object_id, Plan.manager_id == manager.id)
-        )
+        found = await plan_store.owned(session, manager.id, entry.object_id or 0)
         if found is None:
             raise LookupError(entry.object_id)
         plan = found
@@ -191,43 +179,15 @@ async def _undo_plan(session: AsyncSession, manager: Manager, entry: UndoEntry) 
 
 async def _undo_import(session: AsyncSession, manager: Manager, entry: UndoEntry) -> Undone:
     payload = dict(entry.payload or {})
-    owned = select(Client.id).where(Client.owner_id == manager.id)
     client_ids = [int(i) for i in payload.get("clients") or []]
     contact_ids = [int(i) for i in payload.get("contact_ids") or []]
     # Entries written before contacts were recorded by id name them by (client, name).
     keys = [(int(k[0]), str(k[1])) for k in payload.get("contacts") or []]
-    clients = contacts = 0
-    for start in range(0, len(contact_ids), CHUNK):
-        gone = await session.execute(
-            delete(Contact).where(
-                Contact.id.in_(contact_ids[start : start + CHUNK]),
-                Contact.client_id.in_(owned),
-            )
-        )
-        contacts += int(getattr(gone, "rowcount", 0) or 0)
-    for start in range(0, len(keys), CHUNK):
-        gone = await session.execute(
-            delete(Contact).where(
-                tuple_(Contact.client_id, Contact.name_norm).in_(keys[start : start + CHUNK]),
-                Contact.client_id.in_(owned),
-            )
-        )
-        contacts += int(getattr(gone, "rowcount", 0) or 0)
-    for start in range(0, len(client_ids), CHUNK):
-        chunk = client_ids[start : start + CHUNK]
-        contacts += int(
-            await session.scalar(
-                select(func.count())
-                .select_from(Contact)
-                .where(Contact.client_id.in_(chunk), Contact.client_id.in_(owned))
-            )
-            or 0
-        )
-        # Their contacts, tags and anything logged on them since go too (ON DELETE CASCADE).
-        gone = await session.execute(
-            delete(Client).where(Client.id.in_(chunk), Client.owner_id == manager.id)
-        )
-        clients += int(getattr(gone, "rowcount", 0) or 0)
+    contacts = await store.delete_contacts(session, manager.id, contact_ids)
+    contacts += await store.delete_contacts_named(session, manager.id, keys)
+    # Their contacts, tags and anything logged on them since go too (ON DELETE CASCADE).
+    clients, cascaded = await store.delete_clients(session, manager.id, client_ids)
+    contacts += cascaded
     await session.commit()
     if not clients and not contacts:
         raise LookupError(entry.id)  # everything it added was deleted already

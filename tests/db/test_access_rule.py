@@ -31,6 +31,7 @@ from storage.models import (
     Reminder,
     Review,
     Sale,
+    UndoEntry,
 )
 
 pytestmark = pytest.mark.db
@@ -45,6 +46,14 @@ MODULES = (
     "storage.sandbox",
     "storage.managers",
     "storage.updates",
+    "storage.requests",
+    "storage.reviews",
+    "storage.sales",
+    "storage.plans",
+    "storage.entries",
+    "storage.charts",
+    "storage.kpi_b2c",
+    "storage.undo",
 )
 WHO = ("owner_id", "manager_id")
 # Functions that take no "who": each with the reason it needs none.
@@ -66,6 +75,10 @@ EXEMPT: dict[str, str] = {
             "restore.request_keys",
             "restore.review_keys",
             "restore.clients_by_id",
+            "clients.name_of",
+            "entries.contact_client_id",
+            "undo.last_touch_at",
+            "transfer.contacts_of",
         )
     },
     **{
@@ -90,8 +103,11 @@ EXEMPT: dict[str, str] = {
             "restore.insert_returning",
             "restore.insert_plain",
             "sandbox.insert_returning_ids",
+            "transfer.insert_contacts",
         )
     },
+    "storage.entries.move_note_reminders": "moves the reminders of a note its caller got from an "
+    "access-checked query",
     **{
         f"storage.{name}": "not a client-owned row: who the user is, which updates were handled"
         for name in (
@@ -106,7 +122,13 @@ EXEMPT: dict[str, str] = {
     },
 }
 # Scoped functions that change the asker's own rows: checked by what they leave of A's.
-WRITERS = {"sandbox.delete_manager", "sandbox.mark_clients_demo", "reminders.fold_into_digest"}
+WRITERS = {
+    "sandbox.delete_manager",
+    "sandbox.mark_clients_demo",
+    "reminders.fold_into_digest",
+    "entries.move_review_request",
+    "undo.move_entry",
+}
 NOT_ROWS = {"managers.by_id"}  # the asker's own manager row, by its id
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -121,6 +143,10 @@ class Owned:
     touch: Interaction
     note: Note
     reminder: Reminder
+    sale: Sale
+    plan: Plan
+    request: ClientRequest
+    review: Review
 
 
 async def _base(session: AsyncSession) -> Owned:
@@ -168,16 +194,32 @@ async def _base(session: AsyncSession) -> Owned:
         due_at=NOW - timedelta(hours=1),
         dedupe_key=f"note:{note.id}",
     )
+    sale = Sale(
+        client_id=client.id,
+        manager_id=owner.id,
+        amount_minor=100_00,
+        product_line="кабель",
+        sold_at=NOW - timedelta(days=5),
+    )
+    plan = Plan(
+        manager_id=owner.id,
+        client_id=client.id,
+        period_kind=PeriodKind.MONTH,
+        period_start=NOW.date().replace(day=1),
+        amount_minor=1_000_00,
+    )
+    # Answered, never solved: it has a response time and is past the resolution SLA.
+    request = ClientRequest(
+        client_id=client.id,
+        manager_id=owner.id,
+        text="тайна",
+        opened_at=NOW - timedelta(days=40),
+        first_response_at=NOW - timedelta(days=39),
+    )
     session.add_all(
         [
             reminder,
-            Sale(
-                client_id=client.id,
-                manager_id=owner.id,
-                amount_minor=100_00,
-                product_line="кабель",
-                sold_at=NOW - timedelta(days=5),
-            ),
+            sale,
             Sale(
                 client_id=client.id,
                 manager_id=owner.id,
@@ -185,20 +227,31 @@ async def _base(session: AsyncSession) -> Owned:
                 product_line="провод",
                 sold_at=NOW - timedelta(days=200),
             ),
-            Plan(
-                manager_id=owner.id,
-                client_id=client.id,
-                period_kind=PeriodKind.MONTH,
-                period_start=NOW.date().replace(day=1),
-                amount_minor=1_000_00,
-            ),
-            ClientRequest(client_id=client.id, manager_id=owner.id, text="тайна"),
+            plan,
+            request,
         ]
     )
     await session.flush()
-    session.add(Review(client_id=client.id, manager_id=owner.id, is_positive=False, text="тайна"))
+    review = Review(
+        client_id=client.id,
+        manager_id=owner.id,
+        is_positive=False,
+        text="тайна",
+        created_at=NOW - timedelta(days=1),
+    )
+    session.add(review)
+    await session.flush()
+    session.add(
+        UndoEntry(
+            manager_id=owner.id,
+            kind="request",
+            object_id=request.id,
+            client_id=client.id,
+            created_at=NOW,
+        )
+    )
     await session.commit()
-    return Owned(stranger.id, client, contact, touch, note, reminder)
+    return Owned(stranger.id, client, contact, touch, note, reminder, sale, plan, request, review)
 
 
 def _arguments(function: Callable[..., Any], owned: Owned) -> dict[str, Any] | None:
@@ -226,6 +279,42 @@ def _arguments(function: Callable[..., Any], owned: Owned) -> dict[str, Any] | N
         "days": [(NOW.month, NOW.day)],
         "kind": PeriodKind.MONTH,
         "message_id": 1,
+        "sale_id": owned.sale.id,
+        "plan_id": owned.plan.id,
+        "request_id": owned.request.id,
+        "review_id": owned.review.id,
+        "period_start": owned.plan.period_start,
+        "start_utc": NOW - timedelta(days=400),
+        "end_utc": NOW + timedelta(days=1),
+        "lower": NOW - timedelta(days=400),
+        "upper": NOW + timedelta(days=1),
+        "bucket_size": 3600,
+        "since": NOW - timedelta(days=400),
+        "stamp": "first_response_at",
+        "sla_s": 3600.0,
+        "percents": (50, 90),
+        "response_within": timedelta(hours=1),
+        "resolve_within": timedelta(hours=24),
+        # A forged target: an UPDATE that reached the owner's row would break the foreign key.
+        "from_client_id": owned.client.id,
+        "to_client_id": -1,
+        "entry_kind": "request",
+        "object_id": owned.request.id,
+        "contact_ids": [owned.contact.id],
+        "client_ids": [owned.client.id],
+        "touch_ids": [owned.touch.id],
+        "keys": [(owned.client.id, owned.contact.name_norm)],
+        "ids_by_kind": {
+            "reminders": [owned.reminder.id],
+            "reviews": [owned.review.id],
+            "requests": [owned.request.id],
+            "plans": [owned.plan.id],
+            "sales": [owned.sale.id],
+            "notes": [owned.note.id],
+            "touches": [owned.touch.id],
+            "contacts": [owned.contact.id],
+            "clients": [owned.client.id],
+        },
     }
     names = [p for p in inspect.signature(function).parameters if p != "session"]
     if any(name not in values for name in names):
@@ -295,6 +384,15 @@ async def test_no_query_gives_a_stranger_anything_of_another_managers(
         assert client.is_demo is False
         assert reminder is not None
         assert reminder.chat_message_id is None
+        request = await session.get(ClientRequest, owned.request.id)
+        assert request is not None
+        assert request.client_id == owned.client.id
+        for model, row_id in (
+            (Sale, owned.sale.id),
+            (Plan, owned.plan.id),
+            (Review, owned.review.id),
+        ):
+            assert await session.get(model, row_id) is not None
     assert len(checked) >= 40, checked
 
 
