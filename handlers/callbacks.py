@@ -214,11 +214,19 @@ class RequestCb(CallbackData, prefix="rq"):
     page: Page = 0
 
 
-class MoveCb(CallbackData, prefix="mv"):
-    """«🏢 Не тот клиент» under a saved note (k="n"), request ("rq") or review ("rv"). `id` is
-    re-checked against the asking manager: a forged one moves nothing."""
+class EntryKind(StrEnum):
+    """What a «🏢 Не тот клиент» button moves; bot/services/entry_move.py keys by these codes."""
 
-    kind: str
+    NOTE = "n"
+    REQUEST = "rq"
+    REVIEW = "rv"
+
+
+class MoveCb(CallbackData, prefix="mv"):
+    """«🏢 Не тот клиент» under a saved note, request or review. `id` is re-checked against the
+    asking manager: a forged one moves nothing."""
+
+    kind: EntryKind
     id: Id
 
 

@@ -16,7 +16,7 @@ from bot.services import clients as client_service
 from bot.services import entry_move
 from bot.services.entry_move import EntryNotFound
 from handlers import client_views as views
-from handlers.callbacks import ClientAction, ClientCb, MoveCb
+from handlers.callbacks import ClientAction, ClientCb, EntryKind, MoveCb
 
 NOT_A_COMMAND = ~F.text.startswith("/")
 PICK = ClientAction.MOVE_ENTRY  # the match buttons
@@ -26,7 +26,7 @@ class EntryMoveInput(StatesGroup):
     client = State()  # the right client's name; data: move_entry = [kind, id]
 
 
-def move_button(t: Translator, kind: str, entry_id: int) -> InlineKeyboardButton:
+def move_button(t: Translator, kind: EntryKind | str, entry_id: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=t("move-btn-wrong-client"), callback_data=MoveCb(kind=kind, id=entry_id).pack()
     )
@@ -35,15 +35,16 @@ def move_button(t: Translator, kind: str, entry_id: int) -> InlineKeyboardButton
 async def on_move_ask(query: CallbackQuery, callback_data: MoveCb, ctx: Ctx) -> None:
     try:
         name = await entry_move.current_client(
-            ctx.session, ctx.manager, callback_data.kind, callback_data.id
+            ctx.session, ctx.manager, callback_data.kind.value, callback_data.id
         )
     except EntryNotFound:  # the button is under an entry undone since: it is outdated
         await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
     await query.answer()
     await ctx.state.set_state(EntryMoveInput.client)
-    await ctx.state.update_data(move_entry=[callback_data.kind, callback_data.id])
-    await ctx.send(ctx.t("move-ask", kind=callback_data.kind, client=name))
+    kind = callback_data.kind.value  # the plain code: FSM data is stored as JSON
+    await ctx.state.update_data(move_entry=[kind, callback_data.id])
+    await ctx.send(ctx.t("move-ask", kind=kind, client=name))
 
 
 async def _move(ctx: Ctx, client_id: int) -> None:

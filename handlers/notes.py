@@ -21,7 +21,7 @@ from bot.services.date_order import month_first
 from bot.services.note_parse import parse_note, split_target
 from bot.services.notes import NewNote
 from handlers import client_views as views
-from handlers.callbacks import ClientAction, ClientCb, NoteAction, NoteCb
+from handlers.callbacks import ClientAction, ClientCb, EntryKind, NoteAction, NoteCb
 from handlers.client_views import esc
 from handlers.drafts import forget, prompt_of, recall, remember
 from handlers.entry_move import move_button
@@ -49,7 +49,7 @@ def _saved_kb(t: Translator, note_id: int, client_id: int) -> Markup:
                     callback_data=ClientCb(action=ClientAction.OPEN, id=client_id).pack(),
                 ),
             ],
-            [move_button(t, "n", note_id)],
+            [move_button(t, EntryKind.NOTE, note_id)],
         ]
     )
 

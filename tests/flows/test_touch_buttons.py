@@ -57,7 +57,7 @@ async def test_every_touch_button_on_someone_elses_touch_is_one_alert(
     assert (still.kind, still.next_step_due_at) == (Channel.CALL, None)
 
 
-async def test_an_unknown_touch_or_note_action_is_an_outdated_button(
+async def test_an_unknown_touch_note_or_move_action_is_an_outdated_button(
     client: BotClient, session_pool: Pool
 ) -> None:
     await _create(client, "Ромашка")
@@ -65,7 +65,8 @@ async def test_an_unknown_touch_or_note_action_is_an_outdated_button(
     await client.send("/note Ромашка: любит чай")
     [touch] = await _all(session_pool, Interaction)
     [note] = await _all(session_pool, Note)
-    for data in (f"t:drop:{touch.id}:", f"t::{touch.id}:", f"n:drop:{note.id}"):
+    forged = (f"t:drop:{touch.id}:", f"t::{touch.id}:", f"n:drop:{note.id}", f"mv:x:{note.id}")
+    for data in forged:
         assert _answers(await client.press(data)) == [(OUTDATED, True)], data
     assert len(await _all(session_pool, Interaction)) == 1
     assert len(await _all(session_pool, Note)) == 1
