@@ -51,7 +51,7 @@ async def newest(session: AsyncSession, manager_id: int, since: datetime) -> Und
 
 
 async def move_entry(
-    session: AsyncSession, manager_id: int, entry_kind: str, object_id: int, client_id: int
+    session: AsyncSession, manager_id: int, entry_kind: str, object_id: int, to_client_id: int
 ) -> None:
     """The journal row of a moved entry follows it: deleting the old client keeps the undo."""
     await session.execute(
@@ -61,7 +61,7 @@ async def move_entry(
             UndoEntry.kind == entry_kind,
             UndoEntry.object_id == object_id,
         )
-        .values(client_id=client_id)
+        .values(client_id=to_client_id)
     )
 
 

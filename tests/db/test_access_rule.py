@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.clients import ListFilter
@@ -76,7 +77,6 @@ EXEMPT: dict[str, str] = {
             "restore.review_keys",
             "restore.clients_by_id",
             "clients.name_of",
-            "entries.contact_client_id",
             "undo.last_touch_at",
             "transfer.contacts_of",
         )
@@ -106,8 +106,10 @@ EXEMPT: dict[str, str] = {
             "transfer.insert_contacts",
         )
     },
-    "storage.entries.move_note_reminders": "moves the reminders of a note its caller got from an "
-    "access-checked query",
+    **{
+        f"storage.{name}": "the person or reminders of a note its caller got access-checked"
+        for name in ("entries.contact_client_id", "entries.move_note_reminders")
+    },
     **{
         f"storage.{name}": "not a client-owned row: who the user is, which updates were handled"
         for name in (
@@ -387,6 +389,9 @@ async def test_no_query_gives_a_stranger_anything_of_another_managers(
         request = await session.get(ClientRequest, owned.request.id)
         assert request is not None
         assert request.client_id == owned.client.id
+        journal = await session.scalar(select(UndoEntry))
+        assert journal is not None
+        assert journal.client_id == owned.client.id
         for model, row_id in (
             (Sale, owned.sale.id),
             (Plan, owned.plan.id),
