@@ -10,7 +10,6 @@ from bot.context import Ctx
 from bot.services import clients as client_service
 from handlers import client_views as views
 from handlers.callbacks import ListCb
-from storage.clients import ListFilter
 
 FILTER_WORDS = {
     "overdue": "overdue",
@@ -32,7 +31,7 @@ FILTER_WORDS = {
 async def _render(
     ctx: Ctx, kind: str, page: int, tag: str | None, tag_index: int, *, edit: bool
 ) -> None:
-    flt = ListFilter(kind=kind, tag=tag)
+    flt = client_service.ListFilter(kind=kind, tag=tag)
     result = await client_service.list_page(ctx.session, ctx.manager, flt, page, ctx.now)
     # The tag buttons carry an index into this list, not the tag text (64-byte callback cap).
     tags = [name for name, _ in result.tags]

@@ -27,6 +27,8 @@ from storage.models import Client, ClientTag, Contact, Manager
 log = logging.getLogger(__name__)
 LookupKind = Literal["exact", "confident", "ambiguous", "none"]
 PAGE_SIZE = 8
+# The list filter is the service's argument too: handlers name it from here, not from storage.
+ListFilter = store.ListFilter
 MAX_TAGS = 20
 CADENCE_CHOICES = (7, 14, 30, 60, 90)
 

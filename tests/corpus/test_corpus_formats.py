@@ -206,7 +206,12 @@ def _plural_cases() -> list[Any]:
 
 @pytest.mark.parametrize(("lang", "key", "var", "args", "pattern", "forms", "n"), _plural_cases())
 def test_plural(
-    lang: str, key: str, var: str, args: dict[str, Any], pattern: str, forms: tuple[str, ...],
+    lang: str,
+    key: str,
+    var: str,
+    args: dict[str, Any],
+    pattern: str,
+    forms: tuple[str, ...],
     n: int,
 ) -> None:
     form = forms[(RU_FORM if lang == "ru" else EN_FORM)[n]]

@@ -85,9 +85,7 @@ async def test_a_contact_prompt_survives_a_newer_log_prompt(
     await client.send("Плутон: звонил")
     await client.click("➕", message_id=contact_prompt)
     async with session_pool() as session:
-        rows = (
-            await session.execute(select(Client.name, Contact.name).join(Contact.client))
-        ).all()
+        rows = (await session.execute(select(Client.name, Contact.name).join(Contact.client))).all()
     assert [tuple(r) for r in rows] == [("Нептун", "Ольга Кузнецова")]
     assert await _touches(session_pool) == []  # the Плутон prompt still waits for its tap
 
@@ -108,7 +106,8 @@ async def test_note_name_choice_survives_a_newer_note_prompt(
     async with session_pool() as session:
         rows = (
             await session.execute(
-                select(Client.name, Note.text).join(Client, Client.id == Note.client_id)
+                select(Client.name, Note.text)
+                .join(Client, Client.id == Note.client_id)
                 .order_by(Note.id)
             )
         ).all()
