@@ -17,8 +17,6 @@ from handlers import touch_views
 from handlers.callbacks import ClientAction, ClientCb, TapCb
 from handlers.client_views import KIND_ICONS
 from handlers.states import TouchInput
-from storage import clients as client_store
-from storage import updates as update_store
 from storage.enums import Channel, Outcome
 
 PICK = 8
@@ -27,7 +25,7 @@ SKIPPED = "x"  # the outcome tapped as "skip"
 
 async def show_client_picker(ctx: Ctx) -> None:
     now = ctx.now
-    clients = await client_store.for_quick_pick(ctx.session, ctx.manager.id, now, PICK)
+    clients = await client_service.for_quick_pick(ctx.session, ctx.manager, now, PICK)
     if not clients:
         await ctx.send(ctx.t("log-no-clients"))
         return
@@ -112,7 +110,7 @@ async def on_tap_outcome(query: CallbackQuery, callback_data: TapCb, ctx: Ctx) -
         await query.answer(ctx.t("callback-outdated"), show_alert=True)
         return
     kind, outcome = choice
-    if ctx.message_id is not None and not await update_store.first_press(
+    if ctx.message_id is not None and not await touch_service.first_press(
         ctx.session, ctx.chat_id, ctx.message_id, query.data or "", ctx.now
     ):
         # A double tap, or the tenth: the touch was saved by the first press.

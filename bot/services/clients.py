@@ -511,3 +511,10 @@ async def list_page(
         counts=counts,
         tags=await store.top_tags(session, manager.id),
     )
+
+
+async def for_quick_pick(
+    session: AsyncSession, manager: Manager, now: datetime, limit: int
+) -> list[Client]:
+    """The clients /log offers as buttons: overdue first, then the most recently touched."""
+    return await store.for_quick_pick(session, manager.id, now, limit)

@@ -20,6 +20,7 @@ from bot.services.errors import NotFound
 from bot.services.schedule_rules import weekday_or_monday
 from bot.services.touch_parse import TouchDraft
 from storage import touches as store
+from storage import updates as update_store
 from storage.enums import Channel, Outcome, ReminderKind, ReminderState
 from storage.models import Client, Interaction, Manager, Reminder
 
@@ -251,3 +252,10 @@ async def add_details(
             session.add(reminder)
     await session.commit()
     return touch
+
+
+async def first_press(
+    session: AsyncSession, chat_id: int, message_id: int, data: str, now: datetime
+) -> bool:
+    """False when this button under this message already logged its touch (a double tap)."""
+    return await update_store.first_press(session, chat_id, message_id, data, now)
