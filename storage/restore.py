@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import access
@@ -24,20 +24,6 @@ from storage.models import (
 )
 
 _IN_CHUNK = 500
-
-
-async def insert_returning(
-    session: AsyncSession, model: type[Any], values: list[dict[str, Any]]
-) -> list[int]:
-    """Inserts rows in statement batches; their new ids in the order given."""
-    if not values:
-        return []
-    statement = (
-        insert(model)
-        .execution_options(render_nulls=True)
-        .returning(model.id, sort_by_parameter_order=True)
-    )
-    return list(await session.scalars(statement, values))
 
 
 async def clients(session: AsyncSession, owner_id: int) -> list[Client]:
@@ -169,13 +155,6 @@ async def reminder_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
             await session.scalars(select(Reminder.dedupe_key).where(Reminder.dedupe_key.in_(chunk)))
         )
     return found
-
-
-async def insert_plain(
-    session: AsyncSession, model: type[Any], values: list[dict[str, Any]]
-) -> None:
-    if values:
-        await session.execute(insert(model).execution_options(render_nulls=True), values)
 
 
 async def clients_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Client]:

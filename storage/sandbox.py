@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import access
@@ -25,20 +25,6 @@ from storage.models import (
 async def sandbox_of(session: AsyncSession, real_id: int) -> Manager | None:
     """One lookup on the unique index of sandbox_of_id."""
     return await session.scalar(select(Manager).where(Manager.sandbox_of_id == real_id))
-
-
-async def insert_returning_ids(
-    session: AsyncSession, model: type[Any], values: list[dict[str, Any]]
-) -> list[int]:
-    """Bulk insert (one batched statement); the new ids in the order of `values`."""
-    if not values:
-        return []
-    statement = (
-        insert(model)
-        .execution_options(render_nulls=True)
-        .returning(model.id, sort_by_parameter_order=True)
-    )
-    return list(await session.scalars(statement, values))
 
 
 async def delete_manager(session: AsyncSession, manager_id: int) -> None:

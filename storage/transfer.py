@@ -52,6 +52,20 @@ async def insert_clients(session: AsyncSession, values: list[dict[str, Any]]) ->
     return list(await session.scalars(ordered, values))
 
 
+async def insert_returning(
+    session: AsyncSession, model: type[Any], values: list[dict[str, Any]]
+) -> list[int]:
+    """Inserts rows in statement batches; their new ids in the order given."""
+    if not values:
+        return []
+    statement = (
+        insert(model)
+        .execution_options(render_nulls=True)
+        .returning(model.id, sort_by_parameter_order=True)
+    )
+    return list(await session.scalars(statement, values))
+
+
 async def insert_rows(
     session: AsyncSession, model: type[Any], values: list[dict[str, Any]]
 ) -> None:

@@ -44,7 +44,7 @@ from storage.models import (
     Review,
     Sale,
 )
-from storage.transfer import insert_clients, insert_rows
+from storage.transfer import insert_clients, insert_returning, insert_rows
 
 # The person's settings, shared by the real manager and their sandbox.
 PERSONAL = (
@@ -176,7 +176,7 @@ async def _fill(session: AsyncSession, sandbox: Manager, data: DemoData, now: da
         for cid, c in zip(client_ids, data.clients, strict=True)
         for p in c.contacts
     ]
-    flat_ids = iter(await store.insert_returning_ids(session, Contact, contact_rows))
+    flat_ids = iter(await insert_returning(session, Contact, contact_rows))
     contact_ids = [[next(flat_ids) for _ in c.contacts] for c in data.clients]
 
     def person(index: int, contact: int | None) -> int | None:
@@ -255,7 +255,7 @@ async def _fill(session: AsyncSession, sandbox: Manager, data: DemoData, now: da
     for p in data.plans:
         plans.append(_plan_row(sandbox, None, p.kind, p.start, p.amount_minor, now))
     await insert_rows(session, Interaction, touches)
-    note_ids = await store.insert_returning_ids(session, Note, notes)
+    note_ids = await insert_returning(session, Note, notes)
     await insert_rows(
         session,
         NoteTag,
@@ -267,7 +267,7 @@ async def _fill(session: AsyncSession, sandbox: Manager, data: DemoData, now: da
     )
     await insert_rows(session, Sale, sales)
     await insert_rows(session, Plan, plans)
-    request_ids = await store.insert_returning_ids(session, ClientRequest, requests)
+    request_ids = await insert_returning(session, ClientRequest, requests)
     for rid, (cid, review) in zip(request_ids, request_reviews, strict=True):
         if review is not None:
             reviews.append(

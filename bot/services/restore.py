@@ -49,6 +49,7 @@ from bot.services.import_limits import ImportFileError
 from bot.services.names import normalize_name
 from bot.services.phones import normalize_phone
 from storage import restore as store
+from storage import transfer as bulk
 from storage.enums import (
     Channel,
     ClientStatus,
@@ -298,7 +299,7 @@ class _Restore:
     async def _insert(self, kind: str, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
         if not self.write:
             return [next(self._fake) for _ in rows]
-        ids = await store.insert_returning(self.session, model, rows)
+        ids = await bulk.insert_returning(self.session, model, rows)
         self.created[kind].extend(ids)
         return ids
 
@@ -412,7 +413,7 @@ class _Restore:
                     have.add((cid, tag))
                     rows.append({"client_id": cid, "tag": tag})
         if self.write and rows:
-            await store.insert_plain(self.session, ClientTag, rows)
+            await bulk.insert_rows(self.session, ClientTag, rows)
 
     async def _contacts(
         self, new: list[ExportClient], ids: list[int], pairs: list[tuple[int, ExportClient]]
@@ -593,7 +594,7 @@ class _Restore:
                 self.note_ids[n.id] = note_id
             tags.extend({"note_id": note_id, "tag": tag[:64]} for tag in dict.fromkeys(n.tags))
         if self.write and tags:
-            await store.insert_plain(self.session, NoteTag, tags)
+            await bulk.insert_rows(self.session, NoteTag, tags)
 
     async def sales(self) -> None:
         resolved = [(await self.client_for(s.client_id, s.client_name), s) for s in self.data.sales]

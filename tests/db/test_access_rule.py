@@ -100,9 +100,7 @@ EXEMPT: dict[str, str] = {
         for name in (
             "transfer.insert_clients",
             "transfer.insert_rows",
-            "restore.insert_returning",
-            "restore.insert_plain",
-            "sandbox.insert_returning_ids",
+            "transfer.insert_returning",
             "transfer.insert_contacts",
         )
     },
