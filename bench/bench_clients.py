@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import insert
 
 from bench.common import fresh_sqlite, median_ms, p95_ms
-from bot.services import clients as client_service
-from bot.services import importing, transfer
-from bot.services.names import normalize_name
+from bot.services.crm import clients as client_service
+from bot.services.exchange import importing, transfer
+from bot.services.parsing.names import normalize_name
 from storage import clients as client_store
 from storage.db import create_session_pool
 from storage.models import Client, Contact, Manager

@@ -20,9 +20,9 @@ from sqlalchemy import insert, select
 
 from bench.common import fresh_sqlite
 from bot.notifier import TelegramSender
-from bot.services import delivery
 from bot.services.clock import SystemClock
-from bot.services.delivery_limits import RateLimiter
+from bot.services.schedule import delivery
+from bot.services.schedule.delivery_limits import RateLimiter
 from storage.db import create_session_pool
 from storage.enums import ReminderKind, ReminderState
 from storage.models import Client, Manager, Note, Reminder

@@ -87,7 +87,7 @@ def _reset_peak() -> None:
 
 
 def child(path: str, filename: str) -> None:
-    from bot.services import importing
+    from bot.services.exchange import importing
 
     content = Path(path).read_bytes()
     idle = _rss()

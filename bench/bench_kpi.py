@@ -37,9 +37,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench.common import fresh_sqlite, median_ms, p95_ms
 from bot.i18n import translator
-from bot.services.chart_data import chart_data
-from bot.services.charts import chart_labels, render_png
 from bot.services.kpi import build_kpi
+from bot.services.kpi.chart_data import chart_data
+from bot.services.kpi.charts import chart_labels, render_png
 from handlers.kpi_views import kpi_text
 from storage.db import create_engine, create_session_pool
 from storage.enums import Channel, ClientStatus, Outcome, PeriodKind, Tier

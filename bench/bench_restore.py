@@ -44,11 +44,11 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench.common import fresh_sqlite
-from bot.services import bundle_json, restore
-from bot.services.export_collect import collect_full_export
-from bot.services.export_model import ExportData
-from bot.services.names import normalize_name
-from bot.services.schedule_rules import birthday_dedupe_key
+from bot.services.exchange import bundle_json, restore
+from bot.services.exchange.export_collect import collect_full_export
+from bot.services.exchange.export_model import ExportData
+from bot.services.parsing.names import normalize_name
+from bot.services.schedule.schedule_rules import birthday_dedupe_key
 from storage.db import create_engine, create_session_pool
 from storage.enums import (
     Channel,

@@ -46,9 +46,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.scheduler import tick
 from bot.services.clock import FrozenClock
-from bot.services.delivery import Ping
-from bot.services.reminders import birthday_days
-from bot.services.schedule_rules import local_moment
+from bot.services.schedule.delivery import Ping
+from bot.services.schedule.reminders import birthday_days
+from bot.services.schedule.schedule_rules import local_moment
 from storage.db import create_engine as create_app_engine
 from storage.db import create_session_pool
 from storage.migrate import upgrade

@@ -82,9 +82,9 @@ async def migrate(settings: Settings) -> None:
 
 async def demo(settings: Settings, telegram_id: int, *, reset: bool, remove: bool) -> str:
     """Creates (or --reset, --remove) the demo sandbox of a manager, registering them if new."""
-    from bot.services import demo as demo_service
     from bot.services.clock import SystemClock
-    from bot.services.managers import Defaults
+    from bot.services.crm.managers import Defaults
+    from bot.services.sample import demo as demo_service
     from storage.db import create_engine, create_session_pool
     from storage.migrate import upgrade
 

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.services import bundle_json, export_collect, exporting
+from bot.services.exchange import bundle_json, export_collect, exporting
 from storage.db import create_engine, create_session_pool
 from storage.models import Manager
 

@@ -22,8 +22,8 @@ from bot.i18n import Translator, pick_language, translator
 from bot.private_only import PrivateOnlyMiddleware
 from bot.reply_guard import ReplyGuardMiddleware
 from bot.sandbox_mode import serve_in_sandbox
-from bot.services import managers as manager_service
 from bot.services.clock import Clock
+from bot.services.crm import managers as manager_service
 from storage import updates as update_store
 
 log = logging.getLogger(__name__)

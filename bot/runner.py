@@ -17,10 +17,11 @@ from bot.middlewares import InFlight
 from bot.notifier import TelegramSender
 from bot.polling import OrderedPoller
 from bot.scheduler import create_scheduler
-from bot.services import morph, periods
 from bot.services.clock import SystemClock
-from bot.services.delivery_limits import RateLimiter
-from bot.services.timezones import warm_up
+from bot.services.kpi import periods
+from bot.services.parsing import morph
+from bot.services.parsing.timezones import warm_up
+from bot.services.schedule.delivery_limits import RateLimiter
 from bot.startup import StartupRetry
 from bot.update_journal import UpdateJournal, journal_folder
 from storage.db import create_engine, create_session_pool

@@ -25,8 +25,8 @@ from aiogram.types import BufferedInputFile, TelegramObject
 from sqlalchemy import inspect
 
 from bot.i18n import translator
-from bot.services import demo as demo_service
 from bot.services.clock import Clock
+from bot.services.sample import demo as demo_service
 from storage.models import Manager
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import delivery, reminders
 from bot.services.clock import Clock
-from bot.services.delivery import Sender
+from bot.services.schedule import delivery, reminders
+from bot.services.schedule.delivery import Sender
 from storage import updates as update_store
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from babel.dates import format_date
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import agenda as agenda_service
-from bot.services.agenda import Agenda, BirthdayItem
+from bot.services.crm import agenda as agenda_service
+from bot.services.crm.agenda import Agenda, BirthdayItem
 from handlers.callbacks import (
     ClientAction,
     ClientCb,

@@ -12,9 +12,9 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import brief as brief_service
-from bot.services import clients as client_service
-from bot.services.brief import Brief
+from bot.services.crm import brief as brief_service
+from bot.services.crm import clients as client_service
+from bot.services.crm.brief import Brief
 from bot.services.money import format_money
 from handlers import client_views as views
 from handlers.callbacks import ClientAction, ClientCb, TouchAction, TouchCb

@@ -215,7 +215,7 @@ class RequestCb(CallbackData, prefix="rq"):
 
 
 class EntryKind(StrEnum):
-    """What a «🏢 Не тот клиент» button moves; bot/services/entry_move.py keys by these codes."""
+    """What a «🏢 Не тот клиент» button moves; services/crm/entry_move.py keys by these codes."""
 
     NOTE = "n"
     REQUEST = "rq"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Ctx
-from bot.services import clients as client_service
+from bot.services.crm import clients as client_service
 from handlers import client_views as views
 
 

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import Ctx
-from bot.services import clients as client_service
+from bot.services.crm import clients as client_service
 from handlers import client_views as views
 from handlers.callbacks import ListCb
 

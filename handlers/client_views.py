@@ -11,10 +11,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 
 from bot.i18n import Translator
-from bot.services.birthdays import format_birthday
-from bot.services.clients import CADENCE_CHOICES, ClientCard, ClientPage, ClientRef, ContactView
+from bot.services.crm.birthdays import format_birthday
+from bot.services.crm.clients import CADENCE_CHOICES, ClientCard, ClientPage, ClientRef, ContactView
+from bot.services.crm.timeline import TimelinePage
 from bot.services.money import format_money
-from bot.services.timeline import TimelinePage
 from handlers.callbacks import (
     ClientAction,
     ClientCb,

@@ -9,10 +9,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import Ctx
-from bot.services import clients as client_service
-from bot.services import timeline
-from bot.services.clients import ClientProblem, DuplicateClient
-from bot.services.names import NameProblem, validate_display_name
+from bot.services.crm import clients as client_service
+from bot.services.crm import timeline
+from bot.services.crm.clients import ClientProblem, DuplicateClient
+from bot.services.parsing.names import NameProblem, validate_display_name
 from handlers import client_views as views
 from handlers.callbacks import ClientAction, ClientCb, NewClientCb
 from handlers.cards import open_card

@@ -6,11 +6,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Ctx
-from bot.services import clients as client_service
-from bot.services import contacts as contact_service
-from bot.services.clients import ClientNotFound
-from bot.services.contact_move import move
-from bot.services.contacts import ContactNotFound
+from bot.services.crm import clients as client_service
+from bot.services.crm import contacts as contact_service
+from bot.services.crm.clients import ClientNotFound
+from bot.services.crm.contact_move import move
+from bot.services.crm.contacts import ContactNotFound
 from handlers import client_views as views
 from handlers.callbacks import ClientAction, ClientCb, ContactAction, ContactCb
 

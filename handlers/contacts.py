@@ -10,13 +10,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import clients as client_service
-from bot.services import contacts as contact_service
-from bot.services.birthdays import Birthday, days_until, format_birthday, parse_birthday
-from bot.services.clients import ClientProblem, local_today
-from bot.services.contact_parse import ContactDraft, parse_contact_line
-from bot.services.contacts import NewContact
-from bot.services.date_order import day_first
+from bot.services.crm import clients as client_service
+from bot.services.crm import contacts as contact_service
+from bot.services.crm.birthdays import Birthday, days_until, format_birthday, parse_birthday
+from bot.services.crm.clients import ClientProblem, local_today
+from bot.services.crm.contacts import NewContact
+from bot.services.parsing.contact_parse import ContactDraft, parse_contact_line
+from bot.services.parsing.date_order import day_first
 from handlers import client_views as views
 from handlers import contact_move
 from handlers.callbacks import ClientAction, ClientCb, ContactAction, ContactCb

@@ -18,7 +18,7 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from bot import sandbox_mode
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import demo as demo_service
+from bot.services.sample import demo as demo_service
 from handlers.callbacks import DemoAction, DemoCb, ImportCb, ReminderCb
 from storage.models import Manager
 

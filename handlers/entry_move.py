@@ -12,9 +12,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import clients as client_service
-from bot.services import entry_move
-from bot.services.entry_move import EntryNotFound
+from bot.services.crm import clients as client_service
+from bot.services.crm import entry_move
+from bot.services.crm.entry_move import EntryNotFound
 from handlers import client_views as views
 from handlers.callbacks import ClientAction, ClientCb, EntryKind, MoveCb
 

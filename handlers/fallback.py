@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 
 from bot.context import Ctx
-from bot.services import quicklog
+from bot.services.crm import quicklog
 from handlers.callbacks import ClientAction, ClientCb, TapCb
 from handlers.drafts import remember
 from storage.enums import Channel

@@ -10,12 +10,12 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.context import Ctx
-from bot.services.chart_b2c import b2c_chart_png
-from bot.services.charts import kpi_chart_png
 from bot.services.kpi import build_kpi
+from bot.services.kpi.chart_b2c import b2c_chart_png
+from bot.services.kpi.charts import kpi_chart_png
+from bot.services.kpi.periods import local_today, period_of
 from bot.services.kpi.text import period_label
 from bot.services.kpi.words import parse_period
-from bot.services.periods import local_today, period_of
 from handlers.callbacks import KpiAction, KpiCb
 from handlers.kpi_views import kpi_kb, kpi_text
 from handlers.request_views import format_duration

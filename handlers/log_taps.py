@@ -9,10 +9,10 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import clients as client_service
-from bot.services import touches as touch_service
-from bot.services.touch_parse import parse_touch
-from bot.services.touches import NewTouch
+from bot.services.crm import clients as client_service
+from bot.services.crm import touches as touch_service
+from bot.services.crm.touches import NewTouch
+from bot.services.parsing.touch_parse import parse_touch
 from handlers import touch_views
 from handlers.callbacks import ClientAction, ClientCb, TapCb
 from handlers.client_views import KIND_ICONS

@@ -10,11 +10,11 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import Ctx
-from bot.services import clients as client_service
-from bot.services import quicklog
-from bot.services import touches as touch_service
-from bot.services.clients import ClientProblem
-from bot.services.dates import parse_when
+from bot.services.crm import clients as client_service
+from bot.services.crm import quicklog
+from bot.services.crm import touches as touch_service
+from bot.services.crm.clients import ClientProblem
+from bot.services.parsing.dates import parse_when
 from handlers import client_views as views
 from handlers import touch_views
 from handlers.callbacks import ClientAction, ClientCb, TouchAction, TouchCb

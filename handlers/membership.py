@@ -8,7 +8,7 @@ from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
 
 from bot.context import Ctx
-from bot.services import managers as manager_service
+from bot.services.crm import managers as manager_service
 from storage.models import Manager
 
 

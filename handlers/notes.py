@@ -14,12 +14,12 @@ from babel.dates import format_date
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import clients as client_service
-from bot.services import notes as note_service
-from bot.services.clients import ClientRef
-from bot.services.date_order import month_first
-from bot.services.note_parse import parse_note, split_target
-from bot.services.notes import NewNote
+from bot.services.crm import clients as client_service
+from bot.services.crm import notes as note_service
+from bot.services.crm.clients import ClientRef
+from bot.services.crm.notes import NewNote
+from bot.services.parsing.date_order import month_first
+from bot.services.parsing.note_parse import parse_note, split_target
 from handlers import client_views as views
 from handlers.callbacks import ClientAction, ClientCb, EntryKind, NoteAction, NoteCb
 from handlers.client_views import esc

@@ -12,11 +12,11 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import clients as client_service
-from bot.services import plans as plan_service
-from bot.services.amounts import AmountError
+from bot.services.crm import clients as client_service
+from bot.services.crm import plans as plan_service
+from bot.services.crm.plans import PlanChange, PlanProblem, PlanRequest
 from bot.services.money import format_percent
-from bot.services.plans import PlanChange, PlanProblem, PlanRequest
+from bot.services.parsing.amounts import AmountError
 from handlers import sale_views as views
 from handlers.callbacks import PlanAction, PlanCb
 from handlers.drafts import forget, recall, remember

@@ -17,11 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Ctx
 from bot.i18n import Translator, all_translations, translator
-from bot.services import managers as manager_service
-from bot.services import reminder_actions
-from bot.services.managers import InvalidSetting
-from bot.services.timeparse import parse_clock_time, parse_time_range
-from bot.services.timezones import describe_timezone, resolve_timezone, timezone_from_location
+from bot.services.crm import managers as manager_service
+from bot.services.crm.managers import InvalidSetting
+from bot.services.parsing.timeparse import parse_clock_time, parse_time_range
+from bot.services.parsing.timezones import (
+    describe_timezone,
+    resolve_timezone,
+    timezone_from_location,
+)
+from bot.services.schedule import reminder_actions
 from handlers import keyboards as kb
 from handlers.callbacks import Flow, PrefCb, PrefField
 from handlers.prefs_flow import after, confirm

@@ -15,7 +15,7 @@ from aiogram.types import ReplyKeyboardRemove
 
 from bot.context import Ctx
 from bot.i18n import Translator, translator
-from bot.services import managers as manager_service
+from bot.services.crm import managers as manager_service
 from handlers import keyboards as kb
 from handlers.callbacks import Flow
 from handlers.states import PrefInput

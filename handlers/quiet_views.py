@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time
 
 from bot.i18n import Translator
-from bot.services.schedule_rules import push_out_of_quiet_hours
-from bot.services.touches import followup_due
+from bot.services.crm.touches import followup_due
+from bot.services.schedule.schedule_rules import push_out_of_quiet_hours
 from storage.models import Manager
 
 

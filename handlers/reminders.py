@@ -11,8 +11,8 @@ from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 
 from bot.context import Ctx
-from bot.services import reminder_actions as actions
-from bot.services.schedule_rules import SNOOZE_CHOICES
+from bot.services.schedule import reminder_actions as actions
+from bot.services.schedule.schedule_rules import SNOOZE_CHOICES
 from handlers.callbacks import ReminderAction, ReminderCb, TapCb
 from handlers.client_views import KIND_ICONS
 from handlers.touch_views import when_label

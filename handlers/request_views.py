@@ -8,8 +8,8 @@ from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 
 from bot.i18n import Translator
-from bot.services.requests import SLA, OpenList, RequestView, breach, undo_target
-from bot.services.reviews import ReviewView
+from bot.services.crm.requests import SLA, OpenList, RequestView, breach, undo_target
+from bot.services.crm.reviews import ReviewView
 from handlers.callbacks import (
     ClientAction,
     ClientCb,

@@ -15,13 +15,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.types import InlineKeyboardButton as Button
 
 from bot.context import Ctx
-from bot.services import clients as client_service
-from bot.services import quicklog
-from bot.services import requests as request_service
-from bot.services import reviews as review_service
-from bot.services.clients import ClientProblem, ClientRef
-from bot.services.date_order import month_first
-from bot.services.requests import RequestView, Stamped, TooLateToDelete
+from bot.services.crm import clients as client_service
+from bot.services.crm import quicklog
+from bot.services.crm import requests as request_service
+from bot.services.crm import reviews as review_service
+from bot.services.crm.clients import ClientProblem, ClientRef
+from bot.services.crm.requests import RequestView, Stamped, TooLateToDelete
+from bot.services.parsing.date_order import month_first
 from handlers import client_views
 from handlers import request_views as views
 from handlers.callbacks import ClientAction, ClientCb, RequestAction, RequestCb

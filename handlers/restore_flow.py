@@ -11,9 +11,9 @@ from aiogram.types import Message
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import restore
-from bot.services.import_files import Restorable
-from bot.services.import_limits import ImportFileError
+from bot.services.exchange import restore
+from bot.services.exchange.import_files import Restorable
+from bot.services.exchange.import_limits import ImportFileError
 from handlers.callbacks import ImportAction, ImportCb
 from handlers.client_views import esc
 from handlers.replies import edit_or_send

@@ -10,7 +10,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Ctx
-from bot.services import reviews as review_service
+from bot.services.crm import reviews as review_service
 from handlers import request_views as views
 from handlers.callbacks import ReviewAction, ReviewCb, ReviewSign, ReviewSignCb
 from handlers.requests import ask_client, save_draft

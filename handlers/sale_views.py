@@ -10,11 +10,11 @@ from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 
 from bot.i18n import Translator
-from bot.services.clients import ClientRef
+from bot.services.crm.clients import ClientRef
+from bot.services.crm.plans import PlanLine, PlansOverview, attainment
+from bot.services.kpi.periods import Period
 from bot.services.kpi.text import period_label as kpi_period_label
 from bot.services.money import format_money, format_percent
-from bot.services.periods import Period
-from bot.services.plans import PlanLine, PlansOverview, attainment
 from handlers.callbacks import PlanAction, PlanCb, SaleAction, SaleCb
 from handlers.touch_views import when_label
 from storage.models import Client, Manager, Sale

@@ -15,14 +15,14 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import clients as client_service
-from bot.services import plans as plan_service
-from bot.services import sales as sale_service
-from bot.services.amounts import AmountError, parse_amount
-from bot.services.clients import ClientNotFound
-from bot.services.date_order import month_first
-from bot.services.dates import DateProblem, parse_when
-from bot.services.sales import ClientArchived, NewSale, Recorded, SaleProblem
+from bot.services.crm import clients as client_service
+from bot.services.crm import plans as plan_service
+from bot.services.crm import sales as sale_service
+from bot.services.crm.clients import ClientNotFound
+from bot.services.crm.sales import ClientArchived, NewSale, Recorded, SaleProblem
+from bot.services.parsing.amounts import AmountError, parse_amount
+from bot.services.parsing.date_order import month_first
+from bot.services.parsing.dates import DateProblem, parse_when
 from handlers import sale_views as views
 from handlers.callbacks import SaleAction, SaleCb
 from handlers.drafts import forget, recall, remember

@@ -17,8 +17,8 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from bot import export_job, workers
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services import export_collect, exporting, import_files, importing, transfer
-from bot.services.clients import local_today
+from bot.services.crm.clients import local_today
+from bot.services.exchange import export_collect, exporting, import_files, importing, transfer
 from handlers import restore_flow
 from handlers.callbacks import ImportAction, ImportCb
 from handlers.client_views import esc

@@ -8,7 +8,7 @@ from aiogram.types import Message
 
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.services.undo import Undone, undo_last
+from bot.services.history.undo import Undone, undo_last
 
 
 def undone_text(t: Translator, undone: Undone) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.i18n import Translator
-from bot.services.timezones import describe_timezone
+from bot.services.parsing.timezones import describe_timezone
 from storage.models import Manager
 
 

@@ -1,6 +1,6 @@
 """Queries behind the KPI chart: the manager's sales and touches summed per UTC time bucket.
 
-The caller folds the buckets into local days (bot/services/chart_data.py says why the database
+The caller folds the buckets into local days (bot/services/kpi/chart_data.py says why the database
 does not). The only dialect branch is the expression that turns a timestamp into epoch seconds.
 """
 

@@ -1,6 +1,6 @@
 """Queries of the B2C KPI: requests opened in a period, their response and resolution times
 ranked in SQL, the open ones past the SLA, and reviews. The SLA and the percentile rule are the
-service's (bot/services/kpi_b2c.py); this module only counts and ranks.
+service's (bot/services/kpi/kpi_b2c.py); this module only counts and ranks.
 
 Durations come from julianday() on SQLite (UTCDateTime stores naive UTC text there) and
 EXTRACT(EPOCH ...) on PostgreSQL.

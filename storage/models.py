@@ -393,7 +393,8 @@ class ProcessedUpdate(Base):
 class UndoEntry(Base):
     """One thing the manager did, for /undo: newest first, within ten minutes.
 
-    Written in the same transaction as the action (see bot/services/undo_journal.py). `payload`
+    Written in the same transaction as the action (see bot/services/history/undo_journal.py).
+    `payload`
     holds what undo needs beyond the row itself: a card's previous field values, a plan's
     previous amount, or the rows an import created.
     """

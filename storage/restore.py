@@ -1,4 +1,4 @@
-"""Reads and bulk writes for a restore (bot/services/restore.py): set-based, ids back in order."""
+"""Reads for a restore (bot/services/exchange/restore.py): set-based, ids back in order."""
 
 from __future__ import annotations
 

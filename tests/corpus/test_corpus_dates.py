@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.date_order import month_first
-from bot.services.dates import find_when
-from bot.services.sales import SaleProblem, sale_moment
-from bot.services.timeparse import parse_clock_time, parse_time_range
+from bot.services.crm.sales import SaleProblem, sale_moment
+from bot.services.parsing.date_order import month_first
+from bot.services.parsing.dates import find_when
+from bot.services.parsing.timeparse import parse_clock_time, parse_time_range
 from storage.models import Manager
 
 MSK = "Europe/Moscow"

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from bot.i18n import Translator
+from bot.services.crm.plans import attainment
 from bot.services.money import format_money, format_money_compact, format_percent
-from bot.services.plans import attainment
 
 NB = "\u00a0"
 _results: list[bool] = []

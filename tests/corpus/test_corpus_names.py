@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import clients as client_service
-from bot.services import quicklog
-from bot.services.names import normalize_name
+from bot.services.crm import clients as client_service
+from bot.services.crm import quicklog
+from bot.services.parsing.names import normalize_name
 from storage.models import Manager
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)

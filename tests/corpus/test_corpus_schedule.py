@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.touch_parse import parse_touch
+from bot.services.parsing.touch_parse import parse_touch
 
 MSK = "Europe/Moscow"
 WED = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo(MSK))

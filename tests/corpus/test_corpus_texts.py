@@ -19,10 +19,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import clients as client_service
-from bot.services.contact_parse import parse_contact_line
-from bot.services.reviews import parse_review, resolve_client
-from bot.services.touch_parse import parse_touch
+from bot.services.crm import clients as client_service
+from bot.services.crm.reviews import parse_review, resolve_client
+from bot.services.parsing.contact_parse import parse_contact_line
+from bot.services.parsing.touch_parse import parse_touch
 from storage.enums import Channel, Outcome
 from storage.models import Manager
 

@@ -14,9 +14,9 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import translator
-from bot.services.chart_b2c import b2c_chart_data
-from bot.services.chart_data import chart_data, sales_by_local_day
-from bot.services.charts import kpi_chart_png
+from bot.services.kpi.chart_b2c import b2c_chart_data
+from bot.services.kpi.chart_data import chart_data, sales_by_local_day
+from bot.services.kpi.charts import kpi_chart_png
 from storage.enums import PeriodKind
 from storage.models import Client, ClientRequest, Interaction, Manager, Plan, Review, Sale
 

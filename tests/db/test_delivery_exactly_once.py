@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services import delivery
-from bot.services.delivery import Ping
+from bot.services.schedule import delivery
+from bot.services.schedule.delivery import Ping
 from storage.db import create_engine, create_session_pool
 from storage.enums import ReminderKind, ReminderState
 from storage.models import Client, Manager, Note, Reminder

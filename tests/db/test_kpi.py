@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.clients import refresh_checkin
+from bot.services.crm.clients import refresh_checkin
 from bot.services.kpi import build_kpi, pace_line
 from storage.enums import ClientStatus, PeriodKind, Tier, WorkMode
 from storage.models import Client, Interaction, Manager, Plan, Sale

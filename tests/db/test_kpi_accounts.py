@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.kpi_accounts import key_accounts
-from bot.services.periods import period_of, utc_bounds
+from bot.services.kpi.kpi_accounts import key_accounts
+from bot.services.kpi.periods import period_of, utc_bounds
 from storage.enums import PeriodKind, Tier
 from storage.models import Client, Manager, Plan, Sale
 

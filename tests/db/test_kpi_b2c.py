@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.kpi_b2c import DurationStats, b2c_metrics
+from bot.services.kpi.kpi_b2c import DurationStats, b2c_metrics
 from storage.models import Client, ClientRequest, Manager, Review
 
 pytestmark = pytest.mark.db

@@ -30,25 +30,26 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import clients as client_service
-from bot.services import contacts as contact_service
-from bot.services import notes as note_service
-from bot.services import plans as plan_service
-from bot.services import reminder_actions, restore
-from bot.services import reminders as reminder_planner
-from bot.services import requests as request_service
-from bot.services import reviews as review_service
-from bot.services import sales as sale_service
-from bot.services import touches as touch_service
-from bot.services.birthdays import Birthday
-from bot.services.bundle_json import dump, load
-from bot.services.contacts import NewContact
-from bot.services.export_collect import collect_full_export
-from bot.services.notes import NewNote
-from bot.services.phones import normalize_phone
-from bot.services.plans import PlanRequest
-from bot.services.sales import NewSale
-from bot.services.touches import NewTouch
+from bot.services.crm import clients as client_service
+from bot.services.crm import contacts as contact_service
+from bot.services.crm import notes as note_service
+from bot.services.crm import plans as plan_service
+from bot.services.crm import requests as request_service
+from bot.services.crm import reviews as review_service
+from bot.services.crm import sales as sale_service
+from bot.services.crm import touches as touch_service
+from bot.services.crm.birthdays import Birthday
+from bot.services.crm.contacts import NewContact
+from bot.services.crm.notes import NewNote
+from bot.services.crm.plans import PlanRequest
+from bot.services.crm.sales import NewSale
+from bot.services.crm.touches import NewTouch
+from bot.services.exchange import restore
+from bot.services.exchange.bundle_json import dump, load
+from bot.services.exchange.export_collect import collect_full_export
+from bot.services.parsing.phones import normalize_phone
+from bot.services.schedule import reminder_actions
+from bot.services.schedule import reminders as reminder_planner
 from storage.db import create_engine, create_session_pool
 from storage.enums import Channel, Outcome, PeriodKind, ReminderKind, ReminderState
 from storage.models import (

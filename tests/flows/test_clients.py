@@ -9,9 +9,9 @@ from aiogram import Dispatcher
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import clients as client_service
-from bot.services.clients import DuplicateClient
 from bot.services.clock import FrozenClock
+from bot.services.crm import clients as client_service
+from bot.services.crm.clients import DuplicateClient
 from storage.enums import Tier
 from storage.models import Client, Contact, Manager
 from tests.support.bot_client import BotClient

@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.__main__ import main
 from bot.notifier import TelegramSender
 from bot.scheduler import tick
-from bot.services import reminders
 from bot.services.clock import FrozenClock
-from bot.services.delivery_limits import RateLimiter
-from bot.services.demo_data import PROFILES
+from bot.services.sample.demo_data import PROFILES
+from bot.services.schedule import reminders
+from bot.services.schedule.delivery_limits import RateLimiter
 from storage.enums import ReminderKind, ReminderState
 from storage.models import Base, Client, Interaction, Manager, Reminder, Sale
 from tests.support.bot_client import BotClient

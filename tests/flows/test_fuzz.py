@@ -53,7 +53,7 @@ from bot.config import Settings
 from bot.notifier import TelegramSender
 from bot.scheduler import tick
 from bot.services.clock import FrozenClock
-from bot.services.delivery_limits import RateLimiter
+from bot.services.schedule.delivery_limits import RateLimiter
 from storage.db import create_engine, create_session_pool
 from storage.models import Base
 from tests.conftest import PG_URL

@@ -44,7 +44,7 @@ async def test_a_note_reminder_without_a_date_is_explained_in_words(
     client: BotClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Fuzz finding 2 (FUZZ_SEED=2, step 8091). note_parse gives the problem "remind-no-date"
-    (bot/services/note_parse.py:149) but bot/locales/{ru,en}/core.ftl have no
+    (bot/services/parsing/note_parse.py:149) but bot/locales/{ru,en}/core.ftl have no
     note-problem-remind-no-date: handlers/notes.py:84 logs "i18n: missing message" at ERROR and
     the user reads the raw key. Input: "/note <client>: … remind me on" (a reminder word, no
     date)."""
@@ -60,7 +60,7 @@ async def test_a_note_of_only_a_lock_is_not_saved_empty(
 ) -> None:
     """Fuzz finding 2, second key (found while reproducing it): "/note <client>: 🔒" saves a
     private note with an empty text and shows the raw key "note-problem-empty": note_parse adds
-    "empty" (bot/services/note_parse.py:154), handlers/notes.py:84 has no text for it in
+    "empty" (bot/services/parsing/note_parse.py:154), handlers/notes.py:84 has no text for it in
     bot/locales/{ru,en}/core.ftl (an ERROR "i18n: missing message")."""
     await client.send("/client Ромашка")
     await client.click("Создать")
@@ -86,7 +86,7 @@ async def test_a_nul_character_in_a_text_is_not_a_database_error(
     """Fuzz finding 3, PostgreSQL only (FUZZ_PG=1, FUZZ_SEED=20261213, step 3473: the input
     "0: \\x00: договорились: директор: Техно&nbsp;пром"): a text with U+0000 reaches an INSERT
     and PostgreSQL refuses it ("invalid byte sequence for encoding UTF8: 0x00"; first at
-    bot/services/touches.py:118 in record), so the user gets the error apology. SQLite stores
+    bot/services/crm/touches.py:118 in record), so the user gets the error apology. SQLite stores
     it. The same for notes, sales, requests, reviews and contacts: strip C0 controls from every
     incoming text (as the importer now does for files)."""
     await client.send("/client Ромашка")

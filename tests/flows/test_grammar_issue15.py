@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.notifier import TelegramSender
 from bot.scheduler import tick
 from bot.services.clock import FrozenClock
-from bot.services.delivery_limits import RateLimiter
+from bot.services.schedule.delivery_limits import RateLimiter
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import MockedBot
 from tests.support.spreadsheets import csv_bytes

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.notifier import TelegramSender
 from bot.scheduler import tick
 from bot.services.clock import FrozenClock
-from bot.services.delivery_limits import RateLimiter
+from bot.services.schedule.delivery_limits import RateLimiter
 from handlers.callbacks import KpiCb
 from storage.enums import Tier, WorkMode
 from storage.models import Client, Manager

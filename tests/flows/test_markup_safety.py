@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.notifier import TelegramSender
 from bot.scheduler import tick
 from bot.services.clock import FrozenClock
-from bot.services.delivery_limits import RateLimiter
+from bot.services.schedule.delivery_limits import RateLimiter
 from storage.enums import ReminderState
 from storage.models import Reminder
 from tests.support import telegram_html

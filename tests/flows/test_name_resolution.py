@@ -16,7 +16,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import clients as client_service
+from bot.services.crm import clients as client_service
 from storage.models import Client, Contact, Interaction, Manager
 from tests.support.bot_client import BotClient
 

@@ -24,7 +24,7 @@ from bot.app import MENU_COMMANDS
 from bot.notifier import TelegramSender
 from bot.scheduler import tick
 from bot.services.clock import FrozenClock
-from bot.services.delivery_limits import RateLimiter
+from bot.services.schedule.delivery_limits import RateLimiter
 from storage.models import Base, Manager
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import BOT_ID, MockedBot

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notifier import TelegramSender
 from bot.scheduler import tick
-from bot.services import delivery
 from bot.services.clock import FrozenClock
-from bot.services.delivery_limits import RateLimiter
+from bot.services.schedule import delivery
+from bot.services.schedule.delivery_limits import RateLimiter
 from storage import reminders as reminder_store
 from storage.enums import ReminderKind, ReminderState
 from storage.models import Client, Interaction, Manager, Reminder

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import FrozenClock
-from bot.services.requests import split_opened_at
-from bot.services.reviews import ReviewDraft, parse_review
+from bot.services.crm.requests import split_opened_at
+from bot.services.crm.reviews import ReviewDraft, parse_review
 from storage.models import Client, ClientRequest, Review
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import MockedBot

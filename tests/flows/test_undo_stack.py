@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import undo_journal
 from bot.services.clock import FrozenClock
+from bot.services.history import undo_journal
 from handlers.callbacks import ClientCb, ContactCb
 from storage.enums import Tier
 from storage.models import (

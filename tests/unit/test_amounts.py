@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.amounts import (
+from bot.services.parsing.amounts import (
     Amount,
     AmountError,
     AmountErrorKind,

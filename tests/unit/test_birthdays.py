@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.birthdays import (
+from bot.services.crm.birthdays import (
     Birthday,
     age_on,
     days_until,

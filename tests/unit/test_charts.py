@@ -9,7 +9,8 @@ import pytest
 from matplotlib.text import Text
 
 from bot.i18n import translator
-from bot.services.chart_b2c import (
+from bot.services.crm.requests import SLA
+from bot.services.kpi.chart_b2c import (
     B2CChartData,
     b2c_labels,
     buckets_of,
@@ -17,21 +18,20 @@ from bot.services.chart_b2c import (
     duration_ticks,
     render_b2c_png,
 )
-from bot.services.chart_data import (
+from bot.services.kpi.chart_data import (
     ChartData,
     cumulate,
     plan_cumulative,
     touch_weeks,
 )
-from bot.services.charts import (
+from bot.services.kpi.charts import (
     build_figure,
     chart_labels,
     compact_money,
     render_png,
 )
-from bot.services.kpi_b2c import B2CMetrics, DurationStats
-from bot.services.periods import WorkCalendar, period_of
-from bot.services.requests import SLA
+from bot.services.kpi.kpi_b2c import B2CMetrics, DurationStats
+from bot.services.kpi.periods import WorkCalendar, period_of
 from handlers.request_views import format_duration
 from storage.enums import PeriodKind as K
 

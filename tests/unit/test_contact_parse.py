@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.birthdays import Birthday
-from bot.services.contact_parse import PROBLEM_KEYS, ContactDraft, parse_contact_line
+from bot.services.crm.birthdays import Birthday
+from bot.services.parsing.contact_parse import PROBLEM_KEYS, ContactDraft, parse_contact_line
 
 TODAY = date(2025, 6, 1)
 

@@ -1,4 +1,4 @@
-"""Dates in words, resolved in the manager's timezone (bot/services/dates.py)."""
+"""Dates in words, resolved in the manager's timezone (bot/services/parsing/dates.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.date_order import ambiguous, month_first
-from bot.services.dates import (
+from bot.services.parsing.date_order import ambiguous, month_first
+from bot.services.parsing.dates import (
     DateProblem,
     When,
     find_all_when,

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.delivery_limits import RateLimiter, retry_delay
+from bot.services.schedule.delivery_limits import RateLimiter, retry_delay
 
 # Timestamps are floats; a window "1 s wide" may come out a few ulps short after arithmetic.
 EPS = 1e-9

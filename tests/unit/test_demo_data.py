@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.demo_data import DemoData, generate
+from bot.services.sample.demo_data import DemoData, generate
 from storage.enums import ClientStatus, PeriodKind, Tier
 
 MOMENTS = [

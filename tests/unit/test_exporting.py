@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
-from bot.services.birthdays import Birthday
-from bot.services.exporting import (
+from bot.services.crm.birthdays import Birthday
+from bot.services.exchange.exporting import (
     CLIENT_HEADERS,
     INFO_HEADERS,
     ExportClient,
@@ -29,7 +29,7 @@ from bot.services.exporting import (
     build_workbook,
     neutralize,
 )
-from bot.services.importing import (
+from bot.services.exchange.importing import (
     FIELDS,
     NOTE_SHEET,
     ClientDraft,
@@ -37,8 +37,8 @@ from bot.services.importing import (
     map_columns,
     parse_file,
 )
-from bot.services.names import normalize_name
-from bot.services.phones import normalize_phone
+from bot.services.parsing.names import normalize_name
+from bot.services.parsing.phones import normalize_phone
 from tests.support.spreadsheets import inn10, inn12
 
 TODAY = date(2026, 11, 28)

@@ -14,8 +14,8 @@ from datetime import date
 import pytest
 
 from bot.i18n import Translator
-from bot.services import import_readers
-from bot.services.importing import (
+from bot.services.exchange import import_readers
+from bot.services.exchange.importing import (
     MAX_CELL_CHARS,
     MAX_CELLS,
     MAX_COLUMNS,

@@ -10,10 +10,8 @@ from datetime import date
 
 import pytest
 
-from bot.services.birthdays import Birthday
-from bot.services.contact_parse import parse_contact_line
-from bot.services.emails import normalize_email
-from bot.services.importing import (
+from bot.services.crm.birthdays import Birthday
+from bot.services.exchange.importing import (
     SKIP_DUPLICATE,
     SKIP_EMPTY,
     SKIP_NO_HEADER,
@@ -26,6 +24,8 @@ from bot.services.importing import (
     preview,
     read_table,
 )
+from bot.services.parsing.contact_parse import parse_contact_line
+from bot.services.parsing.emails import normalize_email
 from tests.support.spreadsheets import Rows, csv_bytes
 
 TODAY = date(2026, 11, 28)

@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.services.birthdays import Birthday
-from bot.services.importing import (
+from bot.services.crm.birthdays import Birthday
+from bot.services.exchange.importing import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,

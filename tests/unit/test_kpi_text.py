@@ -8,10 +8,10 @@ from fractions import Fraction
 import pytest
 
 from bot.i18n import translator
+from bot.services.kpi.periods import period_of
 from bot.services.kpi.report import Compared, Pace
 from bot.services.kpi.text import percent, period_label, signed_percent
 from bot.services.kpi.words import parse_period
-from bot.services.periods import period_of
 from handlers.kpi_views import duration
 from storage.enums import PeriodKind as K
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.names import (
+from bot.services.parsing.names import (
     CONFIDENT_AT,
     CONFIDENT_MARGIN,
     MAX_NAME_LENGTH,

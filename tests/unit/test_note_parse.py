@@ -1,4 +1,4 @@
-"""Personal notes (bot/services/note_parse.py): target, tags, privacy, "remind me"."""
+"""Personal notes (bot/services/parsing/note_parse.py): target, tags, privacy, "remind me"."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.dates import warm_up
-from bot.services.note_parse import NoteDraft, parse_note, split_target
+from bot.services.parsing.dates import warm_up
+from bot.services.parsing.note_parse import NoteDraft, parse_note, split_target
 
 MSK = "Europe/Moscow"
 NY = "America/New_York"

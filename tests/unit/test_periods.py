@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.periods import (
+from bot.services.kpi.periods import (
     Period,
     WorkCalendar,
     calendar_for_timezone,

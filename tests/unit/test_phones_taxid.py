@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.phones import normalize_phone
-from bot.services.taxid import is_valid_inn, normalize_tax_id
+from bot.services.parsing.phones import normalize_phone
+from bot.services.parsing.taxid import is_valid_inn, normalize_tax_id
 
 # --- phones ---------------------------------------------------------------------------------
 

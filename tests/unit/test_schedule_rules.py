@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.birthdays import Birthday
-from bot.services.schedule_rules import (
+from bot.services.crm.birthdays import Birthday
+from bot.services.schedule.schedule_rules import (
     birthday_dedupe_key,
     birthday_pings,
     checkin_due,

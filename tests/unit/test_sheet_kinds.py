@@ -8,9 +8,15 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
-from bot.services.exporting import ExportData, ExportTouch, Language, build_csvs, build_workbook
-from bot.services.import_readers import read_table, read_workbook_tables
-from bot.services.sheet_kinds import KINDS, sheet_title_kind, split_zone, table_kind
+from bot.services.exchange.exporting import (
+    ExportData,
+    ExportTouch,
+    Language,
+    build_csvs,
+    build_workbook,
+)
+from bot.services.exchange.import_readers import read_table, read_workbook_tables
+from bot.services.exchange.sheet_kinds import KINDS, sheet_title_kind, split_zone, table_kind
 
 FILES = {f"{kind}.csv": kind for kind in KINDS}
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 
-from bot.services.export_model import (
+from bot.services.exchange.export_model import (
     ExportClient,
     ExportData,
     ExportNote,
@@ -22,12 +22,12 @@ from bot.services.export_model import (
     ExportTouch,
     Language,
 )
-from bot.services.exporting import build_csvs, build_workbook
-from bot.services.import_limits import ImportFileError
-from bot.services.import_model import RowError
-from bot.services.import_readers import Table, read_table, read_workbook_tables
-from bot.services.sheet_kinds import sheet_title_kind, table_kind
-from bot.services.sheet_records import parse_kind_table
+from bot.services.exchange.exporting import build_csvs, build_workbook
+from bot.services.exchange.import_limits import ImportFileError
+from bot.services.exchange.import_model import RowError
+from bot.services.exchange.import_readers import Table, read_table, read_workbook_tables
+from bot.services.exchange.sheet_kinds import sheet_title_kind, table_kind
+from bot.services.exchange.sheet_records import parse_kind_table
 
 ZONE = "America/New_York"  # not the fallback, and with summer time
 WINTER = datetime(2026, 11, 28, 14, 5, tzinfo=UTC)  # 09:05 in New York

@@ -2,7 +2,7 @@ from datetime import time
 
 import pytest
 
-from bot.services.timeparse import parse_clock_time, parse_time_range
+from bot.services.parsing.timeparse import parse_clock_time, parse_time_range
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services import timezones as tz_module
-from bot.services.timezones import (
+from bot.services.parsing import timezones as tz_module
+from bot.services.parsing.timezones import (
     TimezoneResolution,
     describe_timezone,
     is_valid_timezone,
@@ -476,7 +476,7 @@ def test_curated_tables_name_canonical_zones() -> None:
 
 def test_import_is_lazy() -> None:
     code = (
-        "import sys, bot.services.timezones as t; "
+        "import sys, bot.services.parsing.timezones as t; "
         "assert t._place_index.cache_info().currsize == 0; "
         "assert t._tz_meta.cache_info().currsize == 0; "
         "assert 'tzfpy' not in sys.modules"

@@ -1,4 +1,4 @@
-"""One-message logging (bot/services/touch_parse.py): real phrasings, both languages."""
+"""One-message logging (bot/services/parsing/touch_parse.py): real phrasings, both languages."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.dates import When, find_when, warm_up
-from bot.services.note_parse import parse_note
-from bot.services.touch_parse import (
+from bot.services.parsing.dates import When, find_when, warm_up
+from bot.services.parsing.note_parse import parse_note
+from bot.services.parsing.touch_parse import (
     ClientCandidate,
     TouchDraft,
     client_candidates,

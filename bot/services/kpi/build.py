@@ -24,10 +24,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.kpi.report import B2B, AtRisk, Compared, KpiReport, Pace, ratio
-from bot.services.kpi_accounts import key_accounts
-from bot.services.kpi_b2c import b2c_metrics
-from bot.services.periods import (
+from bot.services.kpi.kpi_accounts import key_accounts
+from bot.services.kpi.kpi_b2c import b2c_metrics
+from bot.services.kpi.periods import (
     Period,
     calendar_for_timezone,
     local_today,
@@ -36,6 +35,7 @@ from bot.services.periods import (
     utc_bounds,
     working_days,
 )
+from bot.services.kpi.report import B2B, AtRisk, Compared, KpiReport, Pace, ratio
 from storage import kpi as store
 from storage.enums import PeriodKind, WorkMode
 from storage.kpi import SalesTotals

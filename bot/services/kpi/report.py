@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
-from bot.services.kpi_accounts import KeyAccounts
-from bot.services.kpi_b2c import B2CMetrics
-from bot.services.periods import Period
+from bot.services.kpi.kpi_accounts import KeyAccounts
+from bot.services.kpi.kpi_b2c import B2CMetrics
+from bot.services.kpi.periods import Period
 from storage.enums import WorkMode
 from storage.kpi import CheckDrop, ClientCounts, ClientSum, Overdue, SalesTotals
 

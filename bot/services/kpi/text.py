@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, translator
 from bot.services.kpi.build import pace_for
+from bot.services.kpi.periods import Period, local_today, period_of, utc_bounds
 from bot.services.kpi.report import Pace
 from bot.services.money import format_money, format_percent, whole_percent
-from bot.services.periods import Period, local_today, period_of, utc_bounds
 from storage import kpi as store
 from storage.enums import PeriodKind
 from storage.models import Manager

@@ -1,0 +1,1 @@
+"""The CRM's use cases: clients, contacts, touches, notes, sales, plans, requests, reviews."""

@@ -1,0 +1,1 @@
+"""Moving a base in and out: /import, /export and restoring kambot.json."""

@@ -1,0 +1,1 @@
+"""/undo and the journal it reads."""

@@ -1,0 +1,1 @@
+"""Reading what managers type: dates, times, amounts, names, phones, e-mails, timezones."""

@@ -1,0 +1,1 @@
+"""Reminders: what should exist (planning), when (rules), and delivering them."""
