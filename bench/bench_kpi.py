@@ -40,7 +40,7 @@ from bot.i18n import translator
 from bot.services.kpi import build_kpi
 from bot.services.kpi.chart_data import chart_data
 from bot.services.kpi.charts import chart_labels, render_png
-from handlers.kpi_views import kpi_text
+from handlers.selling.kpi_views import kpi_text
 from storage.db import create_engine, create_session_pool
 from storage.enums import Channel, ClientStatus, Outcome, PeriodKind, Tier
 from storage.migrate import upgrade

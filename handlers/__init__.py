@@ -11,32 +11,14 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from handlers import (
-        agenda,
-        brief,
-        client_list,
-        clients,
-        common,
-        contacts,
-        demo,
-        entry_move,
-        fallback,
-        kpi,
-        log_taps,
-        logging,
-        membership,
-        notes,
-        plans,
-        preferences,
-        reminders,
-        requests,
-        reviews,
-        sales,
-        settings,
-        start,
-        transfer,
-        undo,
-    )
+    from handlers import common, demo, fallback, membership, undo
+    from handlers.b2c import requests, reviews
+    from handlers.clientbase import brief, client_list, clients, contacts
+    from handlers.daily import agenda, reminders
+    from handlers.files import transfer
+    from handlers.selling import kpi, plans, sales
+    from handlers.setup import preferences, settings, start
+    from handlers.touches import entry_move, log_taps, log_touch, notes
 
     modules = (
         common,
@@ -49,7 +31,7 @@ def get_routers() -> list[Router]:
         kpi,
         contacts,
         entry_move,
-        logging,
+        log_touch,
         notes,
         brief,
         requests,
@@ -65,6 +47,6 @@ def get_routers() -> list[Router]:
     )
     return [
         *(m.build_router() for m in modules),
-        logging.build_plain_router(),
+        log_touch.build_plain_router(),
         fallback.build_router(),
     ]

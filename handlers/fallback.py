@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from bot.context import Ctx
 from bot.services.crm import quicklog
 from handlers.callbacks import ClientAction, ClientCb, TapCb
-from handlers.drafts import remember
+from handlers.touches.drafts import remember
 from storage.enums import Channel
 
 log = logging.getLogger(__name__)

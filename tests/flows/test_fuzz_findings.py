@@ -21,7 +21,7 @@ def _refused(requests: list[TelegramMethod[Any]]) -> list[str]:
 
 
 async def test_logging_a_touch_with_no_text_sends_no_empty_message(client: BotClient) -> None:
-    """Fuzz finding 1. handlers/logging.py:72 (save_draft) sends t("touch-problem-empty"),
+    """Fuzz finding 1. handlers/touches/log_touch.py:72 (save_draft) sends t("touch-problem-empty"),
     which is {""} in bot/locales/{ru,en}/core.ftl: Telegram refuses an empty text
     ("Bad Request: message text is empty"), so the user gets the error apology right after
     the touch was saved. Input: "/call <unknown client>", then tap "➕ Создать"."""
@@ -33,7 +33,7 @@ async def test_logging_a_touch_with_no_text_sends_no_empty_message(client: BotCl
 
 async def test_logging_a_touch_for_a_known_client_with_no_text(client: BotClient) -> None:
     """Fuzz finding 1, second path: the client exists, "/call Ромашка" alone saves at once
-    (handlers/logging.py:89 → save_draft) and sends the same empty message."""
+    (handlers/touches/log_touch.py:89 → save_draft) and sends the same empty message."""
     await client.send("/client Ромашка")
     await client.click("Создать")
     requests = await client.send("/call Ромашка")
@@ -45,7 +45,8 @@ async def test_a_note_reminder_without_a_date_is_explained_in_words(
 ) -> None:
     """Fuzz finding 2 (FUZZ_SEED=2, step 8091). note_parse gives the problem "remind-no-date"
     (bot/services/parsing/note_parse.py:149) but bot/locales/{ru,en}/core.ftl have no
-    note-problem-remind-no-date: handlers/notes.py:84 logs "i18n: missing message" at ERROR and
+    note-problem-remind-no-date: handlers/touches/notes.py:84 logs "i18n: missing message" at
+    ERROR and
     the user reads the raw key. Input: "/note <client>: … remind me on" (a reminder word, no
     date)."""
     await client.send("/client Ромашка")
@@ -60,7 +61,8 @@ async def test_a_note_of_only_a_lock_is_not_saved_empty(
 ) -> None:
     """Fuzz finding 2, second key (found while reproducing it): "/note <client>: 🔒" saves a
     private note with an empty text and shows the raw key "note-problem-empty": note_parse adds
-    "empty" (bot/services/parsing/note_parse.py:154), handlers/notes.py:84 has no text for it in
+    "empty" (bot/services/parsing/note_parse.py:154), handlers/touches/notes.py:84 has no text for
+    it in
     bot/locales/{ru,en}/core.ftl (an ERROR "i18n: missing message")."""
     await client.send("/client Ромашка")
     await client.click("Создать")

@@ -32,7 +32,7 @@ from bot.services.kpi.charts import (
 )
 from bot.services.kpi.kpi_b2c import B2CMetrics, DurationStats
 from bot.services.kpi.periods import WorkCalendar, period_of
-from handlers.request_views import format_duration
+from handlers.b2c.request_views import format_duration
 from storage.enums import PeriodKind as K
 
 RU = WorkCalendar("RU")

@@ -12,7 +12,7 @@ from bot.services.kpi.periods import period_of
 from bot.services.kpi.report import Compared, Pace
 from bot.services.kpi.text import percent, period_label, signed_percent
 from bot.services.kpi.words import parse_period
-from handlers.kpi_views import duration
+from handlers.selling.kpi_views import duration
 from storage.enums import PeriodKind as K
 
 NB = "\u00a0"

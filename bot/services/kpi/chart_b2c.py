@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-# The duration format of the bot (handlers.request_views.format_duration), passed in by the
+# The duration format of the bot (handlers.b2c.request_views.format_duration), passed in by the
 # handler: services do not import handlers.
 DurationFormat = Callable[[Translator, float], str]
 

@@ -1,0 +1,1 @@
+"""B2C requests and reviews."""

@@ -1,0 +1,1 @@
+"""The client base: /client cards, /clients, contacts, /brief."""

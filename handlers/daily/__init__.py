@@ -1,0 +1,1 @@
+"""/today, reminders and the digest's views."""
