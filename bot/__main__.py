@@ -114,14 +114,18 @@ async def run(settings: Settings) -> None:
     await run_bot(settings, started=STARTED)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="kambot", description="kambot, the account manager's bot")
     parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate", "demo"])
     parser.add_argument("telegram_id", nargs="?", type=int, help="demo: the user's Telegram id")
     demo_action = parser.add_mutually_exclusive_group()
     demo_action.add_argument("--reset", action="store_true", help="demo: make the sample again")
     demo_action.add_argument("--remove", action="store_true", help="demo: delete the sandbox")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
     if args.command == "demo" and (args.telegram_id is None or args.telegram_id <= 0):
         return fail("usage: python -m bot demo <telegram_id> [--reset | --remove]")
 
@@ -146,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         print(asyncio.run(demo(settings, args.telegram_id, reset=args.reset, remove=args.remove)))
         return 0
+    return _run_until_stopped(settings)
+
+
+def _run_until_stopped(settings: Settings) -> int:
     from aiogram.exceptions import (
         TelegramAPIError,
         TelegramNetworkError,

@@ -113,15 +113,10 @@ async def _known_contacts(
     return found
 
 
-async def apply_import(
-    session: AsyncSession,
-    manager: Manager,
-    drafts: list[ClientDraft],
-    now: datetime,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Creates new clients; for ones already in the base (same name, INN or phone) adds only
-    the contacts it does not have yet. One commit at the end."""
+async def _split_known(
+    session: AsyncSession, manager: Manager, drafts: list[ClientDraft]
+) -> tuple[list[ClientDraft], list[tuple[int, ClientDraft]]]:
+    """(new clients, (client id, draft) of clients already in the base by name, INN or phone)."""
     by_name: dict[str, int] = {}
     by_tax: dict[str, int] = {}
     by_phone: dict[str, int] = {}
@@ -144,48 +139,77 @@ async def apply_import(
             new.append(draft)
         else:
             matched.append((existing, draft))
+    return new, matched
 
+
+async def _insert_new(
+    session: AsyncSession,
+    manager: Manager,
+    new: list[ClientDraft],
+    total: int,
+    now: datetime,
+    progress: Progress | None,
+) -> list[int]:
+    """Inserts the new clients with their tags and contacts, a chunk at a time; their ids."""
+    done = 0
+    created: list[int] = []
+    for start in range(0, len(new), CHUNK):
+        chunk = new[start : start + CHUNK]
+        ids = await store.insert_clients(session, [_client_values(d, manager, now) for d in chunk])
+        created.extend(ids)
+        tags = [
+            {"client_id": i, "tag": tag}
+            for i, d in zip(ids, chunk, strict=True)
+            for tag in dict.fromkeys(d.tags)
+        ]
+        contacts = [v for i, d in zip(ids, chunk, strict=True) for v in _contact_values(i, d, now)]
+        await store.insert_rows(session, ClientTag, tags)
+        await store.insert_rows(session, Contact, contacts)
+        done += len(chunk)
+        if progress is not None:
+            await progress(done, total)
+    return created
+
+
+async def _add_missing_contacts(
+    session: AsyncSession, matched: list[tuple[int, ClientDraft]], now: datetime
+) -> tuple[list[int], int, int]:
+    """Adds the contacts matched clients do not have yet: (their ids, how many were added,
+    how many were there already)."""
+    known = await _known_contacts(session, [cid for cid, _ in matched])
+    added_existing = 0
+    skipped = 0
+    extra: list[dict[str, Any]] = []
+    for cid, draft in matched:
+        for person, value in zip(draft.contacts, _contact_values(cid, draft, now), strict=True):
+            # Chat allows two people with one name at a client: only the same person
+            # (nothing both have set differs) is already there; a namesake is added.
+            namesakes = known.setdefault((cid, value["name_norm"]), [])
+            if any(same_person(k, person) for k in namesakes):
+                skipped += 1
+                continue
+            namesakes.append(person)
+            extra.append(value)
+            added_existing += 1
+    added: list[int] = []
+    if extra:
+        added = await store.insert_contacts(session, extra)
+    return added, added_existing, skipped
+
+
+async def apply_import(
+    session: AsyncSession,
+    manager: Manager,
+    drafts: list[ClientDraft],
+    now: datetime,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Creates new clients; for ones already in the base (same name, INN or phone) adds only
+    the contacts it does not have yet. One commit at the end."""
+    new, matched = await _split_known(session, manager, drafts)
     try:
-        done = 0
-        created: list[int] = []
-        for start in range(0, len(new), CHUNK):
-            chunk = new[start : start + CHUNK]
-            ids = await store.insert_clients(
-                session, [_client_values(d, manager, now) for d in chunk]
-            )
-            created.extend(ids)
-            tags = [
-                {"client_id": i, "tag": tag}
-                for i, d in zip(ids, chunk, strict=True)
-                for tag in dict.fromkeys(d.tags)
-            ]
-            contacts = [
-                v for i, d in zip(ids, chunk, strict=True) for v in _contact_values(i, d, now)
-            ]
-            await store.insert_rows(session, ClientTag, tags)
-            await store.insert_rows(session, Contact, contacts)
-            done += len(chunk)
-            if progress is not None:
-                await progress(done, len(drafts))
-
-        known = await _known_contacts(session, [cid for cid, _ in matched])
-        added_existing = 0
-        skipped = 0
-        extra: list[dict[str, Any]] = []
-        for cid, draft in matched:
-            for person, value in zip(draft.contacts, _contact_values(cid, draft, now), strict=True):
-                # Chat allows two people with one name at a client: only the same person
-                # (nothing both have set differs) is already there; a namesake is added.
-                namesakes = known.setdefault((cid, value["name_norm"]), [])
-                if any(same_person(k, person) for k in namesakes):
-                    skipped += 1
-                    continue
-                namesakes.append(person)
-                extra.append(value)
-                added_existing += 1
-        added: list[int] = []
-        if extra:
-            added = await store.insert_contacts(session, extra)
+        created = await _insert_new(session, manager, new, len(drafts), now, progress)
+        added, added_existing, skipped = await _add_missing_contacts(session, matched, now)
         # /undo takes the whole import back: exactly the rows it created, by id, so a contact
         # that was there before with the same name stays.
         undo_journal.record_import(session, manager.id, now, created, added)

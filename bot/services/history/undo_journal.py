@@ -120,18 +120,20 @@ def _stamp(obj: Any, name: str) -> datetime:
     return value if isinstance(value, datetime) else utcnow()
 
 
-def _after_flush(session: Session, _context: UOWTransaction) -> None:
-    if session.info.get(SILENT):
-        return
-    rows: list[dict[str, Any]] = []
-    conn = session.connection()
+class _Entries:
+    """The journal rows one flush produces, in the order the session lists its objects."""
 
-    def owner(client_id: int | None) -> int | None:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.rows: list[dict[str, Any]] = []
+
+    def owner(self, client_id: int | None) -> int | None:
         if client_id is None:
             return None
-        return conn.scalar(select(Client.owner_id).where(Client.id == client_id))
+        return self.conn.scalar(select(Client.owner_id).where(Client.id == client_id))
 
     def add(
+        self,
         kind: str,
         manager_id: int | None,
         obj_id: int | None,
@@ -140,7 +142,7 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         payload: dict[str, Any] | None = None,
     ) -> None:
         if manager_id is not None:
-            rows.append(
+            self.rows.append(
                 {
                     "manager_id": manager_id,
                     "kind": kind,
@@ -151,37 +153,55 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
                 }
             )
 
-    for obj in session.new:
+    def created(self, obj: Any) -> None:
         kind = NEW_KINDS.get(type(obj))
         if kind is None:
-            continue
+            return
         client_id = getattr(obj, "client_id", None)
         if isinstance(obj, Note) and client_id is None and obj.contact_id is not None:
-            client_id = conn.scalar(select(Contact.client_id).where(Contact.id == obj.contact_id))
-        manager_id = owner(client_id) if isinstance(obj, Contact) else obj.manager_id
-        add(kind, manager_id, obj.id, client_id, _stamp(obj, "created_at"))
-    for obj in session.dirty:
+            client_id = self.conn.scalar(
+                select(Contact.client_id).where(Contact.id == obj.contact_id)
+            )
+        manager_id = self.owner(client_id) if isinstance(obj, Contact) else obj.manager_id
+        self.add(kind, manager_id, obj.id, client_id, _stamp(obj, "created_at"))
+
+    def changed(self, obj: Any) -> None:
         if isinstance(obj, Client):
             old = _old_values(obj, CLIENT_FIELDS)
             tags = _old_tags(obj)
             if tags is not None:
                 old["tags"] = tags
             if old:
-                add("edit", obj.owner_id, obj.id, obj.id, _stamp(obj, "updated_at"), old)
+                self.add("edit", obj.owner_id, obj.id, obj.id, _stamp(obj, "updated_at"), old)
         elif isinstance(obj, Contact):
             old = _old_values(obj, CONTACT_FIELDS)
             if old:
                 at = _stamp(obj, "updated_at")
-                add("contact_edit", owner(obj.client_id), obj.id, obj.client_id, at, old)
+                self.add("contact_edit", self.owner(obj.client_id), obj.id, obj.client_id, at, old)
         elif isinstance(obj, Plan):
             old = _old_values(obj, ("amount_minor", "currency"))
             if old:
                 at = _stamp(obj, "updated_at")
-                add("plan_edit", obj.manager_id, obj.id, obj.client_id, at, old)
-    for obj in session.deleted:
+                self.add("plan_edit", obj.manager_id, obj.id, obj.client_id, at, old)
+
+    def removed(self, obj: Any) -> None:
         if isinstance(obj, Plan):  # "/plan 0" removes it: undo puts it back
             values = {name: encode(getattr(obj, name)) for name in PLAN_FIELDS}
-            add("plan_removed", obj.manager_id, None, obj.client_id, utcnow(), values)
+            self.add("plan_removed", obj.manager_id, None, obj.client_id, utcnow(), values)
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    if session.info.get(SILENT):
+        return
+    conn = session.connection()
+    entries = _Entries(conn)
+    for obj in session.new:
+        entries.created(obj)
+    for obj in session.dirty:
+        entries.changed(obj)
+    for obj in session.deleted:
+        entries.removed(obj)
+    rows = entries.rows
     if rows:
         ids = conn.scalars(insert(UndoEntry).returning(UndoEntry.id), rows).all()
         # Pruning on every write would cost each logged touch one more statement (the P1 hot

@@ -139,8 +139,13 @@ def build_figure(data: ChartData, labels: ChartLabels) -> Figure:
 
 
 def _draw_sales(ax: Axes, data: ChartData, labels: ChartLabels) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    sold, top = _plot_sales_lines(ax, data, labels)
+    _mark_today(ax, data.today_index + 1, sold[-1], labels)
+    _format_sales_axes(ax, data, labels, top)
 
+
+def _plot_sales_lines(ax: Axes, data: ChartData, labels: ChartLabels) -> tuple[list[float], float]:
+    """Sales so far, the plan and the forecast; returns the sales curve and the highest y."""
     n = len(data.days)
     # x is the day's end: the curve starts at 0 when the period starts.
     done = [v for v in data.cumulative if v is not None]
@@ -165,7 +170,11 @@ def _draw_sales(ax: Axes, data: ChartData, labels: ChartLabels) -> None:
             label=labels.forecast,
         )
         top = max(top, end)
-    ax.plot([today_x], [sold[-1]], "o", color=TODAY, markersize=9, zorder=5)
+    return sold, top
+
+
+def _mark_today(ax: Axes, today_x: int, sold_today: float, labels: ChartLabels) -> None:
+    ax.plot([today_x], [sold_today], "o", color=TODAY, markersize=9, zorder=5)
     ax.axvline(today_x, color=TODAY, linewidth=1.2, alpha=0.6)
     ax.text(
         today_x,
@@ -191,7 +200,11 @@ def _draw_sales(ax: Axes, data: ChartData, labels: ChartLabels) -> None:
             zorder=6,
         )
 
-    ax.set_xlim(0, n)
+
+def _format_sales_axes(ax: Axes, data: ChartData, labels: ChartLabels, top: float) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.set_xlim(0, len(data.days))
     ax.set_ylim(0, top * 1.12 if top > 0 else 1)
     ticks = _day_ticks(data.period)
     # A day's tick sits where the curve shows the total at its end (the "today" dot sits on

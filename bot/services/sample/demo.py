@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from dataclasses import field as list_field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -27,7 +28,18 @@ from bot.services.crm import managers as manager_service
 from bot.services.crm.clients import refresh_checkin
 from bot.services.parsing.names import normalize_name
 from bot.services.parsing.phones import normalize_phone
-from bot.services.sample.demo_data import DEFAULT_SEED, PROFILES, DemoClient, DemoData, generate
+from bot.services.sample.demo_data import (
+    DEFAULT_SEED,
+    PROFILES,
+    DemoClient,
+    DemoData,
+    DemoNote,
+    DemoRequest,
+    DemoReview,
+    DemoSale,
+    DemoTouch,
+    generate,
+)
 from storage import managers as manager_store
 from storage import sandbox as store
 from storage.enums import TeamRole, Tier
@@ -144,22 +156,8 @@ def _client_values(sandbox: Manager, client: DemoClient, now: datetime) -> dict[
     }
 
 
-async def _fill(session: AsyncSession, sandbox: Manager, data: DemoData, now: datetime) -> None:
-    """Bulk inserts, table by table: a handful of statements for ~1,000 rows."""
-    sid = sandbox.id
-    client_ids = await insert_clients(
-        session, [_client_values(sandbox, c, now) for c in data.clients]
-    )
-    await insert_rows(
-        session,
-        ClientTag,
-        [
-            {"client_id": cid, "tag": tag}
-            for cid, c in zip(client_ids, data.clients, strict=True)
-            for tag in c.tags
-        ],
-    )
-    contact_rows = [
+def _contact_rows(client_ids: list[int], data: DemoData, now: datetime) -> list[dict[str, Any]]:
+    return [
         {
             "client_id": cid,
             "name": p.name,
@@ -176,104 +174,152 @@ async def _fill(session: AsyncSession, sandbox: Manager, data: DemoData, now: da
         for cid, c in zip(client_ids, data.clients, strict=True)
         for p in c.contacts
     ]
-    flat_ids = iter(await insert_returning(session, Contact, contact_rows))
-    contact_ids = [[next(flat_ids) for _ in c.contacts] for c in data.clients]
+
+
+def _touch_row(sid: int, cid: int, contact_id: int | None, t: DemoTouch) -> dict[str, Any]:
+    return {
+        "client_id": cid,
+        "manager_id": sid,
+        "contact_id": contact_id,
+        "kind": t.kind,
+        "occurred_at": t.occurred_at,
+        "outcome": t.outcome,
+        "summary": t.summary,
+        "next_step": t.next_step,
+        "next_step_due_at": t.next_step_due_at,
+        "next_step_has_time": t.next_step_has_time,
+        "next_step_done_at": t.next_step_done_at,
+        "created_at": t.occurred_at,
+    }
+
+
+def _note_row(sid: int, cid: int, contact_id: int | None, n: DemoNote) -> dict[str, Any]:
+    # A note on a person belongs to the person, as /note stores it.
+    return {
+        "manager_id": sid,
+        "client_id": cid if n.contact is None else None,
+        "contact_id": contact_id,
+        "text": n.text,
+        "is_private": False,
+        "remind_at": None,
+        "created_at": n.created_at,
+    }
+
+
+def _sale_row(sandbox: Manager, cid: int, s: DemoSale) -> dict[str, Any]:
+    return {
+        "client_id": cid,
+        "manager_id": sandbox.id,
+        "amount_minor": s.amount_minor,
+        "currency": sandbox.currency,
+        "product_line": s.product_line,
+        "sold_at": s.sold_at,
+        "created_at": s.sold_at,
+    }
+
+
+def _request_row(sid: int, cid: int, r: DemoRequest) -> dict[str, Any]:
+    return {
+        "client_id": cid,
+        "manager_id": sid,
+        "text": r.text,
+        "opened_at": r.opened_at,
+        "first_response_at": r.first_response_at,
+        "resolved_at": r.resolved_at,
+        "feedback": r.feedback,
+        "created_at": r.opened_at,
+    }
+
+
+@dataclass(slots=True)
+class _Rows:
+    """The rows that hang off the clients and contacts, gathered before the bulk inserts."""
+
+    touches: list[dict[str, Any]] = list_field(default_factory=list)
+    notes: list[dict[str, Any]] = list_field(default_factory=list)
+    note_tags: list[list[str]] = list_field(default_factory=list)
+    sales: list[dict[str, Any]] = list_field(default_factory=list)
+    plans: list[dict[str, Any]] = list_field(default_factory=list)
+    requests: list[dict[str, Any]] = list_field(default_factory=list)
+    request_reviews: list[tuple[int, DemoReview | None]] = list_field(default_factory=list)
+    reviews: list[dict[str, Any]] = list_field(default_factory=list)
+
+
+def _collect_rows(
+    sandbox: Manager,
+    data: DemoData,
+    client_ids: list[int],
+    contact_ids: list[list[int]],
+    now: datetime,
+) -> _Rows:
+    sid = sandbox.id
+    rows = _Rows()
 
     def person(index: int, contact: int | None) -> int | None:
         return contact_ids[index][contact] if contact is not None else None
 
-    touches: list[dict[str, Any]] = []
-    notes: list[dict[str, Any]] = []
-    note_tags: list[list[str]] = []
-    sales: list[dict[str, Any]] = []
-    plans: list[dict[str, Any]] = []
-    requests: list[dict[str, Any]] = []
-    request_reviews: list[Any] = []
-    reviews: list[dict[str, Any]] = []
     for index, (cid, c) in enumerate(zip(client_ids, data.clients, strict=True)):
         for t in c.touches:
-            touches.append(
-                {
-                    "client_id": cid,
-                    "manager_id": sid,
-                    "contact_id": person(index, t.contact),
-                    "kind": t.kind,
-                    "occurred_at": t.occurred_at,
-                    "outcome": t.outcome,
-                    "summary": t.summary,
-                    "next_step": t.next_step,
-                    "next_step_due_at": t.next_step_due_at,
-                    "next_step_has_time": t.next_step_has_time,
-                    "next_step_done_at": t.next_step_done_at,
-                    "created_at": t.occurred_at,
-                }
-            )
+            rows.touches.append(_touch_row(sid, cid, person(index, t.contact), t))
         for n in c.notes:
-            # A note on a person belongs to the person, as /note stores it.
-            notes.append(
-                {
-                    "manager_id": sid,
-                    "client_id": cid if n.contact is None else None,
-                    "contact_id": person(index, n.contact),
-                    "text": n.text,
-                    "is_private": False,
-                    "remind_at": None,
-                    "created_at": n.created_at,
-                }
-            )
-            note_tags.append(n.tags)
+            rows.notes.append(_note_row(sid, cid, person(index, n.contact), n))
+            rows.note_tags.append(n.tags)
         for s in c.sales:
-            sales.append(
-                {
-                    "client_id": cid,
-                    "manager_id": sid,
-                    "amount_minor": s.amount_minor,
-                    "currency": sandbox.currency,
-                    "product_line": s.product_line,
-                    "sold_at": s.sold_at,
-                    "created_at": s.sold_at,
-                }
-            )
+            rows.sales.append(_sale_row(sandbox, cid, s))
         for p in c.plans:
-            plans.append(_plan_row(sandbox, cid, p.kind, p.start, p.amount_minor, now))
+            rows.plans.append(_plan_row(sandbox, cid, p.kind, p.start, p.amount_minor, now))
         for r in c.requests:
-            requests.append(
-                {
-                    "client_id": cid,
-                    "manager_id": sid,
-                    "text": r.text,
-                    "opened_at": r.opened_at,
-                    "first_response_at": r.first_response_at,
-                    "resolved_at": r.resolved_at,
-                    "feedback": r.feedback,
-                    "created_at": r.opened_at,
-                }
-            )
-            request_reviews.append((cid, r.review))
+            rows.requests.append(_request_row(sid, cid, r))
+            rows.request_reviews.append((cid, r.review))
         for v in c.reviews:
-            reviews.append(_review_row(sid, cid, None, v.is_positive, v.text, v.created_at))
+            rows.reviews.append(_review_row(sid, cid, None, v.is_positive, v.text, v.created_at))
     for p in data.plans:
-        plans.append(_plan_row(sandbox, None, p.kind, p.start, p.amount_minor, now))
-    await insert_rows(session, Interaction, touches)
-    note_ids = await insert_returning(session, Note, notes)
+        rows.plans.append(_plan_row(sandbox, None, p.kind, p.start, p.amount_minor, now))
+    return rows
+
+
+async def _insert_rows_of(session: AsyncSession, sid: int, rows: _Rows) -> None:
+    await insert_rows(session, Interaction, rows.touches)
+    note_ids = await insert_returning(session, Note, rows.notes)
     await insert_rows(
         session,
         NoteTag,
         [
             {"note_id": nid, "tag": tag}
-            for nid, tags in zip(note_ids, note_tags, strict=True)
+            for nid, tags in zip(note_ids, rows.note_tags, strict=True)
             for tag in tags
         ],
     )
-    await insert_rows(session, Sale, sales)
-    await insert_rows(session, Plan, plans)
-    request_ids = await insert_returning(session, ClientRequest, requests)
-    for rid, (cid, review) in zip(request_ids, request_reviews, strict=True):
+    await insert_rows(session, Sale, rows.sales)
+    await insert_rows(session, Plan, rows.plans)
+    request_ids = await insert_returning(session, ClientRequest, rows.requests)
+    for rid, (cid, review) in zip(request_ids, rows.request_reviews, strict=True):
         if review is not None:
-            reviews.append(
+            rows.reviews.append(
                 _review_row(sid, cid, rid, review.is_positive, review.text, review.created_at)
             )
-    await insert_rows(session, Review, reviews)
+    await insert_rows(session, Review, rows.reviews)
+
+
+async def _fill(session: AsyncSession, sandbox: Manager, data: DemoData, now: datetime) -> None:
+    """Bulk inserts, table by table: a handful of statements for ~1,000 rows."""
+    client_ids = await insert_clients(
+        session, [_client_values(sandbox, c, now) for c in data.clients]
+    )
+    await insert_rows(
+        session,
+        ClientTag,
+        [
+            {"client_id": cid, "tag": tag}
+            for cid, c in zip(client_ids, data.clients, strict=True)
+            for tag in c.tags
+        ],
+    )
+    contact_rows = _contact_rows(client_ids, data, now)
+    flat_ids = iter(await insert_returning(session, Contact, contact_rows))
+    contact_ids = [[next(flat_ids) for _ in c.contacts] for c in data.clients]
+    rows = _collect_rows(sandbox, data, client_ids, contact_ids, now)
+    await _insert_rows_of(session, sandbox.id, rows)
 
 
 def _plan_row(

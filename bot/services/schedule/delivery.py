@@ -12,6 +12,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -99,17 +100,7 @@ async def _ping(
     if reminder.kind == ReminderKind.WEEKLY:
         return replace(base, week=await agenda_service.last_week(session, manager, now))
     if reminder.kind == ReminderKind.BIRTHDAY:
-        contact = await _load(session, reminder, Contact, reminder.contact_id)
-        if not isinstance(contact, Contact) or not contact.birth_month or not contact.birth_day:
-            return None
-        occurrence = date.fromisoformat(str(payload.get("occurrence")))
-        if (contact.birth_month, contact.birth_day) != (occurrence.month, occurrence.day) and not (
-            (contact.birth_month, contact.birth_day) == (2, 29)
-            and (occurrence.month, occurrence.day) == (2, 28)
-        ):
-            return None
-        turns = occurrence.year - contact.birth_year if contact.birth_year else None
-        return replace(base, contact_name=contact.name, birthday_on=occurrence, turns=turns)
+        return await _birthday_ping(session, reminder, base, payload)
     if reminder.kind == ReminderKind.CHECKIN:
         assert isinstance(client, Client)
         if (
@@ -125,16 +116,38 @@ async def _ping(
             return None
         return replace(base, step=touch.next_step, due_at=touch.next_step_due_at)
     if reminder.kind == ReminderKind.NOTE:
-        note = await _load(session, reminder, Note, reminder.note_id)
-        if not isinstance(note, Note):
-            return None
-        contact = await _load(session, reminder, Contact, reminder.contact_id)
-        return replace(
-            base,
-            contact_name=contact.name if isinstance(contact, Contact) else None,
-            note_text=str(payload.get("text") or note.text),
-        )
+        return await _note_ping(session, reminder, base, payload)
     return None
+
+
+async def _birthday_ping(
+    session: AsyncSession, reminder: Reminder, base: Ping, payload: dict[str, Any]
+) -> Ping | None:
+    contact = await _load(session, reminder, Contact, reminder.contact_id)
+    if not isinstance(contact, Contact) or not contact.birth_month or not contact.birth_day:
+        return None
+    occurrence = date.fromisoformat(str(payload.get("occurrence")))
+    if (contact.birth_month, contact.birth_day) != (occurrence.month, occurrence.day) and not (
+        (contact.birth_month, contact.birth_day) == (2, 29)
+        and (occurrence.month, occurrence.day) == (2, 28)
+    ):
+        return None
+    turns = occurrence.year - contact.birth_year if contact.birth_year else None
+    return replace(base, contact_name=contact.name, birthday_on=occurrence, turns=turns)
+
+
+async def _note_ping(
+    session: AsyncSession, reminder: Reminder, base: Ping, payload: dict[str, Any]
+) -> Ping | None:
+    note = await _load(session, reminder, Note, reminder.note_id)
+    if not isinstance(note, Note):
+        return None
+    contact = await _load(session, reminder, Contact, reminder.contact_id)
+    return replace(
+        base,
+        contact_name=contact.name if isinstance(contact, Contact) else None,
+        note_text=str(payload.get("text") or note.text),
+    )
 
 
 # A digest at the time the manager chose goes out even inside quiet hours (choosing it is asking
@@ -219,6 +232,60 @@ async def release_orphans(session_pool: async_sessionmaker[AsyncSession], now: d
     return released
 
 
+class _Batch:
+    """One `deliver` run: prepares chunks, sends and records each ping, counts the outcomes."""
+
+    def __init__(
+        self,
+        session_pool: async_sessionmaker[AsyncSession],
+        send: Sender,
+        now: datetime,
+        concurrency: int,
+    ) -> None:
+        self.session_pool = session_pool
+        self.send = send
+        self.now = now
+        self.outcomes: dict[str, int] = {}
+        self.recording = asyncio.Semaphore(concurrency)
+
+    def count(self, outcome: str) -> None:
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    async def prepare(self, reminder_ids: list[int]) -> list[Ping]:
+        # A chunk in one session, apart from the recording. Preparing row by row in tasks that
+        # shared one gate with the recording made each record queue behind the prepares still
+        # waiting: in the kill -9 test 41 of 60 messages Telegram had answered were unrecorded.
+        pings: list[Ping] = []
+        if not reminder_ids:
+            return pings
+        async with self.session_pool() as session:
+            for reminder in await store.by_ids(session, reminder_ids):
+                outcome, ping = await _prepare(session, reminder, self.now)
+                if ping is not None:
+                    pings.append(ping)
+                else:
+                    assert outcome is not None
+                    reminder.lease_until = None
+                    self.count(outcome)
+            await session.commit()
+        return pings
+
+    async def send_and_record(self, ping: Ping) -> None:
+        try:
+            result: int | Exception = await self.send(ping)
+        except (Blocked, RetryLater) as exc:
+            result = exc
+        except Exception:
+            log.exception("sending reminder %s failed", ping.reminder_id)
+            result = RetryLater(None)
+        async with self.recording, self.session_pool() as session:
+            [reminder] = await store.by_ids(session, [ping.reminder_id])
+            outcome = await _record(session, reminder, self.now, result)
+            reminder.lease_until = None
+            await session.commit()
+        self.count(outcome)
+
+
 async def deliver(
     session_pool: async_sessionmaker[AsyncSession],
     send: Sender,
@@ -237,58 +304,19 @@ async def deliver(
     async with session_pool() as session:
         claimed = await store.claim_due(session, now, now + LEASE, WORKER, limit)
         await session.commit()
-    outcomes: dict[str, int] = {}
-    recording = asyncio.Semaphore(concurrency)
-
-    def count(outcome: str) -> None:
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-
-    async def prepare(reminder_ids: list[int]) -> list[Ping]:
-        # A chunk in one session, apart from the recording. Preparing row by row in tasks that
-        # shared one gate with the recording made each record queue behind the prepares still
-        # waiting: in the kill -9 test 41 of 60 messages Telegram had answered were unrecorded.
-        pings: list[Ping] = []
-        if not reminder_ids:
-            return pings
-        async with session_pool() as session:
-            for reminder in await store.by_ids(session, reminder_ids):
-                outcome, ping = await _prepare(session, reminder, now)
-                if ping is not None:
-                    pings.append(ping)
-                else:
-                    assert outcome is not None
-                    reminder.lease_until = None
-                    count(outcome)
-            await session.commit()
-        return pings
-
-    async def send_and_record(ping: Ping) -> None:
-        try:
-            result: int | Exception = await send(ping)
-        except (Blocked, RetryLater) as exc:
-            result = exc
-        except Exception:
-            log.exception("sending reminder %s failed", ping.reminder_id)
-            result = RetryLater(None)
-        async with recording, session_pool() as session:
-            [reminder] = await store.by_ids(session, [ping.reminder_id])
-            outcome = await _record(session, reminder, now, result)
-            reminder.lease_until = None
-            await session.commit()
-        count(outcome)
-
+    batch = _Batch(session_pool, send, now, concurrency)
     # Digests go first and alone: they fold the day's check-ins and birthdays in.
     for rid, kind in claimed:
         if kind == ReminderKind.DIGEST:
-            for ping in await prepare([rid]):
-                await send_and_record(ping)
+            for ping in await batch.prepare([rid]):
+                await batch.send_and_record(ping)
     rest = [rid for rid, kind in claimed if kind != ReminderKind.DIGEST]
     # Prepared a chunk at a time, each chunk's sends starting at once: preparing a whole batch
     # of 500 first left the sender idle ~2 s per batch (P3 fell from 25.7 to 23.4 msg/s).
     async with asyncio.TaskGroup() as group:
         for start in range(0, len(rest), PREPARE_CHUNK):
-            for ping in await prepare(rest[start : start + PREPARE_CHUNK]):
-                group.create_task(send_and_record(ping))
+            for ping in await batch.prepare(rest[start : start + PREPARE_CHUNK]):
+                group.create_task(batch.send_and_record(ping))
     if claimed:
-        log.info("delivered reminders: %s", outcomes)
-    return outcomes
+        log.info("delivered reminders: %s", batch.outcomes)
+    return batch.outcomes
