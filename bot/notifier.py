@@ -18,8 +18,8 @@ from bot.i18n import translator
 from bot.services.clock import Clock
 from bot.services.schedule.delivery import Blocked, Ping, RetryLater
 from bot.services.schedule.delivery_limits import RateLimiter
-from handlers.daily.agenda import agenda_message
-from handlers.daily.reminder_views import ping_kb, ping_text, week_text
+from bot.views.agenda import agenda_message
+from bot.views.reminders import ping_kb, ping_text, week_text
 
 
 class TelegramSender:

@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardMarkup as Markup
 from bot.i18n import Translator
 from bot.services.crm.requests import SLA, OpenList, RequestView, breach, undo_target
 from bot.services.crm.reviews import ReviewView
+from bot.views.formatting import format_duration as format_duration
 from handlers.callbacks import (
     ClientAction,
     ClientCb,
@@ -25,25 +26,6 @@ from handlers.touches.touch_views import Reader, when_label
 
 SHOWN = 1500
 LIST_TEXT = 60
-
-
-def format_duration(t: Translator, seconds: float) -> str:
-    """ "12 мин", "2 ч 5 мин", "3 дн. 4 ч": two units at most, read at a glance.
-
-    The one duration format of the bot (request cards, the open list, /kpi medians): whole
-    minutes, truncated like percents are — "59 мин" is not yet the hour an SLA may allow."""
-    total = max(int(seconds), 0) // 60
-    days, rest = divmod(total, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        parts = [t("dur-days", n=days)] + ([t("dur-hours", n=hours)] if hours else [])
-    elif hours:
-        parts = [t("dur-hours", n=hours)] + ([t("dur-minutes", n=minutes)] if minutes else [])
-    elif minutes:
-        parts = [t("dur-minutes", n=minutes)]
-    else:
-        return t("dur-under-minute")
-    return " ".join(parts)
 
 
 def _sla(t: Translator, delta: timedelta) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from bot.services.crm.birthdays import format_birthday
 from bot.services.crm.clients import CADENCE_CHOICES, ClientCard, ClientPage, ClientRef, ContactView
 from bot.services.crm.timeline import TimelinePage
 from bot.services.money import format_money
+from bot.views.formatting import esc as esc
 from handlers.callbacks import (
     ClientAction,
     ClientCb,
@@ -62,10 +62,6 @@ def contact_line(t: Translator, c: ContactView, lang: str) -> str:
             turns=c.turns if c.turns is not None else "none",
         )
     return "• " + line
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=False)
 
 
 def card_text(t: Translator, card: ClientCard, lang: str, zone: str) -> str:

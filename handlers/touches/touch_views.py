@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 
 from bot.i18n import Translator
+from bot.views.formatting import Reader as Reader
+from bot.views.formatting import when_label as when_label
 from handlers.callbacks import ClientAction, ClientCb, TouchAction, TouchCb
 from handlers.clientbase.client_views import KIND_ICONS, esc
 from handlers.setup.quiet_views import held_suffix
@@ -19,35 +20,6 @@ from storage.models import Client, Interaction, Manager
 
 SHOWN = 1500
 OUTCOME_ICONS = {Outcome.POSITIVE: "👍", Outcome.NEUTRAL: "😐", Outcome.NEGATIVE: "👎"}
-
-
-class Reader(Protocol):
-    """Whose clock and language a date is shown in: a Manager, or a reminder Ping."""
-
-    @property
-    def timezone(self) -> str: ...
-
-    @property
-    def language(self) -> str: ...
-
-
-def when_label(
-    t: Translator, moment: datetime, manager: Reader, now: datetime, *, with_time: bool
-) -> str:
-    zone = ZoneInfo(manager.timezone)
-    local, today = moment.astimezone(zone), now.astimezone(zone).date()
-    delta = (local.date() - today).days
-    if delta in (-1, 0, 1):
-        day = t("day-relative", delta=delta)
-    else:
-        pattern = "EEE, d MMM" if manager.language == "ru" else "EEE, MMM d"
-        if local.year != today.year:
-            # Another year is said, never left to guess (issue 15: a sale a year back looked new).
-            pattern += " y" if manager.language == "ru" else ", y"
-        day = format_date(local.date(), pattern, locale=manager.language)
-    if with_time:
-        return f"{day}, {format_time(local.time(), 'HH:mm', locale=manager.language)}"
-    return day
 
 
 def moved_note(t: Translator, asked: date | None, due: datetime | None, manager: Manager) -> str:

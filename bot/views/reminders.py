@@ -9,11 +9,11 @@ from aiogram.types import InlineKeyboardButton as Button
 from aiogram.types import InlineKeyboardMarkup as Markup
 from babel.dates import format_date
 
+from bot.callbacks import ReminderAction, ReminderCb
 from bot.i18n import translator
 from bot.services.crm.agenda import Week
 from bot.services.schedule.delivery import Ping
 from bot.services.schedule.schedule_rules import SNOOZE_CHOICES
-from handlers.callbacks import ReminderAction, ReminderCb
 from storage.enums import ReminderKind
 
 
