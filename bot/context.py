@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services.clock import Clock
+from bot.views.replies import edit_or_send
 from storage.models import Manager
 
 Markup = InlineKeyboardMarkup | None
@@ -46,9 +47,6 @@ class Ctx:
 
     async def edit(self, text: str, reply_markup: Markup = None) -> None:
         """Edits the pressed message, or sends a new one when it can no longer be edited."""
-        # Imported here: handlers.replies is the one place that knows Telegram's edit quirks.
-        from handlers.replies import edit_or_send
-
         await edit_or_send(self.bot, self.chat_id, self.message_id, text, reply_markup)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import Connection, delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import access
@@ -184,3 +184,29 @@ async def last_touch_at(session: AsyncSession, client_id: int) -> datetime | Non
     return await session.scalar(
         select(func.max(Interaction.occurred_at)).where(Interaction.client_id == client_id)
     )
+
+
+# --- the journal's writes, inside a flush (a sync connection: SQLAlchemy's after_flush hook) ---
+
+
+def owner_of_client(conn: Connection, client_id: int) -> int | None:
+    return conn.scalar(select(Client.owner_id).where(Client.id == client_id))
+
+
+def client_of_contact(conn: Connection, contact_id: int) -> int | None:
+    return conn.scalar(select(Contact.client_id).where(Contact.id == contact_id))
+
+
+def insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    return list(conn.scalars(insert(UndoEntry).returning(UndoEntry.id), rows).all())
+
+
+def prune(conn: Connection, manager_id: int, keep: int) -> None:
+    """Keeps the newest ``keep`` entries of a manager: by count, not by time, since an entry's
+    stamp comes from the action's clock and a count cannot be fooled by a clock."""
+    mine = access.authored(UndoEntry, manager_id)
+    cutoff = conn.scalar(
+        select(UndoEntry.id).where(mine).order_by(UndoEntry.id.desc()).offset(keep).limit(1)
+    )
+    if cutoff is not None:
+        conn.execute(delete(UndoEntry).where(mine, UndoEntry.id <= cutoff))

@@ -229,7 +229,13 @@ _phone = st.builds(
     lambda digits, national: (
         f"8 ({digits[:3]}) {digits[3:6]}-{digits[6:8]}-{digits[8:]}" if national else f"+7{digits}"
     ),
-    st.text(alphabet=string.digits, min_size=10, max_size=10).map(lambda d: "9" + d[1:]),
+    # Allocated Russian mobile codes: without "+7" a number must be a real one (libphonenumber),
+    # and parts of some 9xx codes (930 0…) are not allocated.
+    st.builds(
+        str.__add__,
+        st.sampled_from(["916", "926", "903", "985", "912", "921", "999"]),
+        st.text(alphabet=string.digits, min_size=7, max_size=7),
+    ),
     st.booleans(),
 )
 _email = st.from_regex(r"[a-z0-9._]{1,10}@[a-z]{1,8}\.(ru|com)", fullmatch=True)

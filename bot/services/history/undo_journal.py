@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, insert, inspect, select
+from sqlalchemy import Connection, event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
+from storage import undo as journal_store
 from storage.models import (
     Client,
     ClientRequest,
@@ -130,7 +131,7 @@ class _Entries:
     def owner(self, client_id: int | None) -> int | None:
         if client_id is None:
             return None
-        return self.conn.scalar(select(Client.owner_id).where(Client.id == client_id))
+        return journal_store.owner_of_client(self.conn, client_id)
 
     def add(
         self,
@@ -159,9 +160,7 @@ class _Entries:
             return
         client_id = getattr(obj, "client_id", None)
         if isinstance(obj, Note) and client_id is None and obj.contact_id is not None:
-            client_id = self.conn.scalar(
-                select(Contact.client_id).where(Contact.id == obj.contact_id)
-            )
+            client_id = journal_store.client_of_contact(self.conn, obj.contact_id)
         manager_id = self.owner(client_id) if isinstance(obj, Contact) else obj.manager_id
         self.add(kind, manager_id, obj.id, client_id, _stamp(obj, "created_at"))
 
@@ -203,28 +202,12 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         entries.removed(obj)
     rows = entries.rows
     if rows:
-        ids = conn.scalars(insert(UndoEntry).returning(UndoEntry.id), rows).all()
+        ids = journal_store.insert_entries(conn, rows)
         # Pruning on every write would cost each logged touch one more statement (the P1 hot
         # path counts them); every PRUNE_EVERY-th entry is enough to keep a manager near KEEP.
         if any(entry_id % PRUNE_EVERY == 0 for entry_id in ids):
             for manager_id in {row["manager_id"] for row in rows}:
-                _prune(conn, manager_id)
-
-
-def _prune(conn: Connection, manager_id: int) -> None:
-    """Keeps the newest KEEP entries of a manager: by count, not by time, since an entry's
-    stamp comes from the action's clock and a count cannot be fooled by a clock."""
-    cutoff = conn.scalar(
-        select(UndoEntry.id)
-        .where(UndoEntry.manager_id == manager_id)
-        .order_by(UndoEntry.id.desc())
-        .offset(KEEP)
-        .limit(1)
-    )
-    if cutoff is not None:
-        conn.execute(
-            delete(UndoEntry).where(UndoEntry.manager_id == manager_id, UndoEntry.id <= cutoff)
-        )
+                journal_store.prune(conn, manager_id, KEEP)
 
 
 event.listen(Session, "after_flush", _after_flush)
