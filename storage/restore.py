@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import access
@@ -29,15 +29,6 @@ _IN_CHUNK = 500
 async def clients(session: AsyncSession, owner_id: int) -> list[Client]:
     rows = await session.scalars(select(Client).where(access.clients(owner_id)).order_by(Client.id))
     return list(rows)
-
-
-async def client_count(session: AsyncSession, owner_id: int) -> int:
-    return int(
-        await session.scalar(
-            select(func.count()).select_from(Client).where(access.clients(owner_id))
-        )
-        or 0
-    )
 
 
 async def tags(session: AsyncSession, client_ids: Sequence[int]) -> set[tuple[int, str]]:

@@ -32,9 +32,7 @@ from bot.services.exchange.import_mapping import map_columns
 from bot.services.exchange.import_model import RowError
 from bot.services.exchange.import_readers import Table, header_key, read_table, read_workbook_tables
 from bot.services.exchange.sheet_kinds import sheet_title_kind, split_zone, table_kind
-from bot.services.exchange.sheet_records import parse_kind_table
-
-_YES: Final = frozenset({"да", "yes", "true", "1", "истина"})
+from bot.services.exchange.sheet_records import parse_kind_table, wall_clock, yes_no
 
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 # An export's CSVs, in the order their rows link: clients first.
@@ -140,7 +138,7 @@ def _clients(table: Table, today: date) -> tuple[list[ExportClient], list[RowErr
     clients = []
     for index, draft in enumerate(parsed.clients, 1):
         cells = by_row.get(draft.rows[0], []) if draft.rows else []
-        archived = _cell(cells, info.get("archived")).casefold() in _YES
+        archived = yes_no(_cell(cells, info.get("archived"))) is True
         created = _created(_cell(cells, info.get("created")), table.headers, info.get("created"))
         clients.append(
             ExportClient(
@@ -189,16 +187,11 @@ def _cell(cells: list[str], index: int | None) -> str:
 
 
 def _created(text: str, headers: list[str], index: int | None) -> datetime | None:
-    if not text or index is None:
+    found = wall_clock(text) if text and index is not None else None
+    if found is None or index is None:
         return None
     zone = split_zone(headers[index])[1] or "UTC"
-    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            moment = datetime.strptime(text, pattern)  # noqa: DTZ007 - the zone is added below
-        except ValueError:
-            continue
-        return moment.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
-    return None
+    return found[0].replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def _csv_zip(

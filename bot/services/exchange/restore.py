@@ -281,7 +281,6 @@ class _Restore:
         self._fake = itertools.count(-1, -1)
         self.client_ids: dict[int, int] = {}  # exported id -> id here
         self.by_name: dict[str, int] = {}  # normalised name -> id here, for name references
-        self.new_clients: list[int] = []
         self.contact_ids: dict[int, int] = {}
         # (client id here, normalised person name) -> contact id here: spreadsheet rows name
         # the person, they have no ids.
@@ -346,7 +345,6 @@ class _Restore:
         for cid, c in zip(ids, new, strict=True):
             self.client_ids[c.id] = cid
             self.by_name.setdefault(normalize_name(c.name), cid)
-            self.new_clients.append(cid)
             self.cadence[cid] = self._cadence(c.cadence_days, c.tier)
             active = c.archived_at is None and not c.archived and c.status == "active"
             self.clock[cid] = (_aware(c.last_touch_at), active)
@@ -486,7 +484,6 @@ class _Restore:
         placeholder = ExportClient(id=0, name=name, segment=segment.value)
         [cid] = await self._insert("clients", Client, [self._client_row(placeholder)])
         self.by_name[norm] = cid
-        self.new_clients.append(cid)
         self.cadence[cid] = self._cadence(None, Tier.REGULAR.value)
         self.clock[cid] = (None, True)
         self.report.add("clients", present=False)

@@ -114,6 +114,30 @@ _YES: Final = frozenset({"да", "yes", "true", "1", "истина"})
 _NO: Final = frozenset({"нет", "no", "false", "0", "ложь"})
 
 
+def wall_clock(value: str) -> tuple[datetime, bool] | None:
+    """A cell's naive wall-clock time (day first or year first) and whether it had a time."""
+    match = _DAY_FIRST.match(value) or _YEAR_FIRST.match(value)
+    if match is None:
+        return None
+    parts = match.groupdict()
+    try:
+        local = datetime(  # noqa: DTZ001 - a wall clock; the caller attaches the zone
+            int(parts["y"]), int(parts["m"]), int(parts["d"]),
+            int(parts["H"] or 0), int(parts["M"] or 0), int(parts["S"] or 0),
+        )  # fmt: skip
+    except ValueError:
+        return None
+    return local, parts["H"] is not None
+
+
+def yes_no(value: str) -> bool | None:
+    """«да»/«нет», yes/no, TRUE/FALSE (an XLSX boolean), 1/0; None for anything else."""
+    key = header_key(value)
+    if key in _YES or key in _NO:
+        return key in _YES
+    return None
+
+
 @dataclass(slots=True)
 class KindParse:
     kind: Kind
@@ -208,11 +232,10 @@ class _Row:
         value = self.text(name)
         if value is None:
             return None if len(self.errors) > before else False
-        key = header_key(value)
-        if key in _YES or key in _NO:
-            return key in _YES
-        self.fail(name, "import-error-value")
-        return None
+        answer = yes_no(value)
+        if answer is None:
+            self.fail(name, "import-error-value")
+        return answer
 
     def tags(self, name: str) -> tuple[str, ...] | None:
         value = self.text(name)
@@ -231,20 +254,10 @@ class _Row:
         value = self.text(name, required)
         if value is None:
             return None
-        match = _DAY_FIRST.match(value) or _YEAR_FIRST.match(value)
-        if match is None:
+        found = wall_clock(value)
+        if found is None:
             self.fail(name, ERROR_DATE)
-            return None
-        parts = match.groupdict()
-        try:
-            local = datetime(  # noqa: DTZ001 - a wall clock; the caller attaches the zone
-                int(parts["y"]), int(parts["m"]), int(parts["d"]),
-                int(parts["H"] or 0), int(parts["M"] or 0), int(parts["S"] or 0),
-            )  # fmt: skip
-        except ValueError:
-            self.fail(name, ERROR_DATE)
-            return None
-        return local, parts["H"] is not None
+        return found
 
     def moment(self, name: str, required: bool = False) -> tuple[datetime, bool] | None:
         """(aware UTC, whether the cell had a time); a date alone is its local midnight."""
