@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import LANGUAGES, translator
+from bot.inline_filters import run_filters_inline
 from bot.middlewares import InFlight, register_middlewares
 from bot.services.clock import Clock, SystemClock
 from handlers import errors as handler_errors
@@ -118,6 +119,7 @@ def create_dispatcher(
     )
     handler_errors.register(dp)
     dp.include_routers(*get_routers())
+    run_filters_inline(dp)
     return dp
 
 
