@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher, F, Router
-from aiogram.dispatcher.event import handler as aiogram_handler
 
 from bot.inline_filters import run_filters_inline
 from handlers.states import TouchInput
@@ -57,7 +56,7 @@ async def test_logging_a_touch_runs_no_filter_in_a_thread(
         hops.append(func)
         return await real(func, *args, **kwargs)
 
-    monkeypatch.setattr(aiogram_handler.asyncio, "to_thread", counted)
+    monkeypatch.setattr(asyncio, "to_thread", counted)  # aiogram calls asyncio.to_thread
     texts = client.texts(await client.send("/call Ромашка обсудили поставку, КП в пятницу"))
     assert any("✅ Записал" in t for t in texts), texts
     assert hops == []
