@@ -7,7 +7,10 @@ is what aiogram plus the HTTP round trips cost: the floor any aiogram bot stands
 
 With ECHO_DATABASE_URL set it first writes the message to a SQLite table through the same stack
 kambot uses (SQLAlchemy async + aiosqlite, WAL), one commit per update: the floor of any bot
-that saves what it is told before it answers.
+that saves what it is told before it answers. With ECHO_STATEMENTS=kambot as well it runs, in
+one transaction, as many statements of the same kinds as kambot's logged touch (two indexed
+SELECTs, four INSERTs, one UPDATE, then COMMIT) as plain SQL: the floor of a bot that writes what
+kambot writes, with no ORM and no logic.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 POLLING_TIMEOUT = 1
 ECHO_TABLE = "CREATE TABLE IF NOT EXISTS echo_log (id INTEGER PRIMARY KEY, chat_id INT, body TEXT)"
+ECHO_INDEX = "CREATE INDEX IF NOT EXISTS echo_log_chat ON echo_log (chat_id, id)"
+LATEST = text("SELECT id, body FROM echo_log WHERE chat_id = :chat ORDER BY id DESC LIMIT 1")
+INSERT = text("INSERT INTO echo_log (chat_id, body) VALUES (:chat, :body)")
+UPDATE = text("UPDATE echo_log SET body = :body WHERE id = :id")
 
 
 async def echo(message: Message) -> None:
@@ -45,6 +52,20 @@ def saving_echo(engine: AsyncEngine) -> Callable[[Message], Awaitable[None]]:
     return handler
 
 
+def kambot_shaped_echo(engine: AsyncEngine) -> Callable[[Message], Awaitable[None]]:
+    async def handler(message: Message) -> None:
+        values = {"chat": message.chat.id, "body": message.text or ""}
+        async with engine.begin() as conn:
+            for _ in range(2):  # the manager, then the client by name
+                latest = (await conn.execute(LATEST, values)).first()
+            for _ in range(4):  # touch, processed update, undo entry, follow-up reminder
+                await conn.execute(INSERT, values)
+            await conn.execute(UPDATE, {"body": values["body"], "id": latest[0] if latest else 0})
+        await message.answer(message.text or "")
+
+    return handler
+
+
 def create_bot() -> Bot:
     token = os.environ["BOT_TOKEN"]
     api_url = os.environ.get("TELEGRAM_API_URL")
@@ -54,7 +75,13 @@ def create_bot() -> Bot:
 
 def create_dispatcher(engine: AsyncEngine | None = None) -> Dispatcher:
     router = Router(name="echo")
-    router.message.register(echo if engine is None else saving_echo(engine), F.text)
+    if engine is None:
+        handler = echo
+    elif os.environ.get("ECHO_STATEMENTS") == "kambot":
+        handler = kambot_shaped_echo(engine)
+    else:
+        handler = saving_echo(engine)
+    router.message.register(handler, F.text)
     dp = Dispatcher()
     dp.include_router(router)
     return dp
@@ -69,6 +96,7 @@ async def run() -> None:
         engine = create_engine(url)
         async with engine.begin() as conn:
             await conn.execute(text(ECHO_TABLE))
+            await conn.execute(text(ECHO_INDEX))
     dp = create_dispatcher(engine)
     try:
         await bot.delete_webhook(drop_pending_updates=False)
