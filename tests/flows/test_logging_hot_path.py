@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Dispatcher
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.clock import FrozenClock
 from handlers.callbacks import ClientCb
 from storage.models import Client, Interaction, ProcessedUpdate, Reminder
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import MockedBot
 
 # manager + "update seen?" | client rows by name | INSERT touch | INSERT processed update |
-# UPDATE client | INSERT follow-up reminder. COMMIT is not a statement here.
-STATEMENTS_PER_LOGGED_TOUCH = 6
+# INSERT undo entry | UPDATE client (last touch, next check-in) | INSERT follow-up reminder.
+# COMMIT is not a statement here.
+STATEMENTS_PER_LOGGED_TOUCH = 7
 
 
 @contextmanager
@@ -44,15 +47,20 @@ async def _count(pool: async_sessionmaker[AsyncSession], model: type) -> int:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def test_a_logged_touch_with_a_follow_up_costs_six_statements(
-    client: BotClient, engine: AsyncEngine, session_pool: async_sessionmaker[AsyncSession]
+async def test_a_logged_touch_with_a_follow_up_costs_seven_statements(
+    client: BotClient,
+    engine: AsyncEngine,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
 ) -> None:
     await _create(client, "Ромашка")
     await client.send("/call Ромашка разогрев")  # the first touch of a session warms caches
+    clock.advance(timedelta(minutes=5))  # so the client's last touch really moves
     with statements(engine) as seen:
         texts = client.texts(await client.send("/call Ромашка обсудили поставку, КП в пятницу"))
     assert any("✅ Записал" in t for t in texts), texts
     assert len(seen) <= STATEMENTS_PER_LOGGED_TOUCH, "\n".join(seen)
+    assert any(s.startswith("UPDATE clients") for s in seen), "\n".join(seen)
     # ... and all of it was written: the touch, its follow-up and the update id.
     assert await _count(session_pool, Interaction) == 2
     assert await _count(session_pool, Reminder) == 1
