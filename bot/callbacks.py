@@ -316,3 +316,23 @@ class DemoCb(CallbackData, prefix="dm"):
 
     action: DemoAction
     id: OptionalId = 0
+
+
+class TeamAction(StrEnum):
+    """Team buttons (issue 10). Every one re-checks the presser's team and role at the tap."""
+
+    JOIN = "join"  # `value` = the link's token, `id` 1 = bring my clients, 0 = keep them
+    REVOKE = "revoke"  # `id` = invite
+    MEMBERS = "members"
+    MEMBER = "member"  # `id` = member: their card of actions
+    MAKE_HEAD = "head"  # `id` = member
+    MAKE_MANAGER = "mgr"  # `id` = member
+    REMOVE_ASK = "rm?"  # `id` = member
+    REMOVE = "rm"  # `id` = member, confirmed
+    LEAVE = "leave"  # confirmed (/team leave asks first)
+
+
+class TeamCb(CallbackData, prefix="tm"):
+    action: TeamAction
+    id: OptionalId = 0
+    value: Value = ""

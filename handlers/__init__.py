@@ -18,12 +18,14 @@ def get_routers() -> list[Router]:
     from handlers.files import transfer
     from handlers.selling import kpi, plans, sales
     from handlers.setup import preferences, settings, start
+    from handlers.team import membership as team_membership
     from handlers.touches import entry_move, log_taps, log_touch, notes
 
     modules = (
         common,
         membership,
         demo,
+        team_membership,  # before start: /start join_… is a team link
         start,
         settings,
         reminders,

@@ -1,5 +1,5 @@
-"""Domain errors answered in one place: a handler lets ``NotFound`` (and its kinds) rise, and
-the user gets the alert (a button) or the reply (a message) its ``key`` names.
+"""Domain errors answered in one place: a handler lets ``NotFound`` and ``Refused`` (and their
+kinds) rise, and the user gets the alert (a button) or the reply (a message) its ``key`` names.
 
 An inner middleware on messages and button presses rather than an aiogram errors router: the
 outer error boundary (bot/middlewares.py) must stay the outermost catch-all, so that anything
@@ -17,7 +17,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.i18n import Translator
-from bot.services.errors import NotFound
+from bot.services.errors import NotFound, Refused
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,15 @@ class DomainErrorsMiddleware(BaseMiddleware):
                 if state is not None:
                     await state.set_state(None)
                 await event.answer(t(exc.key))
+            return None
+        except Refused as exc:
+            t = data["t"]
+            log.info("refused: %s %s", exc.key, exc.fields)
+            text = t(exc.key, **exc.fields)
+            if isinstance(event, CallbackQuery):
+                await event.answer(text[:200], show_alert=True)
+            elif isinstance(event, Message):
+                await event.answer(text)
             return None
 
 

@@ -80,18 +80,70 @@ class Timestamped:
 
 
 class Team(Timestamped, Base):
+    """A sales team: it owns the clients its members bring or create (issue 10)."""
+
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Unused since invites became rows of their own (team_invites); kept because dropping a
+    # column rebuilds the table on SQLite for no gain.
     invite_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Whether a manager's /team shows their own rank; the head decides, off by default.
+    rankings_visible: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     managers: Mapped[list[Manager]] = relationship(back_populates="team")
 
 
+class TeamInvite(Base):
+    """A join link: single use, or good for anyone until it expires; revocable."""
+
+    __tablename__ = "team_invites"
+    __table_args__ = (Index("ix_team_invites_team", "team_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("managers.id", ondelete="SET NULL")
+    )
+    single_use: Mapped[bool] = mapped_column(default=True)
+    expires_at: Mapped[datetime]
+    used_count: Mapped[int] = mapped_column(default=0)
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamEvent(Base):
+    """The team's audit log (/team log): joins, leaves, removals, roles and handovers.
+
+    Names are copied into ``payload`` so the record still reads right after an account is
+    deleted (the manager ids then become NULL).
+    """
+
+    __tablename__ = "team_events"
+    __table_args__ = (Index("ix_team_events_team", "team_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id", ondelete="SET NULL"))
+    from_manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("managers.id", ondelete="SET NULL")
+    )
+    to_manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("managers.id", ondelete="SET NULL")
+    )
+    payload: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Manager(Timestamped, Base):
     __tablename__ = "managers"
-    __table_args__ = (Index("ix_managers_next_digest", "next_digest_at"),)
+    __table_args__ = (
+        Index("ix_managers_next_digest", "next_digest_at"),
+        Index("ix_managers_team", "team_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
@@ -145,6 +197,7 @@ class Client(Timestamped, Base):
         Index("ix_clients_owner_status", "owner_id", "status"),
         Index("ix_clients_owner_checkin", "owner_id", "next_checkin_at"),
         Index("ix_clients_owner_name", "owner_id", "name_norm"),
+        Index("ix_clients_team_owner", "team_id", "owner_id"),
         Index("ix_clients_next_checkin", "next_checkin_at"),
         Index("ix_clients_tax_id", "tax_id"),
         Index("ix_clients_phone", "phone_norm"),

@@ -12,3 +12,16 @@ from typing import ClassVar
 
 class NotFound(LookupError):
     key: ClassVar[str] = "callback-outdated"
+
+
+class Refused(ValueError):
+    """An action that cannot be done as asked (a bad value, a rule it would break).
+
+    ``key`` is the answer's i18n key and ``fields`` its arguments. Unlike ``NotFound`` the
+    dialog stays open: the user can try again at once.
+    """
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fields = fields

@@ -1,0 +1,1 @@
+"""Teams (issue 10): membership and invites, handing clients over, the audit log."""

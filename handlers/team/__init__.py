@@ -1,0 +1,1 @@
+"""Teams (issue 10): /team, joining by a link, members and roles."""
