@@ -2,6 +2,7 @@
 
 Team rows are read by team id, and every caller got that id from the asking manager's own row
 (``manager.team_id``), never from a button: a forged id cannot reach another team's data.
+Clients are taken through ``storage.access`` like everywhere else.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, u
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage import access
 from storage.enums import ReminderState, TeamRole
 from storage.models import (
     Client,
@@ -72,11 +74,11 @@ async def client_counts(session: AsyncSession, team_id: int) -> dict[int, int]:
     return {int(owner): int(n) for owner, n in rows}
 
 
-async def bring_clients(session: AsyncSession, manager_id: int, team_id: int) -> int:
+async def bring_clients(session: AsyncSession, owner_id: int, team_id: int) -> int:
     """The manager's personal clients become the team's; returns how many."""
     result = await session.execute(
         update(Client)
-        .where(Client.owner_id == manager_id, Client.team_id.is_(None), Client.is_demo.is_(False))
+        .where(access.clients(owner_id), Client.team_id.is_(None), Client.is_demo.is_(False))
         .values(team_id=team_id)
         .execution_options(synchronize_session=False)
     )
@@ -93,11 +95,11 @@ async def release_clients(session: AsyncSession, team_id: int) -> None:
     )
 
 
-async def personal_client_count(session: AsyncSession, manager_id: int) -> int:
+async def personal_client_count(session: AsyncSession, owner_id: int) -> int:
     count = await session.scalar(
         select(func.count())
         .select_from(Client)
-        .where(Client.owner_id == manager_id, Client.team_id.is_(None), Client.is_demo.is_(False))
+        .where(access.clients(owner_id), Client.team_id.is_(None), Client.is_demo.is_(False))
     )
     return int(count or 0)
 
@@ -167,7 +169,7 @@ async def team_clients_of(
 ) -> list[tuple[int, str]]:
     """(id, name) of the team's clients owned by ``owner_id``; all, or those of ``client_ids``."""
     query = select(Client.id, Client.name).where(
-        Client.team_id == team_id, Client.owner_id == owner_id
+        Client.team_id == team_id, access.clients(owner_id)
     )
     if client_ids is not None:
         query = query.where(Client.id.in_(client_ids))
@@ -176,9 +178,9 @@ async def team_clients_of(
 
 
 async def take_clients(
-    session: AsyncSession, team_id: int, from_id: int, to_id: int, client_ids: Sequence[int]
+    session: AsyncSession, team_id: int, owner_id: int, to_id: int, client_ids: Sequence[int]
 ) -> list[int]:
-    """Gives the clients to ``to_id`` if ``from_id`` still owns them; the ids really moved.
+    """Gives the clients to ``to_id`` if ``owner_id`` still owns them; the ids really moved.
 
     The owner in the WHERE makes two heads moving the same client at once safe: the second
     UPDATE finds another owner and moves nothing.
@@ -187,7 +189,7 @@ async def take_clients(
         return []
     result = await session.execute(
         update(Client)
-        .where(Client.id.in_(client_ids), Client.team_id == team_id, Client.owner_id == from_id)
+        .where(Client.id.in_(client_ids), Client.team_id == team_id, access.clients(owner_id))
         .values(owner_id=to_id)
         .returning(Client.id)
         .execution_options(synchronize_session=False)

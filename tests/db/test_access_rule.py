@@ -55,6 +55,7 @@ MODULES = (
     "storage.charts",
     "storage.kpi_b2c",
     "storage.undo",
+    "storage.teams",
 )
 WHO = ("owner_id", "manager_id")
 # Functions that take no "who": each with the reason it needs none.
@@ -104,6 +105,23 @@ EXEMPT: dict[str, str] = {
             "transfer.insert_contacts",
         )
     },
+    **{
+        f"storage.{name}": "team rows, by the team id of the asker's own manager row"
+        for name in (
+            "teams.team",
+            "teams.members",
+            "teams.member",
+            "teams.head_count",
+            "teams.client_counts",
+            "teams.release_clients",
+            "teams.invite_by_token",
+            "teams.open_invites",
+            "teams.invite_of_team",
+            "teams.use_invite",
+            "teams.events",
+        )
+    },
+    "storage.teams.readdress": "rows of clients its caller has just taken over (take_clients)",
     **{
         f"storage.{name}": "the person or reminders of a note its caller got access-checked"
         for name in ("entries.contact_client_id", "entries.move_note_reminders")
@@ -257,6 +275,8 @@ async def _base(session: AsyncSession) -> Owned:
 def _arguments(function: Callable[..., Any], owned: Owned) -> dict[str, Any] | None:
     values: dict[str, Any] = {
         "owner_id": owned.stranger,
+        "to_id": owned.stranger,
+        "team_id": 999_999,  # no such team: a stranger's team is not the owner's
         "manager_id": owned.stranger,
         "client_id": owned.client.id,
         "contact_id": owned.contact.id,
