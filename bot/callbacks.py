@@ -336,3 +336,28 @@ class TeamCb(CallbackData, prefix="tm"):
     action: TeamAction
     id: OptionalId = 0
     value: Value = ""
+
+
+class HandoverAction(StrEnum):
+    """/handover and /team log (issue 10). `src` is the source member the dialog is about: a
+    button of an older dialog (another source) is refused; every tap re-checks head and members.
+    """
+
+    SOURCE = "src"  # `id` = member whose clients move
+    ALL = "all"
+    TAGS = "tags"
+    TAG = "tag"  # `id` = index into the tag list kept in the dialog's state
+    PICK = "pick"  # the checklist, `page`
+    TOGGLE = "tg"  # `id` = client, `page` to redraw
+    DONE = "done"  # the checklist is chosen
+    TARGET = "to"  # `id` = member who receives
+    CONFIRM = "ok"  # `id` = target
+    CANCEL = "x"
+    LOG = "log"  # /team log, `page`
+
+
+class HandoverCb(CallbackData, prefix="ho"):
+    action: HandoverAction
+    id: OptionalId = 0
+    src: OptionalId = 0
+    page: Page = 0

@@ -18,6 +18,8 @@ def get_routers() -> list[Router]:
     from handlers.files import transfer
     from handlers.selling import kpi, plans, sales
     from handlers.setup import preferences, settings, start
+    from handlers.team import handover as team_handover
+    from handlers.team import log as team_log
     from handlers.team import membership as team_membership
     from handlers.touches import entry_move, log_taps, log_touch, notes
 
@@ -26,6 +28,8 @@ def get_routers() -> list[Router]:
         membership,
         demo,
         team_membership,  # before start: /start join_… is a team link
+        team_handover,
+        team_log,
         start,
         settings,
         reminders,

@@ -153,11 +153,15 @@ async def top_tags(session: AsyncSession, owner_id: int, limit: int = 8) -> list
     return [(r[0], r[1]) for r in rows]
 
 
-async def recent_notes(session: AsyncSession, client_id: int, limit: int = 3) -> list[Note]:
+async def recent_notes(
+    session: AsyncSession, client_id: int, reader_id: int, limit: int = 3
+) -> list[Note]:
+    """Shared notes and the reader's own private ones (see touches.client_notes)."""
     contact_ids = select(Contact.id).where(Contact.client_id == client_id)
     rows = await session.scalars(
         select(Note)
         .where(or_(Note.client_id == client_id, Note.contact_id.in_(contact_ids)))
+        .where(or_(Note.is_private.is_(False), access.authored(Note, reader_id)))
         .order_by(Note.created_at.desc(), Note.id.desc())
         .limit(limit)
     )

@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -20,6 +30,7 @@ from storage.enums import ReminderState, TeamRole
 from storage.models import (
     Client,
     ClientRequest,
+    ClientTag,
     Contact,
     Interaction,
     Manager,
@@ -151,11 +162,15 @@ async def use_invite(session: AsyncSession, invite_id: int, now: datetime) -> bo
 # ---------------------------------------------------------------- audit log
 
 
-async def events(session: AsyncSession, team_id: int, limit: int) -> list[TeamEvent]:
+async def events(
+    session: AsyncSession, team_id: int, limit: int, offset: int = 0
+) -> list[TeamEvent]:
+    """Newest first; ``limit`` + 1 rows tell the caller whether there is a next page."""
     rows = await session.scalars(
         select(TeamEvent)
         .where(TeamEvent.team_id == team_id)
         .order_by(TeamEvent.id.desc())
+        .offset(offset)
         .limit(limit)
     )
     return list(rows)
@@ -175,6 +190,81 @@ async def team_clients_of(
         query = query.where(Client.id.in_(client_ids))
     rows = await session.execute(query.order_by(Client.name_norm, Client.id))
     return [(int(i), str(n)) for i, n in rows]
+
+
+def _chosen(team_id: int, owner_id: int, client_ids: Sequence[int] | None) -> Select[Any]:
+    """Ids of the team's clients still owned by ``owner_id``: all, or among ``client_ids``."""
+    query = select(Client.id).where(Client.team_id == team_id, access.clients(owner_id))
+    return query if client_ids is None else query.where(Client.id.in_(client_ids))
+
+
+async def team_client_tags(
+    session: AsyncSession, team_id: int, owner_id: int
+) -> list[tuple[str, int]]:
+    """The tags on the team's clients of ``owner_id``, with how many clients carry each."""
+    rows = await session.execute(
+        select(ClientTag.tag, func.count())
+        .where(ClientTag.client_id.in_(_chosen(team_id, owner_id, None)))
+        .group_by(ClientTag.tag)
+        .order_by(ClientTag.tag)
+    )
+    return [(str(tag), int(n)) for tag, n in rows]
+
+
+async def team_clients_tagged(
+    session: AsyncSession, team_id: int, owner_id: int, tags: Sequence[str]
+) -> list[int]:
+    rows = await session.scalars(
+        select(ClientTag.client_id)
+        .where(ClientTag.client_id.in_(_chosen(team_id, owner_id, None)), ClientTag.tag.in_(tags))
+        .distinct()
+    )
+    return [int(i) for i in rows]
+
+
+async def handover_counts(
+    session: AsyncSession, team_id: int, owner_id: int, client_ids: Sequence[int] | None
+) -> dict[str, int]:
+    """What a handover of these clients would move, counted in one statement, writing nothing.
+
+    The same rules as ``readdress``: private notes and their reminders are counted apart (they
+    stay with their author)."""
+    # A subquery, not a list of ids: previewing "all" of a large base is still one statement.
+    ids = _chosen(team_id, owner_id, client_ids)
+
+    def count(model: Any, *where: ColumnElement[bool]) -> Any:
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+    notes_on = or_(
+        Note.client_id.in_(ids),
+        Note.contact_id.in_(select(Contact.id).where(Contact.client_id.in_(ids))),
+    )
+    private = select(Note.id).where(notes_on, Note.is_private.is_(True))
+    row = (
+        await session.execute(
+            select(
+                count(Client, Client.id.in_(ids)),
+                count(Interaction, Interaction.client_id.in_(ids)),
+                count(Sale, Sale.client_id.in_(ids)),
+                count(
+                    Interaction,
+                    Interaction.client_id.in_(ids),
+                    Interaction.next_step_due_at.is_not(None),
+                    Interaction.next_step_done_at.is_(None),
+                ),
+                count(
+                    Reminder,
+                    Reminder.client_id.in_(ids),
+                    Reminder.state == ReminderState.PENDING,
+                    or_(Reminder.note_id.is_(None), Reminder.note_id.not_in(private)),
+                ),
+                count(Note, notes_on, Note.is_private.is_(False)),
+                count(Note, notes_on, Note.is_private.is_(True)),
+            )
+        )
+    ).one()
+    keys = ("clients", "touches", "sales", "promises", "reminders", "notes", "private_notes")
+    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
 async def take_clients(
@@ -223,16 +313,7 @@ async def readdress(
         session, update(Note).where(shared_notes).values(manager_id=to_id)
     )
     counts["reminders"] = await _rowcount(
-        session,
-        update(Reminder)
-        .where(
-            or_(
-                Reminder.client_id.in_(client_ids),
-                Reminder.note_id.in_(select(Note.id).where(shared_notes)),
-            ),
-            Reminder.state == ReminderState.PENDING,
-        )
-        .values(manager_id=to_id),
+        session, update(Reminder).where(_moving_reminders(client_ids)).values(manager_id=to_id)
     )
     counts["plans"] = await _move_plans(session, to_id, client_ids)
     await session.execute(
@@ -242,6 +323,22 @@ async def readdress(
     )
     counts["promises"] = await _open_promises(session, client_ids)
     return counts
+
+
+def _moving_reminders(client_ids: Sequence[int]) -> ColumnElement[bool]:
+    """Pending reminders on the clients, except those of private notes: a note reminder carries
+    the note's text (and its client id), so it stays with the note's author like the note."""
+    private = select(Note.id).where(_notes_on(client_ids), Note.is_private.is_(True))
+    return and_(
+        or_(
+            Reminder.client_id.in_(client_ids),
+            Reminder.note_id.in_(
+                select(Note.id).where(_notes_on(client_ids), Note.is_private.is_(False))
+            ),
+        ),
+        or_(Reminder.note_id.is_(None), Reminder.note_id.not_in(private)),
+        Reminder.state == ReminderState.PENDING,
+    )
 
 
 def _notes_on(client_ids: Sequence[int]) -> ColumnElement[bool]:

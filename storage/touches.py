@@ -94,11 +94,14 @@ async def followup_reminder(session: AsyncSession, touch_id: int) -> Reminder | 
     )
 
 
-async def client_notes(session: AsyncSession, client_id: int) -> list[Note]:
+async def client_notes(session: AsyncSession, client_id: int, reader_id: int) -> list[Note]:
+    """The client's notes that ``reader_id`` may read: shared ones and their own private ones
+    (a client handed over keeps its old owner's private notes out of the new owner's views)."""
     contact_ids = select(Contact.id).where(Contact.client_id == client_id)
     rows = await session.scalars(
         select(Note)
         .where(or_(Note.client_id == client_id, Note.contact_id.in_(contact_ids)))
+        .where(or_(Note.is_private.is_(False), access.authored(Note, reader_id)))
         .order_by(Note.created_at.desc(), Note.id.desc())
     )
     return list(rows)

@@ -15,6 +15,7 @@ from bot.services.teams.membership import JOIN_PREFIX
 from bot.services.teams.people import display_name
 from handlers.callbacks import Flow, TeamAction, TeamCb
 from handlers.setup.prefs_flow import ONBOARDING_STEPS, ask
+from handlers.team import log as team_log
 from handlers.team import summary
 from handlers.team import team_views as views
 from handlers.team.notify import tell
@@ -91,6 +92,7 @@ WORDS: dict[str, Word] = {
     **dict.fromkeys(("members", "участники", "состав"), _members),
     **dict.fromkeys(("rankings", "ranking", "рейтинг"), _rankings),
     **dict.fromkeys(("leave", "выйти"), _leave),
+    **dict.fromkeys(("log", "журнал"), team_log.show_log),
     **dict.fromkeys(("help", "помощь"), _help),
 }
 

@@ -53,7 +53,7 @@ class Brief:
 async def build(session: AsyncSession, manager: Manager, client_id: int, now: datetime) -> Brief:
     card = await client_service.card(session, manager, client_id, now)
     touches = await store.recent_touches(session, card.id, TOUCHES)
-    notes = await store.client_notes(session, card.id)
+    notes = await store.client_notes(session, card.id, manager.id)
     by_contact: dict[int, list[NoteView]] = {}
     client_facts: list[NoteView] = []
     for note in notes:

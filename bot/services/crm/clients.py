@@ -444,7 +444,7 @@ async def card(
         (_contact_view(c, today) for c in client.contacts),
         key=lambda v: (v.days_to_birthday is None, v.days_to_birthday or 0, v.name),
     )
-    notes = await store.recent_notes(session, client.id)
+    notes = await store.recent_notes(session, client.id, manager.id)
     start, end = _month_bounds(manager, now)
     sales = await store.sales_total(session, client.id, start, end)
     checkin_in = None

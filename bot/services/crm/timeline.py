@@ -41,7 +41,7 @@ async def page(
     number = max(number, 0)
     wanted = (number + 1) * PAGE + 1  # one extra tells whether a next page exists
     touches = await store.recent_touches(session, client.id, wanted)
-    notes = (await store.client_notes(session, client.id))[:wanted]
+    notes = (await store.client_notes(session, client.id, manager.id))[:wanted]
     entries = sorted(
         [Entry(t.occurred_at, t.kind, t.summary, t.outcome, False, t.next_step) for t in touches]
         + [Entry(n.created_at, None, n.text, None, n.is_private) for n in notes],
