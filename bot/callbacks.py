@@ -338,6 +338,26 @@ class TeamCb(CallbackData, prefix="tm"):
     value: Value = ""
 
 
+class TeamTableAction(StrEnum):
+    """The head's /team table (issue 10). Every one re-checks at the tap that the presser heads
+    a team and that the member or client is in it; a forged id is "not found"."""
+
+    PERIOD = "p"  # the table for `period`
+    CHART = "c"  # the team chart for `period`
+    MEMBER = "m"  # `id` = member: their /kpi for `period`
+    OVERDUE = "o"  # `id` = member: their overdue clients, `page`
+    CLIENTS = "l"  # `id` = member: their clients, `page`
+    CARD = "k"  # `id` = client: the read-only card
+    HISTORY = "h"  # `id` = client: its history, `page`
+
+
+class TeamTableCb(CallbackData, prefix="tt"):
+    action: TeamTableAction
+    id: OptionalId = 0
+    period: PeriodKind = PeriodKind.MONTH
+    page: Page = 0
+
+
 class HandoverAction(StrEnum):
     """/handover and /team log (issue 10). `src` is the source member the dialog is about: a
     button of an older dialog (another source) is refused; every tap re-checks head and members.

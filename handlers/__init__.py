@@ -21,6 +21,8 @@ def get_routers() -> list[Router]:
     from handlers.team import handover as team_handover
     from handlers.team import log as team_log
     from handlers.team import membership as team_membership
+    from handlers.team import readonly as team_readonly
+    from handlers.team import table as team_table
     from handlers.touches import entry_move, log_taps, log_touch, notes
 
     modules = (
@@ -28,6 +30,8 @@ def get_routers() -> list[Router]:
         membership,
         demo,
         team_membership,  # before start: /start join_… is a team link
+        team_table,
+        team_readonly,
         team_handover,
         team_log,
         start,

@@ -79,4 +79,4 @@ def week_text(language: str, week: Week) -> str:
         clients=week.clients_touched,
         overdue=week.overdue,
     )
-    return f"{text}\n\n{week.pace}" if week.pace else text
+    return "\n\n".join(part for part in (text, week.pace, week.team) if part)

@@ -1,26 +1,40 @@
 """/team with no words: the team at a glance.
 
-A member sees the team, its heads and, when the head switched rankings on, their own place. A
-head sees the members with their client counts.
+A head sees the table of the month (handlers/team/table.py: the period buttons, each member's
+/kpi and clients, the chart). A member sees the team, its heads and its size, and their own
+place by plan % only when the head switched rankings on.
 """
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.context import Ctx
+from bot.services.kpi.periods import local_today, period_of
+from bot.services.kpi.text import period_label
 from bot.services.teams import membership
+from bot.services.teams.table import my_rank
 from handlers.team import team_views as views
-from storage.enums import TeamRole
+from handlers.team.table import send_table
+from storage.enums import PeriodKind, TeamRole
+
+RANK_PERIOD = PeriodKind.MONTH  # the period of /kpi without words
 
 
 async def show(ctx: Ctx) -> None:
-    team, members = await membership.members(ctx.session, ctx.manager)
     if ctx.manager.role == TeamRole.HEAD:
-        counts = await membership.client_counts(ctx.session, ctx.manager)
-        await ctx.send(
-            views.members_text(ctx.t, team.name, members, counts),
-            views.members_kb(members, ctx.manager),
-        )
+        await send_table(ctx, RANK_PERIOD)
         return
-    await ctx.send(
+    team, members = await membership.members(ctx.session, ctx.manager)
+    lines = [
         ctx.t("team-info", team=team.name, heads=views.heads_line(members), count=len(members))
-    )
+    ]
+    if team.rankings_visible:
+        rank = await my_rank(ctx.session, ctx.manager, RANK_PERIOD, ctx.now)
+        period = period_of(RANK_PERIOD, local_today(ctx.now, ZoneInfo(ctx.manager.timezone)))
+        label = period_label(period, ctx.t.lang)
+        if rank is None:
+            lines.append(ctx.t("tt-rank-no-plan", period=label))
+        else:
+            lines.append(ctx.t("tt-rank", period=label, place=rank.place, count=rank.ranked))
+    await ctx.send("\n\n".join(lines))

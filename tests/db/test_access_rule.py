@@ -56,6 +56,7 @@ MODULES = (
     "storage.kpi_b2c",
     "storage.undo",
     "storage.teams",
+    "storage.kpi_team",
 )
 WHO = ("owner_id", "manager_id")
 # Functions that take no "who": each with the reason it needs none.

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.crm import requests as request_service
 from bot.services.crm.birthdays import Birthday, days_until, next_birthday
 from bot.services.kpi import pace_line
+from bot.services.teams.table import week_line as team_week_line
 from storage import reminders as store
 from storage.enums import WorkMode
 from storage.models import Manager
@@ -172,6 +173,7 @@ class Week:
     clients_touched: int
     overdue: int  # clients due for a touch now
     pace: str | None = None  # the KPI pace line of the month
+    team: str | None = None  # a head's line of the team's month (issue 10)
 
 
 async def last_week(session: AsyncSession, manager: Manager, now: datetime) -> Week:
@@ -184,4 +186,5 @@ async def last_week(session: AsyncSession, manager: Manager, now: datetime) -> W
     clients = await store.clients_touched_between(session, manager.id, start, end)
     _, end_of_today = _end_of_day(manager, now)
     overdue = len(await store.overdue_clients(session, manager.id, end_of_today))
-    return Week(touches, clients, overdue, await pace_line(session, manager, now))
+    pace = await pace_line(session, manager, now)
+    return Week(touches, clients, overdue, pace, await team_week_line(session, manager, now))

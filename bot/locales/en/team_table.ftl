@@ -1,0 +1,27 @@
+# The head's /team table, a member's rank, the read-only client views (issue 10).
+tt-title = 👥 <b>{ $team }</b> · { $period }
+tt-col-name = Who
+tt-col-plan = Plan
+tt-col-coverage = Cov
+tt-col-overdue = Ovd
+tt-col-touches = Tch
+tt-col-sales = Sales
+tt-total = Total
+tt-legend = Plan — % of plan · Cov — coverage of clients in work · Ovd — overdue check-ins · Tch — touches in the period. A name button opens their /kpi and clients.
+tt-no-members = Nobody in the team yet: invite — /team invite
+tt-btn-chart = 📈 Team chart
+tt-chart-caption = 📈 Team { $team }, { $period }: cumulative sales and the sum of plans, touches per week
+tt-member-title = 👤 <b>{ $name }</b> — as /kpi shows them
+tt-btn-overdue = ⏰ Overdue
+tt-btn-clients = 👥 Clients
+tt-btn-table = ⬅️ Team table
+tt-btn-member = ⬅️ { $name }
+tt-list-overdue = ⏰ Overdue check-ins — { $name }: { $total }
+tt-list-clients = 👥 Clients — { $name }: { $total }
+tt-list-empty = Nobody.
+tt-readonly = 👁 Read-only: the client is { $owner }'s.
+tt-btn-history = 📜 History
+tt-btn-card = ⬅️ Card
+tt-rank = 🏅 Your place by plan ({ $period }): { $place } of { $count }.
+tt-rank-no-plan = 🏅 Rankings are on, but you have no plan for { $period } — /plan
+tt-week-line = 👥 Team { $team }, this month: plan { $plan } · coverage { $coverage } · overdue { $overdue } · touches { $touches } · sales { $sales }

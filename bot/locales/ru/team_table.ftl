@@ -1,0 +1,27 @@
+# The head's /team table, a member's rank, the read-only client views (issue 10).
+tt-title = 👥 <b>{ $team }</b> · { $period }
+tt-col-name = Кто
+tt-col-plan = План
+tt-col-coverage = Охв
+tt-col-overdue = Прс
+tt-col-touches = Кас
+tt-col-sales = Продажи
+tt-total = Итого
+tt-legend = План — % плана · Охв — охват клиентов в работе · Прс — просрочено касаний · Кас — касаний за период. Кнопка с именем — его /kpi и клиенты.
+tt-no-members = В команде пока никого: пригласите — /team invite
+tt-btn-chart = 📈 График команды
+tt-chart-caption = 📈 Команда { $team }, { $period }: продажи нарастающим итогом и сумма планов, касания по неделям
+tt-member-title = 👤 <b>{ $name }</b> — как его видит /kpi
+tt-btn-overdue = ⏰ Просроченные
+tt-btn-clients = 👥 Клиенты
+tt-btn-table = ⬅️ Таблица команды
+tt-btn-member = ⬅️ { $name }
+tt-list-overdue = ⏰ Просроченные касания — { $name }: { $total }
+tt-list-clients = 👥 Клиенты — { $name }: { $total }
+tt-list-empty = Никого.
+tt-readonly = 👁 Только просмотр: клиент ведёт { $owner }.
+tt-btn-history = 📜 История
+tt-btn-card = ⬅️ Карточка
+tt-rank = 🏅 Ваше место по выполнению плана ({ $period }): { $place } из { $count }.
+tt-rank-no-plan = 🏅 Рейтинг включён, но у вас нет плана на { $period } — /plan
+tt-week-line = 👥 Команда { $team } за месяц: план { $plan } · охват { $coverage } · просрочено { $overdue } · касаний { $touches } · продажи { $sales }
