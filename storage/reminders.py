@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -164,11 +164,31 @@ async def move_digest_marks(
     )
 
 
+class Claimed(NamedTuple):
+    id: int
+    kind: ReminderKind
+    manager_id: int
+
+
+# Reminders set for a moment ("remind me in a minute", a follow-up at 10:00) before the
+# morning's digests, check-ins and birthdays due at the same lateness.
+_TIMED_KINDS = (ReminderKind.NOTE, ReminderKind.FOLLOWUP)
+
+
 async def claim_due(
-    session: AsyncSession, now: datetime, lease_until: datetime, worker: str, limit: int
-) -> list[tuple[int, ReminderKind]]:
+    session: AsyncSession,
+    now: datetime,
+    lease_until: datetime,
+    worker: str,
+    limit: int,
+    fresh_since: datetime | None = None,
+) -> list[Claimed]:
     """Takes up to `limit` due rows for this worker; on PostgreSQL rows another instance is
-    holding are skipped, so instances side by side never take the same row."""
+    holding are skipped, so instances side by side never take the same row.
+
+    Fresh before stale: rows due since `fresh_since` come first, so a reminder that just fell
+    due is not queued behind a backlog of long-overdue ones; within each class timed reminders
+    go before digests, and digests before the check-ins and birthdays they fold in."""
     due = and_(
         Reminder.due_at <= now,
         or_(
@@ -176,32 +196,80 @@ async def claim_due(
             and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
         ),
     )
-    # Digests first: check-ins and birthdays due at the same moment are folded into them.
-    digest_first = case((Reminder.kind == ReminderKind.DIGEST, 0), else_=1)
+    lateness = case((Reminder.due_at >= (fresh_since or now), 0), else_=1)
+    kind_rank = case(
+        (Reminder.kind.in_(_TIMED_KINDS), 0), (Reminder.kind == ReminderKind.DIGEST, 1), else_=2
+    )
     query = (
         select(Reminder.id, Reminder.kind, Reminder.manager_id)
         .where(due)
-        .order_by(Reminder.due_at, digest_first, Reminder.id)
+        .order_by(lateness, kind_rank, Reminder.due_at, Reminder.id)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     # A chat takes >= 1.25 s a message: a claim holds at most what one chat can send well
     # inside the lease, so no row outlives its lease and goes out from a second instance too.
-    # The rest stay pending (their row locks end with this transaction) for the next tick.
+    # The rest stay pending (their row locks end with this transaction) for the next claim.
     per_chat: Counter[int] = Counter()
-    claimed: list[tuple[int, ReminderKind]] = []
+    claimed: list[Claimed] = []
     for rid, kind, manager_id in await session.execute(query):
         per_chat[manager_id] += 1
         if per_chat[manager_id] <= CLAIM_PER_CHAT:
-            claimed.append((rid, kind))
+            claimed.append(Claimed(rid, kind, manager_id))
     if claimed:
         await session.execute(
             update(Reminder)
-            .where(Reminder.id.in_([rid for rid, _ in claimed]))
+            .where(Reminder.id.in_([c.id for c in claimed]))
             .values(state=ReminderState.CLAIMED, lease_until=lease_until, claimed_by=worker)
         )
     return claimed
+
+
+STALE_PAST_ITS_DAY = "stale: past its day"
+
+
+async def cancel_stale(
+    session: AsyncSession, kinds: Sequence[ReminderKind], before: datetime, now: datetime
+) -> int:
+    """Settles in one statement the due rows of `kinds` due before `before` (a digest whose
+    day is over is yesterday's news): cancelled, never sent. Returns how many."""
+    result = await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.kind.in_(list(kinds)),
+            Reminder.due_at < before,
+            or_(
+                Reminder.state == ReminderState.PENDING,
+                and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
+            ),
+        )
+        .values(
+            state=ReminderState.CANCELLED,
+            lease_until=None,
+            last_error=STALE_PAST_ITS_DAY,
+            updated_at=now,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def with_clients(session: AsyncSession, manager_ids: Sequence[int]) -> set[int]:
+    """The managers among `manager_ids` who own at least one client not archived: without one
+    their morning agenda is empty (no check-in, step, birthday or request can be listed)."""
+    ordered = sorted(set(manager_ids))
+    found: set[int] = set()
+    for start in range(0, len(ordered), ID_CHUNK):
+        rows = await session.scalars(
+            select(Client.owner_id)
+            .where(
+                Client.owner_id.in_(ordered[start : start + ID_CHUNK]),
+                Client.archived_at.is_(None),
+            )
+            .distinct()
+        )
+        found.update(rows)
+    return found
 
 
 async def release_claims(session: AsyncSession, now: datetime) -> int:

@@ -93,6 +93,8 @@ EXEMPT: dict[str, str] = {
             "reminders.move_digest_marks",
             "reminders.claim_due",
             "reminders.release_claims",
+            "reminders.cancel_stale",
+            "reminders.with_clients",
             "reminders.by_ids",
             "restore.reminder_keys",
         )

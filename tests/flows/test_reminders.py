@@ -92,8 +92,8 @@ async def test_a_quiet_day_sends_no_digest(
     start = len(bot.session.requests)
     await tick(session_pool, _sender(bot, clock), clock)
     assert _digests(bot, start) == []
-    [digest] = [r for r in await _reminders(session_pool) if r.kind == ReminderKind.DIGEST]
-    assert digest.state == ReminderState.CANCELLED
+    # No clients, nothing to list: the planner does not even write the row (issue 18).
+    assert [r for r in await _reminders(session_pool) if r.kind == ReminderKind.DIGEST] == []
 
 
 async def test_quiet_hours_hold_a_ping_until_morning(

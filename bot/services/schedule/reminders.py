@@ -99,10 +99,13 @@ DIGEST_AHEAD = timedelta(hours=1)
 DIGEST_CATCH_UP = timedelta(hours=6)
 
 
-def _digest_rows(manager: Manager, now: datetime) -> tuple[list[dict[str, Any]], datetime]:
+def _digest_rows(
+    manager: Manager, now: datetime, has_clients: bool
+) -> tuple[list[dict[str, Any]], datetime]:
     """Today's digest (and Monday's summary of last week) once its moment is an hour away or has
     passed less than six hours ago — after downtime it still goes out, later than that it would
-    be yesterday's news; and the moment the planner has to look at this manager again."""
+    be yesterday's news; and the moment the planner has to look at this manager again. No digest
+    row for a manager without clients: their agenda is empty, the row would only be cancelled."""
     today = now.astimezone(ZoneInfo(manager.timezone)).date()
     due = local_moment(today, manager.digest_time, manager.timezone)
     if due > now + DIGEST_AHEAD:
@@ -111,7 +114,9 @@ def _digest_rows(manager: Manager, now: datetime) -> tuple[list[dict[str, Any]],
     if due < now - DIGEST_CATCH_UP:
         return [], tomorrow
     day = today.isoformat()
-    rows = [_row(manager, ReminderKind.DIGEST, due, f"digest:{manager.id}:{day}", now)]
+    rows = []
+    if has_clients:
+        rows.append(_row(manager, ReminderKind.DIGEST, due, f"digest:{manager.id}:{day}", now))
     if today.weekday() == 0:
         rows.append(_row(manager, ReminderKind.WEEKLY, due, f"weekly:{manager.id}:{day}", now))
     return rows, tomorrow
@@ -126,8 +131,10 @@ async def plan(session: AsyncSession, now: datetime) -> int:
     # Only managers whose digest moment is near are read, so the cost follows the digests due,
     # not the number of managers; each is marked with the moment to look again.
     marks: list[tuple[Manager, datetime]] = []
-    for manager in await store.digests_near(session, now + DIGEST_AHEAD):
-        digest_rows, again = _digest_rows(manager, now)
+    near = await store.digests_near(session, now + DIGEST_AHEAD)
+    with_clients = await store.with_clients(session, [m.id for m in near])
+    for manager in near:
+        digest_rows, again = _digest_rows(manager, now, manager.id in with_clients)
         rows.extend(digest_rows)
         marks.append((manager, again))
     await store.insert_missing(session, rows)
