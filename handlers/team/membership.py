@@ -10,6 +10,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import Ctx
+from bot.services.kpi.words import parse_period
 from bot.services.teams import membership
 from bot.services.teams.membership import JOIN_PREFIX
 from bot.services.teams.people import display_name
@@ -19,7 +20,7 @@ from handlers.team import log as team_log
 from handlers.team import summary
 from handlers.team import team_views as views
 from handlers.team.notify import tell
-from storage.enums import TeamRole
+from storage.enums import PeriodKind, TeamRole
 
 Word = Callable[[Ctx, str], Awaitable[None]]
 
@@ -102,12 +103,12 @@ async def on_team(message: Message, command: CommandObject, ctx: Ctx) -> None:
     word = WORDS.get(first.lower())
     if word is not None:
         await word(ctx, rest)
-    elif first:
+    elif first and parse_period(first) is None:
         await _help(ctx, rest)
     elif ctx.manager.team_id is None:
         await ctx.send(ctx.t("team-none"))
     else:
-        await summary.show(ctx)
+        await summary.show(ctx, parse_period(first) or PeriodKind.MONTH)  # /kpi's period words
 
 
 async def on_join_link(message: Message, command: CommandObject, ctx: Ctx) -> None:

@@ -18,20 +18,19 @@ from handlers.team import team_views as views
 from handlers.team.table import send_table
 from storage.enums import PeriodKind, TeamRole
 
-RANK_PERIOD = PeriodKind.MONTH  # the period of /kpi without words
 
-
-async def show(ctx: Ctx) -> None:
+async def show(ctx: Ctx, kind: PeriodKind = PeriodKind.MONTH) -> None:
+    """`kind`: the period named after /team, in /kpi's words; the month when none."""
     if ctx.manager.role == TeamRole.HEAD:
-        await send_table(ctx, RANK_PERIOD)
+        await send_table(ctx, kind)
         return
     team, members = await membership.members(ctx.session, ctx.manager)
     lines = [
         ctx.t("team-info", team=team.name, heads=views.heads_line(members), count=len(members))
     ]
     if team.rankings_visible:
-        rank = await my_rank(ctx.session, ctx.manager, RANK_PERIOD, ctx.now)
-        period = period_of(RANK_PERIOD, local_today(ctx.now, ZoneInfo(ctx.manager.timezone)))
+        rank = await my_rank(ctx.session, ctx.manager, kind, ctx.now)
+        period = period_of(kind, local_today(ctx.now, ZoneInfo(ctx.manager.timezone)))
         label = period_label(period, ctx.t.lang)
         if rank is None:
             lines.append(ctx.t("tt-rank-no-plan", period=label))

@@ -184,6 +184,10 @@ async def test_a_head_sees_each_member_and_the_total_by_period(
     assert markup is not None
     assert "• Неделя •" in [b.text for row in markup.inline_keyboard for b in row]
 
+    [typed] = head.texts(await head.send("/team неделю"))  # /kpi's period words
+    assert _rows(typed) == rows, typed
+    assert "23 нояб." in typed, typed
+
     chart = await head.click("📈 График команды")
     assert [r for r in chart if isinstance(r, SendPhoto)]
 
