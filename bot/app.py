@@ -40,6 +40,8 @@ MENU_COMMANDS = (
     "undo",
     "import",
     "export",
+    "privacy",
+    "forget",
     "demo",
     "settings",
     "help",

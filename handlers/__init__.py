@@ -11,7 +11,7 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from handlers import common, demo, fallback, membership, undo
+    from handlers import common, demo, fallback, membership, privacy, undo
     from handlers.b2c import requests, reviews
     from handlers.clientbase import brief, client_list, clients, contacts
     from handlers.daily import agenda, reminders
@@ -54,6 +54,7 @@ def get_routers() -> list[Router]:
         client_list,
         transfer,
         preferences,
+        privacy,  # /privacy, /forget and the typed delete word: before the fallback
     )
     return [
         *(m.build_router() for m in modules),

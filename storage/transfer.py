@@ -144,7 +144,10 @@ async def notes_for_export(
         .outerjoin(contact_client, contact_client.c.id == Contact.client_id)
         .where(
             Note.client_id.in_(access.client_ids(owner_id))
-            | Contact.client_id.in_(access.client_ids(owner_id))
+            | Contact.client_id.in_(access.client_ids(owner_id)),
+            # A former owner's 🔒 notes stay on a handed-over client, visible to their author
+            # only: never in the new owner's export.
+            Note.is_private.is_(False) | access.authored(Note, owner_id),
         )
         .order_by(Note.created_at, Note.id)
     )

@@ -56,6 +56,7 @@ MODULES = (
     "storage.kpi_b2c",
     "storage.undo",
     "storage.teams",
+    "storage.privacy",
     "storage.kpi_team",
 )
 WHO = ("owner_id", "manager_id")
@@ -125,6 +126,8 @@ EXEMPT: dict[str, str] = {
         )
     },
     "storage.teams.readdress": "rows of clients its caller has just taken over (take_clients)",
+    "storage.privacy.delete_account": "the asker's own account row, by the id of the update's "
+    "manager (a deletion they confirmed by typing the word)",
     **{
         f"storage.{name}": "the person or reminders of a note its caller got access-checked"
         for name in ("entries.contact_client_id", "entries.move_note_reminders")

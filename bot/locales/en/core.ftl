@@ -50,6 +50,8 @@ help =
     /contact Acme: John Smith, CFO, March 12 — add a decision-maker
     /import — upload clients from CSV or Excel
     /export — download the whole base as Excel and CSV
+    /privacy — what kambot stores; export all my data; delete my account
+    /forget John Smith — erase a person's data on their request
 
     <b>Sales and KPIs</b>
     /sale Acme 150k cable yesterday — log a sale
