@@ -26,10 +26,11 @@ from handlers.team import table_views as views
 from storage.enums import PeriodKind
 
 
-async def send_table(ctx: Ctx, kind: PeriodKind, *, edit: bool = False) -> None:
+async def send_table(ctx: Ctx, kind: PeriodKind, page: int = 0, *, edit: bool = False) -> None:
     table = await team_table(ctx.session, ctx.manager, kind, ctx.now)
-    text = views.table_text(ctx.t, table, period_label(table.period, ctx.t.lang))
-    markup = views.table_kb(ctx.t, table)
+    page = min(page, views.pages(table) - 1)  # the team shrank since the button was drawn
+    text = views.table_text(ctx.t, table, period_label(table.period, ctx.t.lang), page)
+    markup = views.table_kb(ctx.t, table, page)
     if edit:
         await ctx.edit(text, markup)
     else:
@@ -37,7 +38,7 @@ async def send_table(ctx: Ctx, kind: PeriodKind, *, edit: bool = False) -> None:
 
 
 async def on_period(query: CallbackQuery, callback_data: TeamTableCb, ctx: Ctx) -> None:
-    await send_table(ctx, callback_data.period, edit=True)
+    await send_table(ctx, callback_data.period, callback_data.page, edit=True)
     await query.answer()
 
 

@@ -2,7 +2,8 @@
 
 A monospace <pre> table, one line per member: on a phone (about 36 characters across in
 portrait) the columns stay aligned and the eye reads a column down — "who is behind on plan" —
-which compact prose lines cannot give. Names are cut to 8 characters (the name button under the
+which compact prose lines cannot give. A big team is paged, 25 members a page, best first,
+with the team's total on every page. Names are cut to 8 characters (the name button under the
 table carries the full one) and sales are compact ("1,2 млн").
 """
 
@@ -26,6 +27,9 @@ from storage.enums import PeriodKind
 NAME = 8
 WIDTHS = (NAME, 4, 4, 3, 4, 8)  # name, plan, coverage, overdue, touches, sales
 PER_ROW = 2
+# A page of the table: 25 lines of ~37 characters and 25 name buttons stay well inside
+# Telegram's 4,096 characters and 100 buttons whatever the size of the team.
+PAGE_ROWS = 25
 
 
 def _cb(
@@ -65,15 +69,22 @@ def _cells(row: Row, name: str, lang: str) -> list[str]:
     ]
 
 
-def table_text(t: Translator, table: TeamTable, period_label: str) -> str:
+def pages(table: TeamTable) -> int:
+    return max(1, -(-len(table.rows) // PAGE_ROWS))
+
+
+def table_text(t: Translator, table: TeamTable, period_label: str, page: int = 0) -> str:
     lang = t.lang
     head = [t(f"tt-col-{c}") for c in ("name", "plan", "coverage", "overdue", "touches", "sales")]
     lines = [_line([_cut(h) for h in head])]
-    lines += [_line(_cells(r, r.name, lang)) for r in table.rows]
+    shown = table.rows[page * PAGE_ROWS : (page + 1) * PAGE_ROWS]
+    lines += [_line(_cells(r, r.name, lang)) for r in shown]
     lines.append("─" * sum(w + 1 for w in WIDTHS[1:]) + "─" * WIDTHS[0])
     lines.append(_line(_cells(table.total, t("tt-total"), lang)))
     body = esc("\n".join(lines))
     title = t("tt-title", team=table.team_name, period=period_label)
+    if pages(table) > 1:
+        title += "\n" + t("tt-page", page=page + 1, pages=pages(table), members=len(table.rows))
     return f"{title}\n<pre>{body}</pre>\n{t('tt-legend')}"
 
 
@@ -91,16 +102,23 @@ def periods_row(
     ]
 
 
-def table_kb(t: Translator, table: TeamTable) -> Markup:
+def table_kb(t: Translator, table: TeamTable, page: int = 0) -> Markup:
     kind = table.period.kind
     members = [
         Button(
             text=f"{_cut(r.name, 16)} · {_pct(r.plan_share, t.lang)}",
             callback_data=_cb(TeamTableAction.MEMBER, r.member_id, kind),
         )
-        for r in table.rows
+        for r in table.rows[page * PAGE_ROWS : (page + 1) * PAGE_ROWS]
     ]
     rows = [members[i : i + PER_ROW] for i in range(0, len(members), PER_ROW)]
+    nav = []
+    if page > 0:
+        nav.append(Button(text="◀️", callback_data=_cb(TeamTableAction.PERIOD, 0, kind, page - 1)))
+    if page + 1 < pages(table):
+        nav.append(Button(text="▶️", callback_data=_cb(TeamTableAction.PERIOD, 0, kind, page + 1)))
+    if nav:
+        rows.append(nav)
     rows.append(periods_row(t, TeamTableAction.PERIOD, kind))
     rows.append([Button(text=t("tt-btn-chart"), callback_data=_cb(TeamTableAction.CHART, 0, kind))])
     return Markup(inline_keyboard=rows)

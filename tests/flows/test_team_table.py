@@ -12,10 +12,17 @@ from aiogram.methods import SendPhoto
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import translator
 from bot.services.crm.agenda import last_week
+from bot.services.kpi.periods import period_of
+from bot.services.kpi.report import Pace
+from bot.services.teams.table import Row, TeamTable
 from bot.views.reminders import week_text
 from handlers.callbacks import TeamTableAction, TeamTableCb
+from handlers.team.table_views import pages, table_kb, table_text
 from storage.enums import ClientStatus, PeriodKind
+from storage.kpi import SalesTotals
+from storage.kpi_team import MemberClients
 from storage.models import Client, Interaction, Manager, Note, Plan, Sale
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import MockedBot
@@ -283,3 +290,29 @@ async def test_the_monday_summary_of_a_head_has_the_team_line(
     assert "Команда Отдел" in head_week, head_week
     assert "план 78" in head_week, head_week
     assert "Команда" not in member_week, member_week
+
+
+def test_a_team_of_a_hundred_is_paged_within_telegrams_limits() -> None:
+    def row(n: int) -> Row:
+        return Row(
+            n,
+            f"Менеджер Длинноимённый {n}",
+            Pace(1_000_000 * RUB, n * 10_000 * RUB, 10, 20, 10),
+            MemberClients(100, 60, 40),
+            1234,
+            SalesTotals(n * 10_000 * RUB, 50, 40),
+        )
+
+    rows = [row(n) for n in range(100, 0, -1)]
+    period = period_of(PeriodKind.MONTH, date(2026, 11, 28))
+    table = TeamTable("Отдел", period, "RUB", rows, row(0), False)
+    t = translator("ru")
+    assert pages(table) == 4
+    for page in range(4):
+        text = table_text(t, table, "ноябрь 2026", page)
+        assert len(text) < 4096, len(text)
+        body = PRE.search(text)
+        assert body
+        assert len(body.group(1).splitlines()) == 25 + 3  # header, 25 members, rule, total
+        markup = table_kb(t, table, page)
+        assert sum(len(r) for r in markup.inline_keyboard) <= 100

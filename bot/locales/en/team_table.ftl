@@ -25,3 +25,4 @@ tt-btn-card = ⬅️ Card
 tt-rank = 🏅 Your place by plan ({ $period }): { $place } of { $count }.
 tt-rank-no-plan = 🏅 Rankings are on, but you have no plan for { $period } — /plan
 tt-week-line = 👥 Team { $team }, this month: plan { $plan } · coverage { $coverage } · overdue { $overdue } · touches { $touches } · sales { $sales }
+tt-page = Page { $page } of { $pages } · { $members } members

@@ -25,3 +25,4 @@ tt-btn-card = ⬅️ Карточка
 tt-rank = 🏅 Ваше место по выполнению плана ({ $period }): { $place } из { $count }.
 tt-rank-no-plan = 🏅 Рейтинг включён, но у вас нет плана на { $period } — /plan
 tt-week-line = 👥 Команда { $team } за месяц: план { $plan } · охват { $coverage } · просрочено { $overdue } · касаний { $touches } · продажи { $sales }
+tt-page = Стр. { $page } из { $pages } · участников: { $members }
