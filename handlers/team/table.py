@@ -16,7 +16,7 @@ from bot.context import Ctx
 from bot.services.kpi import build_kpi
 from bot.services.kpi.periods import local_today, period_of
 from bot.services.kpi.text import period_label
-from bot.services.teams import readonly
+from bot.services.teams import membership, readonly
 from bot.services.teams.membership import member_of_my_team
 from bot.services.teams.people import display_name
 from bot.services.teams.table import team_chart_png, team_table
@@ -47,11 +47,9 @@ async def on_chart(query: CallbackQuery, callback_data: TeamTableCb, ctx: Ctx) -
     png = await team_chart_png(ctx.session, head, kind, ctx.now, ctx.t)  # checks the head first
     await query.answer()
     await ctx.bot.send_chat_action(ctx.chat_id, ChatAction.UPLOAD_PHOTO)
-    table = await team_table(ctx.session, head, kind, ctx.now)
+    team, _ = await membership.members(ctx.session, head)
     period = period_of(kind, local_today(ctx.now, ZoneInfo(head.timezone)))
-    caption = ctx.t(
-        "tt-chart-caption", team=table.team_name, period=period_label(period, ctx.t.lang)
-    )
+    caption = ctx.t("tt-chart-caption", team=team.name, period=period_label(period, ctx.t.lang))
     await ctx.bot.send_photo(ctx.chat_id, BufferedInputFile(png, "team.png"), caption=caption)
 
 
