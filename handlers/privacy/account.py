@@ -59,11 +59,15 @@ async def on_privacy(message: Message, ctx: Ctx, real_manager: Manager) -> None:
     await message.answer(ctx.t("privacy-about"), reply_markup=_about_kb(ctx.t, real_manager))
 
 
-def _this_account(callback_data: PrivacyCb, real: Manager) -> None:
+def _same_account(callback_data: PrivacyCb, real: Manager) -> None:
     if (callback_data.id, callback_data.since) != (real.id, account_stamp(real)):
         # The button of an account deleted since (or a forged id): it acts on nobody.
         log.info("privacy button for account %s pressed by %s", callback_data.id, real.id)
         raise AccountGone(callback_data.id)
+
+
+def _this_account(callback_data: PrivacyCb, real: Manager) -> None:
+    _same_account(callback_data, real)
     if real.in_sandbox:
         raise PrivacyRefused("privacy-in-demo")
 
@@ -121,8 +125,7 @@ async def on_delete_asked(
 async def on_keep(
     query: CallbackQuery, callback_data: PrivacyCb, ctx: Ctx, real_manager: Manager
 ) -> None:
-    if (callback_data.id, callback_data.since) != (real_manager.id, account_stamp(real_manager)):
-        raise AccountGone(callback_data.id)
+    _same_account(callback_data, real_manager)
     if await ctx.state.get_state() == PrivacyInput.confirm_delete.state:
         await ctx.state.clear()
     await query.answer()
@@ -156,15 +159,11 @@ async def on_stray_word(message: Message, ctx: Ctx) -> None:
     await message.answer(ctx.t("privacy-delete-nothing-waiting"))
 
 
-def _is_confirm_word(text: str) -> bool:
-    return account.is_confirm_word(text)
-
-
 def register(router: Router) -> None:
     router.message.register(on_privacy, Command("privacy"))
     router.message.register(on_confirm_text, PrivacyInput.confirm_delete, F.text, NOT_A_COMMAND)
     router.message.register(
-        on_stray_word, StateFilter(default_state), F.text.func(_is_confirm_word)
+        on_stray_word, StateFilter(default_state), F.text.func(account.is_confirm_word)
     )
     callback = router.callback_query.register
     callback(on_export, PrivacyCb.filter(F.action == PrivacyAction.EXPORT))
