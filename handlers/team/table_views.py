@@ -65,7 +65,7 @@ def _cells(row: Row, name: str, lang: str) -> list[str]:
         _pct(row.coverage, lang),
         str(row.clients.overdue),
         str(row.touches),
-        _compact(row.sales.total_minor, lang),
+        _compact(row.sold_minor, lang),
     ]
 
 

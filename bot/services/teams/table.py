@@ -46,11 +46,10 @@ from bot.services.teams.people import display_name
 from storage import kpi_team as store
 from storage import teams as team_store
 from storage.enums import PeriodKind, TeamRole
-from storage.kpi import SalesTotals
-from storage.kpi_team import MemberClients
+from storage.kpi_team import MemberClients, MemberWork
 from storage.models import Manager
 
-NO_SALES = SalesTotals(0, 0, 0)
+NO_WORK = MemberWork(0, 0)
 NO_CLIENTS = MemberClients(0, 0, 0)
 
 
@@ -63,7 +62,7 @@ class Row:
     pace: Pace
     clients: MemberClients
     touches: int
-    sales: SalesTotals
+    sold_minor: int
 
     @property
     def plan_share(self) -> Fraction | None:
@@ -86,7 +85,7 @@ class TeamTable:
 
 def _rank_key(row: Row) -> tuple[bool, Fraction, int, str]:
     share = row.plan_share
-    return (share is None, -(share or Fraction(0)), -row.sales.total_minor, row.name)
+    return (share is None, -(share or Fraction(0)), -row.sold_minor, row.name)
 
 
 def _pace(plan: int | None, sold: int, days: WorkingDays, today_counts: bool) -> Pace:
@@ -96,7 +95,7 @@ def _pace(plan: int | None, sold: int, days: WorkingDays, today_counts: bool) ->
 
 def _total(rows: list[Row], days: WorkingDays, today_counts: bool) -> Row:
     plans = [r.pace.plan_minor for r in rows if r.pace.plan_minor]
-    sold = sum(r.sales.total_minor for r in rows)
+    sold = sum(r.sold_minor for r in rows)
     return Row(
         member_id=0,
         name="",
@@ -107,9 +106,7 @@ def _total(rows: list[Row], days: WorkingDays, today_counts: bool) -> Row:
             sum(r.clients.overdue for r in rows),
         ),
         touches=sum(r.touches for r in rows),
-        sales=SalesTotals(
-            sold, sum(r.sales.count for r in rows), sum(r.sales.buyers for r in rows)
-        ),
+        sold_minor=sold,
     )
 
 
@@ -124,8 +121,7 @@ async def _build(
     today = local_today(now, zone)
     period = period_of(kind, today)
     start, end = utc_bounds(period, zone)
-    sales = await store.sales_by_member(session, asker.id, start, end)
-    touches = await store.touches_by_member(session, asker.id, start, end)
+    work = await store.work_by_member(session, asker.id, start, end)
     plans = await store.plans_by_member(session, asker.id, period.kind, period.start)
     clients = await store.clients_by_member(session, asker.id, now)
     calendar = calendar_for_timezone(asker.timezone)
@@ -135,10 +131,10 @@ async def _build(
         Row(
             member_id=m.id,
             name=display_name(m),
-            pace=_pace(plans.get(m.id), sales.get(m.id, NO_SALES).total_minor, days, today_counts),
+            pace=_pace(plans.get(m.id), work.get(m.id, NO_WORK).sold_minor, days, today_counts),
             clients=clients.get(m.id, NO_CLIENTS),
-            touches=touches.get(m.id, 0),
-            sales=sales.get(m.id, NO_SALES),
+            touches=work.get(m.id, NO_WORK).touches,
+            sold_minor=work.get(m.id, NO_WORK).sold_minor,
         )
         for m in members
     ]
@@ -201,7 +197,7 @@ async def week_line(session: AsyncSession, manager: Manager, now: datetime) -> s
         coverage=percent(total.coverage, lang) if total.coverage is not None else "—",
         overdue=total.clients.overdue,
         touches=total.touches,
-        sales=format_money(total.sales.total_minor, table.currency, lang),
+        sales=format_money(total.sold_minor, table.currency, lang),
     )
 
 
