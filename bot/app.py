@@ -8,11 +8,11 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.fsm_storage import BoundedMemoryStorage
 from bot.i18n import LANGUAGES, translator
 from bot.inline_filters import run_filters_inline
 from bot.middlewares import InFlight, register_middlewares
@@ -96,7 +96,8 @@ def create_fsm_storage(settings: Settings) -> BaseStorage:
         from aiogram.fsm.storage.redis import RedisStorage
 
         return RedisStorage.from_url(settings.redis_url)
-    return MemoryStorage()
+    # Not aiogram's MemoryStorage: that one keeps a record for every user ever seen.
+    return BoundedMemoryStorage()
 
 
 def create_dispatcher(

@@ -123,18 +123,21 @@ class ThrottlingMiddleware(BaseMiddleware):
     """A token bucket per user, and one update at a time per user.
 
     A flooding user is told to slow down once per burst; other users are not affected because
-    the buckets and locks are per user.
+    the buckets and locks are per user. Memory follows the users active right now: a bucket
+    that has refilled to full is the same as no bucket, so every `idle_after` seconds (the time
+    an empty bucket takes to refill) the full ones are dropped, and a user's lock goes with
+    their last update in flight.
     """
-
-    MAX_TRACKED = 10_000
 
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         self.burst = float(settings.throttle_burst)
         self.rate = settings.throttle_rate
         self.settings = settings
         self.clock = clock
+        self.idle_after = self.burst / self.rate
         self._buckets: dict[int, tuple[float, float, bool]] = {}
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._swept_at = clock()
 
     def _take(self, user_id: int) -> tuple[bool, bool]:
         """Returns (allowed, warn): warn is True for the first refusal of a burst."""
@@ -148,13 +151,21 @@ class ThrottlingMiddleware(BaseMiddleware):
         return False, not warned
 
     def _prune(self) -> None:
-        if len(self._buckets) > self.MAX_TRACKED:
-            now = self.clock()
-            self._buckets = {
-                uid: b
-                for uid, b in self._buckets.items()
-                if b[0] + (now - b[1]) * self.rate < self.burst
-            }
+        """Drops the buckets that are full again; at most once per `idle_after`, so the sweep
+        costs O(1) per update and the map holds the users of the last two refill times."""
+        now = self.clock()
+        if now - self._swept_at < self.idle_after:
+            return
+        self._swept_at = now
+        self._buckets = {
+            uid: b
+            for uid, b in self._buckets.items()
+            if b[0] + (now - b[1]) * self.rate < self.burst
+        }
+
+    def tracked(self) -> int:
+        """Users with a bucket or a lock right now."""
+        return len(self._buckets.keys() | self._locks.keys())
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = _user(data)
