@@ -36,8 +36,9 @@ class Deleted:
     promoted: bool  # the heir was made head: the one leaving was the only head
 
 
-def is_confirm_word(text: str) -> bool:
-    return text.strip().strip("«»\"'.!").casefold() in CONFIRM_WORDS
+def is_confirm_word(text: str | None) -> bool:
+    # None: a message without text (a location, a photo) reaches the filter too.
+    return text is not None and text.strip().strip("«»\"'.!").casefold() in CONFIRM_WORDS
 
 
 def check_can_delete(manager: Manager) -> None:
