@@ -162,36 +162,8 @@ def _touch_rows(owner: Manager, client_ids: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
-async def _history(session: AsyncSession, owner: Manager, n: int) -> None:
-    """n clients of ``owner`` with the history the module docstring lists, by bulk INSERTs."""
-    client_ids = await insert_returning(session, Client, _client_rows(owner, n))
-    await insert_rows(
-        session,
-        Contact,
-        [
-            {"client_id": c, "name": "Ivan", "name_norm": "ivan", "created_at": NOW}
-            for c in client_ids
-        ],
-    )
-    await insert_returning(session, Interaction, _touch_rows(owner, client_ids))
-    promises = await session.execute(
-        select(Interaction.id, Interaction.client_id).where(
-            Interaction.client_id.in_(client_ids), Interaction.next_step.is_not(None)
-        )
-    )
-    sales = [
-        {
-            "client_id": c,
-            "manager_id": owner.id,
-            "amount_minor": 100_000 * (s + 1),
-            "sold_at": NOW - timedelta(days=10 * s + 2),
-            "created_at": NOW,
-        }
-        for c in client_ids
-        for s in range(SALES)
-    ]
-    await insert_rows(session, Sale, sales)
-    notes = [
+def _note_rows(owner: Manager, client_ids: list[int]) -> list[dict[str, Any]]:
+    return [
         {
             "manager_id": owner.id,
             "client_id": c,
@@ -202,8 +174,13 @@ async def _history(session: AsyncSession, owner: Manager, n: int) -> None:
         for c in client_ids
         for private in (False, True)
     ]
-    note_ids = await insert_returning(session, Note, notes)
-    reminders = [
+
+
+def _reminder_rows(
+    owner: Manager, promises: list[Any], notes: list[dict[str, Any]], note_ids: list[int]
+) -> list[dict[str, Any]]:
+    """A follow-up per open promise, and a ping per private note (it must stay the author's)."""
+    followups = [
         {
             "manager_id": owner.id,
             "kind": ReminderKind.FOLLOWUP,
@@ -233,7 +210,42 @@ async def _history(session: AsyncSession, owner: Manager, n: int) -> None:
         for i, note_id in enumerate(note_ids)
         if notes[i]["is_private"]
     ]
-    await insert_rows(session, Reminder, reminders + private_pings)
+    return followups + private_pings
+
+
+async def _history(session: AsyncSession, owner: Manager, n: int) -> None:
+    """n clients of ``owner`` with the history the module docstring lists, by bulk INSERTs."""
+    client_ids = await insert_returning(session, Client, _client_rows(owner, n))
+    await insert_rows(
+        session,
+        Contact,
+        [
+            {"client_id": c, "name": "Ivan", "name_norm": "ivan", "created_at": NOW}
+            for c in client_ids
+        ],
+    )
+    await insert_returning(session, Interaction, _touch_rows(owner, client_ids))
+    promises = await session.execute(
+        select(Interaction.id, Interaction.client_id).where(
+            Interaction.client_id.in_(client_ids), Interaction.next_step.is_not(None)
+        )
+    )
+    sales = [
+        {
+            "client_id": c,
+            "manager_id": owner.id,
+            "amount_minor": 100_000 * (s + 1),
+            "sold_at": NOW - timedelta(days=10 * s + 2),
+            "created_at": NOW,
+        }
+        for c in client_ids
+        for s in range(SALES)
+    ]
+    await insert_rows(session, Sale, sales)
+    notes = _note_rows(owner, client_ids)
+    note_ids = await insert_returning(session, Note, notes)
+    reminders = _reminder_rows(owner, list(promises), notes, note_ids)
+    await insert_rows(session, Reminder, reminders)
     await session.commit()
 
 

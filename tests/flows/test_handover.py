@@ -89,6 +89,36 @@ async def _hand_all(head: BotClient, source: str, target: str) -> list[object]:
     return list(await head.click("✅ Передать"))
 
 
+async def _assert_readdressed(pool: Pool, old: int, new: int) -> None:
+    async with pool() as session:
+        beta = await session.scalar(select(Client).where(Client.name == "Бета"))
+        assert beta is not None
+        assert beta.owner_id == new
+        assert set(await session.scalars(select(Interaction.manager_id))) == {new}
+        assert set(await session.scalars(select(Sale.manager_id))) == {new}
+        notes = {n.text: n.manager_id for n in await session.scalars(select(Note))}
+        assert notes == {"любит ранние звонки": new, "директор грубит": old}
+        reminders = {r.kind: r.manager_id for r in await session.scalars(select(Reminder))}
+    # The promise's reminder now pings the new owner; the private note's stays with its author.
+    assert reminders[ReminderKind.FOLLOWUP] == new
+    assert reminders[ReminderKind.NOTE] == old
+
+
+async def _press_old_buttons(anna: BotClient, old_buttons: list[str], pool: Pool) -> None:
+    """Each answers "not found" (an alert) and shows nothing of the client (her private note
+    is still hers: its buttons are hers to press)."""
+    async with pool() as session:
+        private = await session.scalar(select(Note.id).where(Note.is_private.is_(True)))
+    for data in old_buttons:
+        if data.startswith("n:") and data.endswith(f":{private}"):
+            continue
+        answers = await anna.press(data)
+        shown = anna.texts(answers)
+        assert not any("обсудили поставку" in t or "любит ранние" in t for t in shown), shown
+        alerts = [a for a in answers if isinstance(a, AnswerCallbackQuery) and a.show_alert]
+        assert alerts or not shown, (data, shown)
+
+
 async def test_the_new_owner_gets_the_shared_history_and_the_old_owner_loses_access(
     dispatcher: Dispatcher, bot: MockedBot, session_pool: Pool
 ) -> None:
@@ -132,28 +162,9 @@ async def test_the_new_owner_gets_the_shared_history_and_the_old_owner_loses_acc
     card = " ".join(boris.texts(await boris.send("/client Бета")))
     assert "любит ранние звонки" in card
     assert "директор грубит" not in card
-    async with session_pool() as session:
-        beta = await session.scalar(select(Client).where(Client.name == "Бета"))
-        assert beta is not None
-        assert beta.owner_id == bor.id
-        assert set(await session.scalars(select(Interaction.manager_id))) == {bor.id}
-        assert set(await session.scalars(select(Sale.manager_id))) == {bor.id}
-        notes = {n.text: n.manager_id for n in await session.scalars(select(Note))}
-        assert notes == {"любит ранние звонки": bor.id, "директор грубит": ann.id}
-        reminders = {r.kind: r.manager_id for r in await session.scalars(select(Reminder))}
-    # The promise's reminder now pings Boris; the private note's stays with its author.
-    assert reminders[ReminderKind.FOLLOWUP] == bor.id
-    assert reminders[ReminderKind.NOTE] == ann.id
-    # Anna's old card, touch, sale and note buttons find nothing and change nothing (her
-    # private note is still hers: its buttons are hers to press).
-    async with session_pool() as session:
-        private = await session.scalar(select(Note.id).where(Note.is_private.is_(True)))
-    for data in (d for d in old_buttons if not (d.startswith("n:") and d.endswith(f":{private}"))):
-        answers = await anna.press(data)
-        shown = anna.texts(answers)
-        assert not any("обсудили поставку" in t or "любит ранние" in t for t in shown), shown
-        alerts = [a for a in answers if isinstance(a, AnswerCallbackQuery) and a.show_alert]
-        assert alerts or not shown, (data, shown)
+    await _assert_readdressed(session_pool, ann.id, bor.id)
+    # Anna's old card, touch, sale and note buttons find nothing and change nothing.
+    await _press_old_buttons(anna, old_buttons, session_pool)
     assert not any("Бета</b>" in t for t in anna.texts(await anna.send("/client Бета")))
     assert (await _owner_names(session_pool))["Бета"] == bor.id
     # The audit log lists it, newest first.
@@ -380,7 +391,7 @@ async def test_handover_and_the_log_are_never_answered_in_a_group(
 
 
 async def test_the_log_pages_newest_first_for_heads_only(
-    dispatcher: Dispatcher, bot: MockedBot, session_pool: Pool, clock: object
+    dispatcher: Dispatcher, bot: MockedBot, session_pool: Pool
 ) -> None:
     head, anna, boris = await _team(dispatcher, bot)
     olga = await _manager(session_pool, 8001)
