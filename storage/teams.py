@@ -277,9 +277,18 @@ async def take_clients(
     """
     if not client_ids:
         return []
+    # Rows are locked in id order (PostgreSQL; SQLite writes one at a time anyway), so two heads
+    # taking overlapping clients wait for each other instead of deadlocking; the waiter then
+    # re-reads the owner and skips what the first one moved.
+    locked = (
+        select(Client.id)
+        .where(Client.id.in_(client_ids), Client.team_id == team_id, access.clients(owner_id))
+        .order_by(Client.id)
+        .with_for_update()
+    )
     result = await session.execute(
         update(Client)
-        .where(Client.id.in_(client_ids), Client.team_id == team_id, access.clients(owner_id))
+        .where(Client.id.in_(locked), Client.team_id == team_id, access.clients(owner_id))
         .values(owner_id=to_id)
         .returning(Client.id)
         .execution_options(synchronize_session=False)
