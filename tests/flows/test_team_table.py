@@ -67,38 +67,44 @@ def _at(day: int, month: int = 11) -> datetime:
     return datetime(2026, month, day, 9, 0, tzinfo=UTC)
 
 
+def _clients(anna: Manager, boris: Manager) -> list[Client]:
+    """Anna's: touched within cadence, overdue, never touched, paused; Boris's: both touched."""
+    a1 = _client(
+        anna,
+        "Альфа",
+        last_touch_at=NOW - timedelta(days=2),
+        next_checkin_at=NOW + timedelta(days=5),
+    )
+    a2 = _client(
+        anna,
+        "Вега",
+        last_touch_at=NOW - timedelta(days=40),
+        next_checkin_at=NOW - timedelta(days=3),
+    )
+    a3 = _client(anna, "Гамма", next_checkin_at=NOW + timedelta(days=10))
+    a4 = _client(anna, "Дельта", status=ClientStatus.PAUSED)
+    b1 = _client(
+        boris,
+        "Омега",
+        last_touch_at=NOW - timedelta(days=1),
+        next_checkin_at=NOW + timedelta(days=1),
+    )
+    b2 = _client(
+        boris,
+        "Сигма",
+        last_touch_at=NOW - timedelta(days=3),
+        next_checkin_at=NOW + timedelta(days=20),
+    )
+    return [a1, a2, a3, a4, b1, b2]
+
+
 async def _history(pool: async_sessionmaker[AsyncSession], anna: Manager, boris: Manager) -> None:
     """Anna: plan 100,000, sold 50,000 in November (30,000 of it this week), 4 clients — in work:
     one touched within cadence, one overdue, one never touched; one paused — 3 touches in
     November. Boris: plan 40,000, sold 60,000; 2 clients in work, both touched; 5 touches."""
     async with pool() as session:
-        a1 = _client(
-            anna,
-            "Альфа",
-            last_touch_at=NOW - timedelta(days=2),
-            next_checkin_at=NOW + timedelta(days=5),
-        )
-        a2 = _client(
-            anna,
-            "Вега",
-            last_touch_at=NOW - timedelta(days=40),
-            next_checkin_at=NOW - timedelta(days=3),
-        )
-        a3 = _client(anna, "Гамма", next_checkin_at=NOW + timedelta(days=10))
-        a4 = _client(anna, "Дельта", status=ClientStatus.PAUSED)
-        b1 = _client(
-            boris,
-            "Омега",
-            last_touch_at=NOW - timedelta(days=1),
-            next_checkin_at=NOW + timedelta(days=1),
-        )
-        b2 = _client(
-            boris,
-            "Сигма",
-            last_touch_at=NOW - timedelta(days=3),
-            next_checkin_at=NOW + timedelta(days=20),
-        )
-        session.add_all([a1, a2, a3, a4, b1, b2])
+        a1, a2, _, _, b1, _ = clients = _clients(anna, boris)
+        session.add_all(clients)
         await session.flush()
         november = date(2026, 11, 1)
         session.add_all(
