@@ -14,6 +14,7 @@ from aiogram.types import TelegramObject, Update, User
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.chat_order import ChatOrderMiddleware
 from bot.clean_text import CleanTextMiddleware
 from bot.config import Settings
@@ -102,11 +103,13 @@ class ErrorBoundaryMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        with self.in_flight:
+        metrics.UPDATES.labels(event.event_type).inc()
+        with self.in_flight, metrics.HANDLER_SECONDS.time():
             try:
                 return await handler(event, data)
-            except Exception:
+            except Exception as exc:
                 ref = secrets.token_hex(3).upper()
+                metrics.failed(ref, type(exc).__name__, time.time())
                 user = _user(data)
                 log.exception(
                     "update %s from user %s failed, ref %s",

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.services.crm import agenda as agenda_service
 from bot.services.crm.agenda import Agenda, Week
 from bot.services.schedule.delivery_limits import retry_delay
@@ -269,6 +270,7 @@ class _Drain:
     def count(self, outcome: str, times: int = 1) -> None:
         if times:
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + times
+            metrics.reminders(outcome, times)
 
     async def claim(self, limit: int) -> list[store.Claimed]:
         now = self.clock()
