@@ -1,4 +1,5 @@
-"""`python -m bot` / `kambot`: settings → database → bot, dispatcher, scheduler → run."""
+"""`python -m bot` / `kambot`: settings → database → one role (run, serve, worker) or an
+operator's command (migrate, check, backup, restore, demo). `python -m bot` is `kambot run`."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import logging
 import sys
 import time
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.config import TOKEN_SHAPE, Settings, token_problem
+
+if TYPE_CHECKING:
+    from bot.runner import Role
 
 log = logging.getLogger("kambot")
 STARTED = time.monotonic()
@@ -108,52 +113,96 @@ async def demo(settings: Settings, telegram_id: int, *, reset: bool, remove: boo
     return demo_service.describe(result, telegram_id)
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, role: Role) -> None:
     from bot.runner import run_bot
 
-    await run_bot(settings, started=STARTED)
+    await run_bot(settings, started=STARTED, role=role)
+
+
+COMMANDS = ["run", "serve", "worker", "migrate", "check", "backup", "restore", "demo"]
+# The roles and `migrate` hold the SQLite base's process lock (bot/cli_ops.py).
+LOCKING = {"run", "serve", "worker", "migrate"}
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="kambot", description="kambot, the account manager's bot")
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate", "demo"])
-    parser.add_argument("telegram_id", nargs="?", type=int, help="demo: the user's Telegram id")
+    parser = argparse.ArgumentParser(
+        prog="kambot",
+        description="kambot, the account manager's bot. Roles: run (intake + scheduler, one "
+        "box; the default), serve (webhook intake only), worker (reminders only, no intake).",
+    )
+    parser.add_argument("command", nargs="?", default="run", choices=COMMANDS)
+    parser.add_argument(
+        "target", nargs="?", help="demo: the user's Telegram id; backup, restore: the file"
+    )
+    parser.add_argument(
+        "--no-scheduler", action="store_true", help="run: intake only, no reminders sent"
+    )
     demo_action = parser.add_mutually_exclusive_group()
     demo_action.add_argument("--reset", action="store_true", help="demo: make the sample again")
     demo_action.add_argument("--remove", action="store_true", help="demo: delete the sandbox")
     return parser.parse_args(argv)
 
 
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    if args.command == "demo" and not (args.target or "").isdigit():
+        return "usage: python -m bot demo <telegram_id> [--reset | --remove]"
+    if args.command in {"backup", "restore"} and not args.target:
+        return f"usage: kambot {args.command} <file>"
+    if args.no_scheduler and args.command != "run":
+        return "--no-scheduler goes with `run` only (serve never runs the scheduler)"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    if args.command == "demo" and (args.telegram_id is None or args.telegram_id <= 0):
-        return fail("usage: python -m bot demo <telegram_id> [--reset | --remove]")
-
+    problem = _usage_problem(args)
+    if problem:
+        return fail(problem)
     settings = load_settings()
     if isinstance(settings, str):
         return fail(settings)
+    from bot import cli_ops
     from bot.logs import setup_logging
 
     setup_logging(settings.log_level, [settings.token_value])
-
-    if args.command == "run":
+    if args.command == "check":
+        return cli_ops.check(settings)
+    if args.command == "backup":
+        return cli_ops.backup(settings, args.target)
+    if args.command == "restore":
+        return cli_ops.restore(settings, args.target)
+    if args.command in {"run", "serve", "worker"}:
         problem = token_problem(settings.bot_token)
         if problem is not None:
             return fail(f"{TOKEN_HELP[problem]}\n{HOW_TO_GET_TOKEN}")
+    if args.command == "serve" and not settings.webhook_url:
+        return fail("`serve` is the webhook intake: set WEBHOOK_URL (and WEBHOOK_SECRET)")
+    if args.command in LOCKING:
+        refused = cli_ops.hold_sqlite_lock(settings, args.command)
+        if refused:
+            return fail(refused)
     db_problem = asyncio.run(_check_database(settings))
     if db_problem:
         return fail(db_problem)
+    return _dispatch(args, settings)
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "migrate":
         asyncio.run(migrate(settings))
         print("kambot: database is up to date")
         return 0
     if args.command == "demo":
-        print(asyncio.run(demo(settings, args.telegram_id, reset=args.reset, remove=args.remove)))
+        telegram_id = int(args.target)
+        print(asyncio.run(demo(settings, telegram_id, reset=args.reset, remove=args.remove)))
         return 0
-    return _run_until_stopped(settings)
+    from bot.runner import Role
+
+    scheduler = args.command == "worker" or (args.command == "run" and not args.no_scheduler)
+    return _run_until_stopped(settings, Role(args.command, scheduler))
 
 
-def _run_until_stopped(settings: Settings) -> int:
+def _run_until_stopped(settings: Settings, role: Role) -> int:
     from aiogram.exceptions import (
         TelegramAPIError,
         TelegramNetworkError,
@@ -169,7 +218,7 @@ def _run_until_stopped(settings: Settings) -> int:
     # has closed everything by then), so the reason is the last thing on the screen.
     try:
         with suppress(KeyboardInterrupt):
-            asyncio.run(run(settings))
+            asyncio.run(run(settings, role))
     except TelegramUnauthorizedError:
         return fail(TOKEN_REJECTED)
     except TelegramNetworkError as exc:

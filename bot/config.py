@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     # retrying Telegram's passing errors (5xx, 429, network) before the bot gives up.
     startup_retry_seconds: float = Field(default=60.0, ge=0)
 
+    # /healthz, /readyz and /metrics of `run` and `worker` (`serve` answers them on the webhook
+    # port). 0 turns the port off. Not 8081: a local Bot API server usually listens there.
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(default=8082, ge=0, le=65535)
+    # /readyz fails when the scheduler's last tick is older than this (seconds).
+    scheduler_lag_limit: float = Field(default=180.0, gt=0)
+
     @field_validator("webhook_secret", mode="before")
     @classmethod
     def _blank_secret_is_unset(cls, value: object) -> object:

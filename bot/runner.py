@@ -1,4 +1,5 @@
-"""Runs the bot: polling by default, webhook when WEBHOOK_URL is set; stops gracefully."""
+"""Runs one role of the bot (see Role): intake by polling, or webhook when WEBHOOK_URL is set,
+and/or the scheduler; health and metrics beside them; stops gracefully."""
 
 from __future__ import annotations
 
@@ -7,12 +8,27 @@ import logging
 import signal
 import time
 from contextlib import suppress
+from dataclasses import dataclass
+from typing import Literal
 
 from aiogram import Bot, Dispatcher
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import User
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.app import create_bot, create_dispatcher, set_commands
 from bot.config import Settings
+from bot.health import Heartbeat, Probe
+from bot.health import add_routes as add_health_routes
+from bot.health import start_server as start_health
 from bot.middlewares import InFlight
 from bot.notifier import TelegramSender
 from bot.polling import OrderedPoller
@@ -22,7 +38,7 @@ from bot.services.kpi import periods
 from bot.services.parsing import morph
 from bot.services.parsing.timezones import warm_up
 from bot.services.schedule.delivery_limits import RateLimiter
-from bot.startup import StartupRetry
+from bot.startup import StartupRetry, api_method_name
 from bot.update_journal import UpdateJournal, journal_folder
 from storage.db import create_engine, create_session_pool
 from storage.migrate import upgrade
@@ -39,43 +55,109 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def run_bot(settings: Settings, *, started: float) -> None:
+class Count429(BaseRequestMiddleware):
+    """Counts every 429 Telegram answers, whichever method and whoever sent it."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except TelegramRetryAfter:
+            metrics.TELEGRAM_429.labels(api_method_name(method)).inc()
+            raise
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a process does: `run` (intake + scheduler, one box), `serve` (webhook intake only),
+    `worker` (planner and delivery only: it never calls getUpdates or setWebhook)."""
+
+    name: Literal["run", "serve", "worker"] = "run"
+    scheduler: bool = True
+
+    @property
+    def intake(self) -> bool:
+        return self.name != "worker"
+
+
+async def run_bot(settings: Settings, *, started: float, role: Role | None = None) -> None:
+    role = role or Role()
     engine = create_engine(settings.database_url)
     # Alembic's own INFO lines are silenced (bot.logs); upgrade() logs one line when it migrated.
+    # On PostgreSQL under an advisory lock: processes starting together migrate once.
     await upgrade(engine)
     session_pool = create_session_pool(engine)
-    warm_up()
-    periods.warm_up()
-    morph.warm_up()
     clock = SystemClock()
-    in_flight = InFlight()
     bot = create_bot(settings)
-    dp = create_dispatcher(settings, session_pool, clock=clock, in_flight=in_flight)
-    # A little under Telegram's ~30/s and ~1/s per chat: their counters are not ours to the ms.
-    sender = TelegramSender(bot, RateLimiter(global_per_second=27, per_chat_interval=1.25), clock)
-    scheduler = create_scheduler(session_pool, clock, sender)
     stop = _stop_event()
     # One 502 or 429 on getMe, setMyCommands, deleteWebhook or setWebhook must not kill the start.
     bot.session.middleware(StartupRetry(settings.startup_retry_seconds, stop=stop))
+    bot.session.middleware(Count429())
+    scheduler, heartbeat = None, None
+    if role.scheduler:
+        # A little under Telegram's ~30/s and ~1/s per chat: their counters are not ours to the ms.
+        limiter = RateLimiter(global_per_second=27, per_chat_interval=1.25)
+        scheduler = create_scheduler(session_pool, clock, TelegramSender(bot, limiter, clock))
+        heartbeat = Heartbeat().attach(scheduler)
+    probe = Probe(
+        engine, session_pool, clock, settings.redis_url, heartbeat, settings.scheduler_lag_limit
+    )
+    health = None
     stopped_cleanly = False
     try:
         me = await bot.get_me()
-        await set_commands(bot, settings.default_language)
-        scheduler.start()
-        if settings.webhook_url:
-            await _run_webhook(settings, bot, dp, stop, started)
+        if scheduler is not None:
+            scheduler.start()
+        if role.name != "serve":
+            health = await start_health(probe, settings.health_host, settings.health_port)
+        if role.intake:
+            await _run_intake(settings, role, bot, session_pool, clock, probe, stop, started, me)
         else:
-            await _run_polling(settings, bot, dp, stop, in_flight, started, me.username or "")
+            log.info(
+                "worker as @%s (planner and delivery, no intake), ready in %.2f s",
+                me.username,
+                time.monotonic() - started,
+            )
+            await stop.wait()
         stopped_cleanly = True
     finally:
-        if scheduler.running:  # not yet started when Telegram was unreachable at start
+        if scheduler is not None and scheduler.running:  # not started if Telegram was down
             scheduler.shutdown(wait=False)
+        if health is not None:
+            await health.cleanup()
         await bot.session.close()
         await engine.dispose()
         # After a failure the caller prints the fatal line, and it must be the last one:
         # "stopped cleanly" above it would read as all being well.
         if stopped_cleanly:
             log.info("stopped cleanly")
+
+
+async def _run_intake(
+    settings: Settings,
+    role: Role,
+    bot: Bot,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: SystemClock,
+    probe: Probe,
+    stop: asyncio.Event,
+    started: float,
+    me: User,
+) -> None:
+    warm_up()
+    periods.warm_up()
+    morph.warm_up()
+    in_flight = InFlight()
+    dp = create_dispatcher(settings, session_pool, clock=clock, in_flight=in_flight)
+    await set_commands(bot, settings.default_language)
+    if settings.webhook_url:
+        await _run_webhook(settings, bot, dp, stop, started, probe)
+    else:
+        await _run_polling(settings, bot, dp, stop, in_flight, started, me.username or "")
 
 
 async def _run_polling(
@@ -124,7 +206,12 @@ async def _run_polling(
 
 
 async def _run_webhook(
-    settings: Settings, bot: Bot, dp: Dispatcher, stop: asyncio.Event, started: float
+    settings: Settings,
+    bot: Bot,
+    dp: Dispatcher,
+    stop: asyncio.Event,
+    started: float,
+    probe: Probe,
 ) -> None:
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 
@@ -143,6 +230,7 @@ async def _run_webhook(
         dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
     ).register(app, path=settings.webhook_path)
     setup_application(app, dp, bot=bot)
+    add_health_routes(app, probe)
     runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_timeout)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

@@ -7,6 +7,10 @@ On SQLite an upgrade is made safe for the data already there:
   that drop fires every ON DELETE CASCADE and empties the child tables. The PRAGMA is set before
   BEGIN because SQLite ignores it inside a transaction;
 - `PRAGMA foreign_key_check` runs before COMMIT: any violation rolls the whole upgrade back.
+
+On PostgreSQL the upgrade runs under a transaction-level advisory lock: N processes starting
+at once (several `serve` and `worker`) migrate once; the others wait for the lock, then find the
+schema at head and do nothing. The lock goes with the transaction, even when a process dies.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from storage.sqlite_files import backup_sqlite, sqlite_file
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 log = logging.getLogger("kambot.migrate")
+# pg_advisory_xact_lock's key: any constant bigint no other application on the server uses.
+MIGRATION_LOCK_KEY = 0x6B616D626F74  # "kambot"
 
 
 class MigrationError(RuntimeError):
@@ -88,6 +94,14 @@ def _upgrade_sqlite(connection: Connection, revision: str) -> None:
         driver.isolation_level = isolation
 
 
+def _upgrade_locked(connection: Connection, revision: str) -> str | None:
+    """Waits for the migration lock, then upgrades; returns the revision found under the lock."""
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+    before = _current(connection)
+    _upgrade(connection, revision)
+    return before
+
+
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -109,6 +123,10 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> UpgradeResult:
             )
         async with engine.connect() as conn:
             await conn.run_sync(_upgrade_sqlite, revision)
+    elif engine.dialect.name == "postgresql":
+        async with engine.begin() as conn:
+            # What another process migrated while we waited is not ours to report.
+            before = await conn.run_sync(_upgrade_locked, revision)
     else:
         async with engine.begin() as conn:
             await conn.run_sync(_upgrade, revision)

@@ -82,3 +82,108 @@ async def backup_sqlite(path: Path, *, label: str) -> Path:
         target.unlink(missing_ok=True)
         raise
     return target
+
+
+class DatabaseInUse(RuntimeError):
+    """Another process holds the database's lock: it is running on this SQLite file."""
+
+
+LOCK_SUFFIX = ".lock"
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + LOCK_SUFFIX)
+
+
+class ProcessLock:
+    """An exclusive flock on `<database>.lock`, held for the life of the process.
+
+    SQLite is single-process for kambot: a second process's start-up releases the first one's
+    live reminder claims (delivery.release_orphans) and both would send them. The OS drops the
+    lock when the holder exits or is killed, so a crash never leaves a stale lock behind; the
+    file itself stays (its content is only the last holder's pid and role, for the message).
+    """
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path, self._fd = path, fd
+
+    @classmethod
+    def acquire(cls, database: Path, role: str) -> ProcessLock:
+        import fcntl
+
+        path = lock_path(database)
+        ensure_folder(path)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise DatabaseInUse(
+                f"the SQLite database {database} is in use by {holder} "
+                f"(lock {path}); SQLite runs one kambot process: stop it first, "
+                "or use PostgreSQL to run several"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"process {os.getpid()} (kambot {role})".encode(), 0)
+        return cls(path, fd)
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # closing the descriptor drops the flock
+            self._fd = -1
+
+
+def _integrity(path: Path) -> None:
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            result = conn.execute("PRAGMA quick_check").fetchone()
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            tables = {r[0] for r in rows}
+    except sqlite3.DatabaseError as exc:
+        raise ValueError(f"{path} is not a readable SQLite database ({exc})") from exc
+    if result is None or result[0] != "ok":
+        raise ValueError(f"{path} is damaged: {result[0] if result else 'no answer'}")
+    if "alembic_version" not in tables:
+        raise ValueError(f"{path} is not a kambot database (no alembic_version table)")
+
+
+def _backup_to(source: Path, target: Path) -> None:
+    if not create_private(target):
+        raise FileExistsError(f"{target} already exists; choose a new file name")
+    try:
+        _copy(source, target)
+        _integrity(target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def backup_to(source: Path, target: Path) -> None:
+    """A consistent copy of a live database into a new file, mode 0600, checked afterwards.
+
+    The online backup API copies in one step under a read transaction: in WAL mode the bot's
+    writers go on meanwhile and the copy is the database as of one commit."""
+    if not source.exists():
+        raise FileNotFoundError(f"no database at {source}")
+    _backup_to(source.resolve(), target.resolve())
+
+
+def _restore(backup: Path, database: Path) -> Path | None:
+    _integrity(backup)
+    kept: Path | None = None
+    if database.exists() and database.stat().st_size > 0:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = database.with_name(f"{database.name}.before-restore-{stamp}")
+        _backup_to(database, kept)  # through SQLite: what the -wal still holds comes along
+    ensure_folder(database)
+    create_private(database)
+    # Written through SQLite too, so the target's -wal and -shm stay coherent with the file.
+    _copy(backup, database)
+    return kept
+
+
+def restore_from(backup: Path, database: Path) -> Path | None:
+    """Replaces the database with the backup; the old one is kept beside it as
+    `<name>.before-restore-<UTC time>` (returned). The caller holds the database's lock."""
+    return _restore(backup.resolve(), database)
