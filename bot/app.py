@@ -93,9 +93,13 @@ def create_bot(settings: Settings) -> Bot:
 
 def create_fsm_storage(settings: Settings) -> BaseStorage:
     if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
+        # with_destiny: bot/reply_guard.py keeps its record under a key of its own destiny.
+        return RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
     # Not aiogram's MemoryStorage: that one keeps a record for every user ever seen.
     return BoundedMemoryStorage()
 

@@ -25,6 +25,7 @@ from bot.reply_guard import ReplyGuardMiddleware
 from bot.sandbox_mode import serve_in_sandbox
 from bot.services.clock import Clock
 from bot.services.crm import managers as manager_service
+from bot.user_lock import UserLockMiddleware
 from storage import updates as update_store
 
 log = logging.getLogger(__name__)
@@ -314,6 +315,7 @@ def register_middlewares(
         CleanTextMiddleware(),  # before anything reads or stores a text
         ChatOrderMiddleware(),  # one chat in order when updates come as tasks (webhook)
         ThrottlingMiddleware(settings),
+        UserLockMiddleware(),  # the same rule across intakes sharing Redis
         PrivateOnlyMiddleware(settings),  # before the session: nothing from a group is stored
         AccessMiddleware(settings),
         DbSessionMiddleware(session_pool),
