@@ -40,6 +40,8 @@ MENU_COMMANDS = (
     "undo",
     "import",
     "export",
+    "team",
+    "handover",
     "privacy",
     "forget",
     "demo",

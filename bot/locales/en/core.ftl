@@ -29,6 +29,8 @@ cmd-plan = Sales plan
 cmd-kpi = My KPIs: plan, pace, clients
 cmd-request = A client request (B2C)
 cmd-review = Client feedback: + or -
+cmd-team = Team: summary, invites, members
+cmd-handover = Hand clients over to another manager
 cmd-demo = Demo: a sample base to try things on
 
 help =
@@ -60,6 +62,11 @@ help =
     /request Acme the delivery did not arrive — open a request; /request — open requests
     /review Acme + thanks — client feedback (+ or -)
     /demo — demo mode with a sample base to try /kpi and everything else; /demo off to leave
+
+    <b>Team</b>
+    /team new Sales North — create a team; /team invite — an invite link
+    /team — the team's summary (a head: a table by manager); /team members — members
+    /handover — hand one manager's clients to another (heads); /team log — the log
 
     <b>Settings</b>
     /start — get started: language, timezone, work mode, digest time
