@@ -15,15 +15,15 @@ from aiogram.exceptions import (
 )
 
 from bot.i18n import translator
+from bot.send_budget import SendBudget
 from bot.services.clock import Clock
 from bot.services.schedule.delivery import Blocked, Ping, RetryLater
-from bot.services.schedule.delivery_limits import RateLimiter
 from bot.views.agenda import agenda_message
 from bot.views.reminders import ping_kb, ping_text, week_text
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, limiter: RateLimiter, clock: Clock) -> None:
+    def __init__(self, bot: Bot, limiter: SendBudget, clock: Clock) -> None:
         self.bot = bot
         self.limiter = limiter
         self.clock = clock

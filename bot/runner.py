@@ -33,11 +33,11 @@ from bot.middlewares import InFlight
 from bot.notifier import TelegramSender
 from bot.polling import OrderedPoller
 from bot.scheduler import create_scheduler
+from bot.send_budget import make_send_budget
 from bot.services.clock import SystemClock
 from bot.services.kpi import periods
 from bot.services.parsing import morph
 from bot.services.parsing.timezones import warm_up
-from bot.services.schedule.delivery_limits import RateLimiter
 from bot.startup import StartupRetry, api_method_name
 from bot.update_journal import UpdateJournal, journal_folder
 from storage.db import create_engine, create_session_pool
@@ -99,8 +99,8 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
     bot.session.middleware(Count429())
     scheduler, heartbeat = None, None
     if role.scheduler:
-        # A little under Telegram's ~30/s and ~1/s per chat: their counters are not ours to the ms.
-        limiter = RateLimiter(global_per_second=27, per_chat_interval=1.25)
+        # One budget per token: shared in Redis across processes when REDIS_URL is set.
+        limiter = make_send_budget(settings)
         scheduler = create_scheduler(session_pool, clock, TelegramSender(bot, limiter, clock))
         heartbeat = Heartbeat().attach(scheduler)
     probe = Probe(
