@@ -21,7 +21,9 @@ from storage.models import Manager, TeamEvent
 
 PAGE_SIZE = 10
 NAMES_SHOWN = 5  # client names per handover line, then "and N more"
-KINDS = frozenset({"create", "join", "leave", "remove", "role-head", "role-manager"})
+KINDS = frozenset(
+    {"create", "join", "leave", "remove", "role-head", "role-manager", "account-deleted"}
+)
 
 
 def _names_line(t: Translator, payload: dict[str, Any]) -> str:

@@ -174,6 +174,10 @@ async def test_deleting_an_account_leaves_none_of_its_rows_and_the_team_keeps_it
         assert any(e.kind == "account-deleted" for e in events)
     told = [r for r in bot.session.requests if getattr(r, "chat_id", None) == 7201]
     assert any("удалил(а) аккаунт" in str(getattr(r, "text", "")) for r in told)
+    head = _user(dispatcher, bot, 7201, "Ольга")
+    log = " ".join(head.texts(await head.send("/team log")))
+    assert "🗑 Аккаунт участника удалён" in log, log
+    assert LEAVER_NAME not in log, log
 
 
 async def test_the_only_head_leaves_a_member_as_head_and_the_last_member_takes_the_team(

@@ -68,6 +68,7 @@ team-log-leave = { $when } 🚪 { $actor } left the team
 team-log-remove = { $when } ✖️ { $actor } removed { $from }
 team-log-role-head = { $when } ⭐ { $actor } made { $from } a head
 team-log-role-manager = { $when } { $actor } made { $from } a manager
+team-log-account-deleted = { $when } 🗑 A member deleted their account; the team's clients went to { $to }
 team-log-other = { $when } { $actor }: { $kind }
 team-log-older-button = ◀ Older
 team-log-newer-button = Newer ▶

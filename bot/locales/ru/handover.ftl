@@ -68,6 +68,7 @@ team-log-leave = { $when } 🚪 { $actor } вышел(ла) из команды
 team-log-remove = { $when } ✖️ { $actor } исключил(а) { $from }
 team-log-role-head = { $when } ⭐ { $actor } назначил(а) руководителем { $from }
 team-log-role-manager = { $when } { $actor } сделал(а) менеджером { $from }
+team-log-account-deleted = { $when } 🗑 Аккаунт участника удалён; клиенты команды переданы: { $to }
 team-log-other = { $when } { $actor }: { $kind }
 team-log-older-button = ◀ Раньше
 team-log-newer-button = Позже ▶
