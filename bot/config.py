@@ -151,6 +151,9 @@ class Settings(BaseSettings):
         # URL-safe base64 without padding: 43 characters of A-Za-z0-9_-, as Telegram requires.
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
+    # LOG_FORMAT=json: one JSON object a line, with the update's context (bot/logs.py).
+    log_format: Literal["text", "json"] = "text"
+
 
 def token_problem(token: SecretStr | None) -> Literal["missing", "malformed"] | None:
     if token is None or not token.get_secret_value().strip():

@@ -14,7 +14,7 @@ from aiogram.types import TelegramObject, Update, User
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import metrics
+from bot import metrics, update_log
 from bot.chat_order import ChatOrderMiddleware
 from bot.clean_text import CleanTextMiddleware
 from bot.config import Settings
@@ -310,6 +310,7 @@ def register_middlewares(
     clock: Clock,
     in_flight: InFlight,
 ) -> None:
+    update_log.install(dp)  # outermost: one line per update, the context of every line in it
     for middleware in (
         ErrorBoundaryMiddleware(settings, in_flight),
         CleanTextMiddleware(),  # before anything reads or stores a text
