@@ -233,3 +233,17 @@ async def readable_touches(
         .limit(limit)
     )
     return list(rows)
+
+
+async def readable_clients_of(
+    session: AsyncSession, manager_id: int, owner_id: int
+) -> dict[int, str]:
+    """id → name of the member's clients the head may read (archived ones too): the team's."""
+    rows = await session.execute(
+        select(Client.id, Client.name).where(
+            access.readable_clients(manager_id),
+            Client.owner_id.in_(_team_members(manager_id)),
+            Client.owner_id == owner_id,
+        )
+    )
+    return {int(i): str(n) for i, n in rows}

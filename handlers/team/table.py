@@ -13,11 +13,10 @@ from aiogram.enums import ChatAction
 from aiogram.types import BufferedInputFile, CallbackQuery
 
 from bot.context import Ctx
-from bot.services.kpi import build_kpi
 from bot.services.kpi.periods import local_today, period_of
 from bot.services.kpi.text import period_label
 from bot.services.teams import membership, readonly
-from bot.services.teams.membership import member_of_my_team
+from bot.services.teams.member_kpi import member_kpi
 from bot.services.teams.people import display_name
 from bot.services.teams.table import team_chart_png, team_table
 from handlers.callbacks import TeamTableAction, TeamTableCb
@@ -54,9 +53,9 @@ async def on_chart(query: CallbackQuery, callback_data: TeamTableCb, ctx: Ctx) -
 
 
 async def on_member(query: CallbackQuery, callback_data: TeamTableCb, ctx: Ctx) -> None:
-    member = await member_of_my_team(ctx.session, ctx.manager, callback_data.id)
-    # The member's own /kpi, on their clock: the same report they see.
-    report = await build_kpi(ctx.session, member, callback_data.period, ctx.now)
+    member, report = await member_kpi(
+        ctx.session, ctx.manager, callback_data.id, callback_data.period, ctx.now
+    )
     await query.answer()
     title = ctx.t("tt-member-title", name=display_name(member))
     await ctx.edit(
