@@ -152,3 +152,63 @@ def test_the_budget_is_shared_only_when_redis_is_configured() -> None:
     namespace = budget_namespace(BOT_TOKEN)
     assert BOT_TOKEN.partition(":")[2] not in namespace
     assert namespace.startswith(BOT_TOKEN.partition(":")[0])
+
+
+class _Proxy:
+    """A TCP hop to Redis that a test can cut and put back: Redis going away mid-run."""
+
+    def __init__(self) -> None:
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def cut(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in self._writers:
+            writer.close()
+        await self._server.wait_closed()
+        self._writers.clear()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", 6379)
+        self._writers += [writer, up_writer]
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError):
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_redis_lost_mid_run_falls_back_then_shares_again(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _redis_or_skip()
+    monkeypatch.setattr("bot.send_budget.RETRY_REDIS_SECONDS", 0.5)
+    caplog.set_level(logging.WARNING, logger="bot.send_budget")
+    proxy = _Proxy()
+    await proxy.start()
+    budget = SharedSendBudget(f"redis://127.0.0.1:{proxy.port}/7", f"test-{uuid.uuid4().hex[:8]}")
+    await budget.acquire(1)
+    assert not budget.degraded
+    await proxy.cut()
+    start = time.monotonic()
+    await budget.acquire(2)
+    assert time.monotonic() - start < 3.0
+    assert budget.degraded
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    await proxy.start()  # Redis is back on the same address
+    await asyncio.sleep(0.6)
+    await budget.acquire(3)
+    assert not budget.degraded
+    assert "Redis is back" in caplog.records[-1].getMessage()
+    await budget.aclose()
+    await proxy.cut()
