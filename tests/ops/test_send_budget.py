@@ -75,11 +75,21 @@ async def _send_for(budget: SharedSendBudget, chats: list[int], seconds: float) 
     return granted
 
 
-def _busiest_second(times: list[float]) -> int:
+def _busiest_second(times: list[float], jitter: float = JITTER) -> int:
     times = sorted(times)
     return max(
-        sum(1 for t in times[i:] if t < start + 1.0 - JITTER) for i, start in enumerate(times)
+        sum(1 for t in times[i:] if t < start + 1.0 - jitter) for i, start in enumerate(times)
     )
+
+
+async def _loop_lag(seconds: float) -> float:
+    """How late the event loop wakes a sleeper, at worst, over ``seconds``: a grant's return
+    (and so its stamp here) is late by as much on a busy machine."""
+    worst, end = 0.0, time.monotonic() + seconds
+    while (now := time.monotonic()) < end:
+        await asyncio.sleep(0.005)
+        worst = max(worst, time.monotonic() - now - 0.005)
+    return worst
 
 
 async def test_two_processes_together_stay_within_25_a_second(
@@ -87,12 +97,15 @@ async def test_two_processes_together_stay_within_25_a_second(
 ) -> None:
     first, second = two_processes
     seconds = 4.0
-    a, b = await asyncio.gather(
+    a, b, lag = await asyncio.gather(
         _send_for(first, list(range(1, 400)), seconds),
         _send_for(second, list(range(400, 800)), seconds),
+        _loop_lag(seconds),
     )
-    busiest = _busiest_second(a + b)
-    assert busiest <= 25, busiest
+    busiest = _busiest_second(a + b, max(JITTER, 2 * lag))
+    assert busiest <= 25, (busiest, lag)
+    # Over the whole run, whatever the lag: the first second's 25, then 25 a second.
+    assert len(a) + len(b) <= 25 * seconds + 25
     # Both sent, and together near the budget: the limit is not met by sending nothing.
     assert a
     assert b
