@@ -22,13 +22,16 @@ from bot.app import create_dispatcher, create_fsm_storage
 from bot.config import Settings
 from bot.services.clock import FrozenClock
 from storage.db import create_engine, create_session_pool
-from storage.models import Base, Client
+from storage.models import Base, Client, Manager
 from tests.conftest import NOW, PG_URL
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import BOT_TOKEN, MockedBot
+from tests.support.spreadsheets import csv_bytes, russian_clients
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 ROUNDS = 10
+IMPORT_ROUNDS = 5
+IMPORT_ROWS = 300
 
 pytestmark = pytest.mark.skipif(
     PG_URL is None, reason="two intakes need PostgreSQL: set TEST_DATABASE_URL (CI always does)"
@@ -111,3 +114,37 @@ async def test_create_pressed_on_two_intakes_makes_one_client(
         if await _clients_named(first.engine, name) != 1:
             duplicates.append(name)
     assert duplicates == [], f"{len(duplicates)} of {ROUNDS} double taps acted twice"
+
+
+async def _clients_of(engine: AsyncEngine, telegram_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(Client)
+        .join(Manager, Manager.id == Client.owner_id)
+        .where(Manager.telegram_id == telegram_id)
+    )
+    async with engine.connect() as conn:
+        return int(await conn.scalar(query) or 0)
+
+
+async def test_import_confirmed_on_two_intakes_imports_once(
+    intakes: tuple[Intake, Intake],
+) -> None:
+    first, second = intakes
+    bot = MockedBot()
+    content = csv_bytes(russian_clients(IMPORT_ROWS))
+    counts = []
+    for round_no in range(IMPORT_ROUNDS):
+        user_id = 5001 + round_no  # a manager per round: each imports into an empty base
+        on_first = BotClient(first.dispatcher, bot, user_id=user_id)
+        on_second = BotClient(second.dispatcher, bot, user_id=user_id)
+        await on_first.send("/start")
+        await on_first.send("/import")
+        await on_first.send_document(content, "base.csv")
+        reply, data = on_first._find_button(f"Импортировать ({IMPORT_ROWS})", None)
+        await asyncio.gather(
+            on_first.press(data, message_id=reply.message_id),
+            on_second.press(data, message_id=reply.message_id),
+        )
+        counts.append(await _clients_of(first.engine, user_id))
+    assert counts == [IMPORT_ROWS] * IMPORT_ROUNDS
