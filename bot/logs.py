@@ -106,11 +106,13 @@ class JsonFormatter(logging.Formatter):
             entry["exc"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        text = json.dumps(entry, ensure_ascii=False, default=str)
         if trace is not None and trace.user_id is not None and trace.user is not None:
             # Other modules' messages name the user by id ("update 5 from user 1001 failed").
-            text = re.sub(rf"(?<!\d){trace.user_id}(?!\d)", trace.user, text)
-        return self._redact(text)
+            pattern = re.compile(rf"(?<!\d){trace.user_id}(?!\d)")
+            for key in ("msg", "exc"):
+                if key in entry:
+                    entry[key] = pattern.sub(trace.user, entry[key])
+        return self._redact(json.dumps(entry, ensure_ascii=False, default=str))
 
 
 class _MarkFailures(logging.Filter):
