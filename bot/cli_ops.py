@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from bot.config import Settings, token_problem
 from storage.sqlite_files import DatabaseInUse, ProcessLock, sqlite_file
@@ -131,8 +131,11 @@ def check(settings: Settings) -> int:
 
 
 def _pg_url(settings: Settings) -> str:
-    url = make_url(settings.database_url).set(drivername="postgresql", password=None)
-    return shlex.quote(url.render_as_string(hide_password=False))
+    url = make_url(settings.database_url)
+    # No password on a command line (ps and shell history show it): libpq takes it from
+    # PGPASSWORD or ~/.pgpass.
+    bare = URL.create("postgresql", url.username, None, url.host, url.port, url.database)
+    return shlex.quote(bare.render_as_string(hide_password=False))
 
 
 def backup(settings: Settings, file: str) -> int:

@@ -32,6 +32,10 @@ PROBE_TIMEOUT = 3.0  # seconds a readiness check may take before it counts as fa
 REMINDER_JOB = "reminders"
 
 
+class NotReady(Exception):
+    """A check's own verdict; its message is the line shown."""
+
+
 class Heartbeat:
     """When the reminder job last finished, or was due again while still busy draining (a big
     morning's drain runs for minutes and is progress, not lag)."""
@@ -75,7 +79,7 @@ class Probe:
             return "not run by this process"
         age = self.heartbeat.age()
         if age > self.lag_limit:
-            raise RuntimeError(f"last reminder tick {age:.0f} s ago (limit {self.lag_limit:g} s)")
+            raise NotReady(f"last reminder tick {age:.0f} s ago (limit {self.lag_limit:g} s)")
         return f"last reminder tick {age:.0f} s ago"
 
     async def ready(self) -> tuple[bool, list[str]]:
@@ -88,6 +92,9 @@ class Probe:
         for name, check in checks.items():
             try:
                 lines.append(f"{name}: {await asyncio.wait_for(check(), PROBE_TIMEOUT)}")
+            except NotReady as exc:
+                ok = False
+                lines.append(f"{name}: FAILED ({exc})")
             except Exception as exc:  # noqa: BLE001 - every failure is one line of the answer
                 ok = False
                 lines.append(f"{name}: FAILED ({type(exc).__name__}: {exc})")

@@ -71,6 +71,9 @@ def _copy(source: Path, target: Path) -> None:
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.execute("PRAGMA busy_timeout=60000")
         src.backup(dst)
+        # A copy is one self-contained file: no -wal beside it (a WAL-mode copy would leave
+        # -wal/-shm files whenever it is read). A live base goes back to WAL at its first connect.
+        dst.execute("PRAGMA journal_mode=DELETE")
 
 
 async def backup_sqlite(path: Path, *, label: str) -> Path:
@@ -136,7 +139,7 @@ class ProcessLock:
 
 def _integrity(path: Path) -> None:
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(path)) as conn:
             result = conn.execute("PRAGMA quick_check").fetchone()
             rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
             tables = {r[0] for r in rows}

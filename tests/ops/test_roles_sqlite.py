@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from pathlib import Path
@@ -104,6 +105,11 @@ def test_run_without_scheduler_answers_and_sends_no_reminder(
         status, body = http_get(bot.url("/readyz"))
         assert status == 200, body
         assert "scheduler: not run by this process" in body
+        metrics = http_get(bot.url("/metrics"))[1]
+        assert 'kambot_reminders_planned{state="pending"} 1.0' in metrics
+        oldest = re.search(r"^kambot_oldest_due_reminder_age_seconds (\S+)$", metrics, re.M)
+        assert oldest is not None
+        assert float(oldest.group(1)) >= 60  # seeded due a minute ago, nobody sends it
     finally:
         assert bot.stop() == 0, bot.log()
     assert reminders_sent(url) == 0
