@@ -109,6 +109,10 @@ class SharedSendBudget:
         self._sleep = sleep
         # One waiter per process at the global window: the others queue here, not on Redis.
         self._turn = asyncio.Lock()
+        # Grants of this process are paced 1/rate apart, so the sender's own pacing gate
+        # (TelegramSender._spaced) never holds a granted send back: a chat's hit in Redis and
+        # its message leave together, which keeps the per-chat second a second on the wire.
+        self._next_grant = 0.0
         self._local_pause = 0.0
         self._fallback = RateLimiter(
             global_per_second=global_per_second / 2, per_chat_interval=per_chat_seconds * 1.25
@@ -167,10 +171,13 @@ class SharedSendBudget:
             async with self._turn:
                 # Nobody in this process can take the chat between this test and the hit below;
                 # another process can, and then our global entry is spent: rare, and harmless.
+                if (wait := self._next_grant - time.monotonic()) > 0:
+                    await self._sleep(wait)
                 if not await self._windows.test(self._per_chat, key):
                     continue
                 await self._take_global()
                 if await self._windows.hit(self._per_chat, key):
+                    self._next_grant = time.monotonic() + 1.0 / self._rate
                     return
 
     async def _wait_pause(self) -> None:
