@@ -174,3 +174,21 @@ async def start_server(probe: Probe, host: str, port: int) -> web.AppRunner | No
         return None
     log.info("health and metrics on http://%s:%s (/healthz, /readyz, /metrics)", host, port)
     return runner
+
+
+class HealthPort:
+    """The health port of one process, opened once its start-up calls to Telegram succeeded:
+    a start that fails ends with one line and no warning about a port before it."""
+
+    def __init__(self, probe: Probe, host: str, port: int) -> None:
+        self.probe, self.host, self.port = probe, host, port
+        self._runner: web.AppRunner | None = None
+
+    async def open(self) -> None:
+        if self._runner is None:
+            self._runner = await start_server(self.probe, self.host, self.port)
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

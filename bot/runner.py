@@ -26,9 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.app import create_bot, create_dispatcher, set_commands
 from bot.config import Settings
-from bot.health import Heartbeat, Probe
+from bot.health import HealthPort, Heartbeat, Probe
 from bot.health import add_routes as add_health_routes
-from bot.health import start_server as start_health
 from bot.middlewares import InFlight
 from bot.notifier import TelegramSender
 from bot.polling import OrderedPoller
@@ -106,17 +105,18 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
     probe = Probe(
         engine, session_pool, clock, settings.redis_url, heartbeat, settings.scheduler_lag_limit
     )
-    health = None
+    # `serve` answers /healthz, /readyz and /metrics on its webhook port (port 0: none here).
+    port = 0 if role.name == "serve" else settings.health_port
+    health = HealthPort(probe, settings.health_host, port)
     stopped_cleanly = False
     try:
         me = await bot.get_me()
         if scheduler is not None:
             scheduler.start()
-        if role.name != "serve":
-            health = await start_health(probe, settings.health_host, settings.health_port)
         if role.intake:
-            await _run_intake(settings, role, bot, session_pool, clock, probe, stop, started, me)
+            await _run_intake(settings, bot, session_pool, clock, health, stop, started, me)
         else:
+            await health.open()
             log.info(
                 "worker as @%s (planner and delivery, no intake), ready in %.2f s",
                 me.username,
@@ -127,8 +127,7 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
     finally:
         if scheduler is not None and scheduler.running:  # not started if Telegram was down
             scheduler.shutdown(wait=False)
-        if health is not None:
-            await health.cleanup()
+        await health.close()
         await bot.session.close()
         await engine.dispose()
         # After a failure the caller prints the fatal line, and it must be the last one:
@@ -139,11 +138,10 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
 
 async def _run_intake(
     settings: Settings,
-    role: Role,
     bot: Bot,
     session_pool: async_sessionmaker[AsyncSession],
     clock: SystemClock,
-    probe: Probe,
+    health: HealthPort,
     stop: asyncio.Event,
     started: float,
     me: User,
@@ -155,9 +153,9 @@ async def _run_intake(
     dp = create_dispatcher(settings, session_pool, clock=clock, in_flight=in_flight)
     await set_commands(bot, settings.default_language)
     if settings.webhook_url:
-        await _run_webhook(settings, bot, dp, stop, started, probe)
+        await _run_webhook(settings, bot, dp, stop, started, health)
     else:
-        await _run_polling(settings, bot, dp, stop, in_flight, started, me.username or "")
+        await _run_polling(settings, bot, dp, stop, in_flight, started, me.username or "", health)
 
 
 async def _run_polling(
@@ -168,8 +166,10 @@ async def _run_polling(
     in_flight: InFlight,
     started: float,
     username: str,
+    health: HealthPort,
 ) -> None:
     await bot.delete_webhook(drop_pending_updates=False)
+    await health.open()
     log.info("polling as @%s, ready in %.2f s", username, time.monotonic() - started)
     # Chats side by side, one chat in order; an update is confirmed to Telegram only after it
     # and every earlier one finished or was parked on disk (a slow one with 20 newer behind
@@ -211,7 +211,7 @@ async def _run_webhook(
     dp: Dispatcher,
     stop: asyncio.Event,
     started: float,
-    probe: Probe,
+    health: HealthPort,
 ) -> None:
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 
@@ -230,7 +230,7 @@ async def _run_webhook(
         dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
     ).register(app, path=settings.webhook_path)
     setup_application(app, dp, bot=bot)
-    add_health_routes(app, probe)
+    add_health_routes(app, health.probe)
     runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_timeout)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
@@ -242,6 +242,7 @@ async def _run_webhook(
             secret_token=secret,
             allowed_updates=dp.resolve_used_update_types(),
         )
+        await health.open()  # `run` with a webhook: its own port too; `serve`: port 0, none
         log.info(
             "webhook on %s:%s%s, ready in %.2f s",
             settings.webhook_host,
