@@ -18,7 +18,14 @@ from tests.support.mocked_bot import BOT_TOKEN
 USER_ID = 1001  # BotClient's default user
 SECRET_TAIL = BOT_TOKEN.partition(":")[2]
 API_URL = f"https://api.telegram.org/bot{BOT_TOKEN}/sendMessage"
-_QUIETED = (UPDATES_LOGGER, "aiohttp.access", "apscheduler.executors", "apscheduler.scheduler")
+_QUIETED = (
+    UPDATES_LOGGER,
+    "aiohttp.access",
+    "apscheduler.executors",
+    "apscheduler.scheduler",
+    "alembic",
+    "pymorphy3",
+)
 
 
 @pytest.fixture
