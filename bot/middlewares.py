@@ -155,8 +155,9 @@ class ThrottlingMiddleware(BaseMiddleware):
         return False, not warned
 
     def _prune(self) -> None:
-        """Drops the buckets that are full again; at most once per `idle_after`, so the sweep
-        costs O(1) per update and the map holds the users of the last two refill times."""
+        """Drops the buckets that are full again; at most once per `idle_after`, so the sweep's
+        cost is spread over the updates since the last one, and the map holds only the users of
+        the last two refill times."""
         now = self.clock()
         if now - self._swept_at < self.idle_after:
             return
