@@ -164,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     from bot import cli_ops
     from bot.logs import setup_logging
 
-    setup_logging(settings.log_level, [settings.token_value])
+    # The webhook secret is redacted too: with it anyone could post updates as Telegram.
+    secrets = [settings.token_value]
+    if settings.webhook_url:
+        secrets.append(settings.effective_webhook_secret())
+    setup_logging(settings.log_level, secrets, settings.log_format)
     if args.command == "check":
         return cli_ops.check(settings)
     if args.command == "backup":
