@@ -19,24 +19,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
-import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bench.common import fresh_sqlite
+from bench.common import fresh_database
 from bot.services.teams import handover
 from storage import teams as team_store
-from storage.db import create_engine, create_session_pool
+from storage.db import create_session_pool
 from storage.enums import Channel, ReminderKind, ReminderState, TeamRole
-from storage.migrate import upgrade
 from storage.models import (
     Client,
     Contact,
@@ -53,28 +48,6 @@ PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/kambot_h2"
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 TOUCHES, SALES = 10, 2
 SIZES = (10, 100, 1_000)  # the first is a warm-up
-
-
-@asynccontextmanager
-async def _database(pg: bool) -> AsyncIterator[AsyncEngine]:
-    if pg:
-        engine = create_engine(PG_URL)
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await upgrade(engine)
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
-        return
-    folder = Path(tempfile.mkdtemp(prefix="kambot-bench-handover-"))
-    engine = await fresh_sqlite(folder)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Statements:
@@ -312,7 +285,7 @@ async def bench(pg: bool) -> None:
     name = "PostgreSQL (kambot_h2)" if pg else "SQLite"
     print(f"=== {name}: /handover, {TOUCHES} touches, {SALES} sales, 2 notes (1 private), ===")
     print("=== 1 pending follow-up (+1 private note ping) per client ===")
-    async with _database(pg) as engine:
+    async with fresh_database(PG_URL if pg else None, "handover") as engine:
         pool = create_session_pool(engine)
         counter = Statements(engine)
         async with pool() as session:

@@ -19,31 +19,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import shutil
 import statistics
-import tempfile
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bench.common import fresh_sqlite, median_ms, p95_ms
+from bench.common import fresh_database, median_ms, p95_ms
 from bot.i18n import translator
 from bot.services.kpi import build_kpi
 from bot.services.kpi.chart_data import chart_data
 from bot.services.kpi.charts import chart_labels, render_png
 from handlers.selling.kpi_views import kpi_text
-from storage.db import create_engine, create_session_pool
+from storage.db import create_session_pool
 from storage.enums import Channel, ClientStatus, Outcome, PeriodKind, Tier
-from storage.migrate import upgrade
 from storage.models import Client, Interaction, Manager, Plan, Sale
 
 # Saturday 28 November 2026, 09:00 in Moscow: the flow tests' clock.
@@ -271,32 +267,8 @@ def _chart_data(
     return run
 
 
-@asynccontextmanager
-async def _database(pg: bool) -> AsyncIterator[AsyncEngine]:
-    """A migrated empty database: a temp SQLite file (removed afterwards), or the own
-    PostgreSQL database kambot_bench with its schema recreated (never the shared `test`)."""
-    if pg:
-        engine = create_engine(PG_URL)
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await upgrade(engine)
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
-        return
-    folder = Path(tempfile.mkdtemp(prefix="kambot-bench-kpi-"))
-    engine = await fresh_sqlite(folder)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 async def bench_p4(pg: bool, runs: int) -> None:
-    async with _database(pg) as engine:
+    async with fresh_database(PG_URL if pg else None, "kpi") as engine:
         await _p4(engine, pg, runs)
 
 
@@ -379,7 +351,7 @@ async def _timed(fn: Callable[[], Awaitable[Any]]) -> float:
 
 
 async def bench_team(pg: bool, managers: int, days: int) -> None:
-    async with _database(pg) as engine:
+    async with fresh_database(PG_URL if pg else None, "kpi") as engine:
         await _team(engine, pg, managers, days)
 
 

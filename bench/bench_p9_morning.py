@@ -16,29 +16,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
-import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bench.common import fresh_sqlite
+from bench.common import fresh_database
 from bot.notifier import TelegramSender
 from bot.scheduler import ReminderJob
 from bot.services.clock import SystemClock
 from bot.services.schedule.delivery_limits import RateLimiter
-from storage.db import create_engine, create_session_pool
+from storage.db import create_session_pool
 from storage.enums import ReminderKind, ReminderState
-from storage.migrate import upgrade
 from storage.models import Client, Manager, Note, Reminder
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.mocked_bot import BOT_TOKEN
@@ -47,28 +41,6 @@ PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/kambot_h4"
 RATE = 25  # msg/s: the send budget (the fake refuses above 30)
 FRESH_TEXT = "перезвонить Ивану"
 TELEGRAM_ID0 = 10_000
-
-
-@asynccontextmanager
-async def _database(pg: bool) -> AsyncIterator[AsyncEngine]:
-    if pg:
-        engine = create_engine(PG_URL)
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await upgrade(engine)
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
-        return
-    folder = Path(tempfile.mkdtemp(prefix="kambot-bench-p9-"))
-    engine = await fresh_sqlite(folder)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _zone_not_on_monday(now: datetime) -> str:
@@ -177,7 +149,7 @@ async def remind_now(pool: async_sessionmaker[AsyncSession], clock: SystemClock)
 async def run(managers: int, pg: bool) -> None:
     floor = managers / RATE
     clock = SystemClock()
-    async with _database(pg) as engine:
+    async with fresh_database(PG_URL if pg else None, "p9") as engine:
         pool = create_session_pool(engine)
         await seed(pool, managers, clock.now())
         with FakeTelegramAPI() as api:

@@ -29,27 +29,22 @@ import itertools
 import json
 import pstats
 import random
-import shutil
-import tempfile
 import time
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bench.common import fresh_sqlite
+from bench.common import fresh_database
 from bot.services.exchange import bundle_json, restore
 from bot.services.exchange.export_collect import collect_full_export
 from bot.services.exchange.export_model import ExportData
 from bot.services.parsing.names import normalize_name
 from bot.services.schedule.schedule_rules import birthday_dedupe_key
-from storage.db import create_engine, create_session_pool
+from storage.db import create_session_pool
 from storage.enums import (
     Channel,
     ClientStatus,
@@ -60,7 +55,6 @@ from storage.enums import (
     Segment,
     Tier,
 )
-from storage.migrate import upgrade
 from storage.models import (
     Client,
     ClientRequest,
@@ -538,33 +532,10 @@ def _counts(report: restore.RestoreReport) -> str:
     return ", ".join(f"{k} {c.new}+{c.present}" for k, c in report.counts.items())
 
 
-@asynccontextmanager
-async def _database(pg: bool) -> AsyncIterator[AsyncEngine]:
-    """A migrated empty database: a temp SQLite file, or kambot_h4 with its schema recreated."""
-    if pg:
-        engine = create_engine(PG_URL)
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await upgrade(engine)
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
-        return
-    folder = Path(tempfile.mkdtemp(prefix="kambot-bench-restore-"))
-    engine = await fresh_sqlite(folder)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 async def bench(pg: bool, profile: bool) -> None:
     print(f"=== {'PostgreSQL (kambot_h4)' if pg else 'SQLite'}, {CLIENTS:,} clients ===")
     base = Base()
-    async with _database(pg) as engine:
+    async with fresh_database(PG_URL if pg else None, "restore") as engine:
         pool = create_session_pool(engine)
         source = await _new_manager(pool, 1)
 

@@ -15,27 +15,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
-import tempfile
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import event, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench.bench_kpi import CLIENTS, NOW, History, seed_manager
-from bench.common import fresh_sqlite, median_ms, p95_ms
+from bench.common import fresh_database, median_ms, p95_ms
 from bot.i18n import translator
 from bot.services.kpi.text import period_label
 from bot.services.teams.table import team_chart_data, team_table
 from handlers.team.table_views import table_kb, table_text
-from storage.db import create_engine, create_session_pool
+from storage.db import create_session_pool
 from storage.enums import PeriodKind, TeamRole
-from storage.migrate import upgrade
 from storage.models import Client, Manager, Team
 
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/kambot_h1"
@@ -142,30 +137,8 @@ def _where(stats: Statements, label: str, runs: int, total_ms: float) -> None:
         print(f"      {ms:7.2f} ms  {statement}")
 
 
-@asynccontextmanager
-async def _database(pg: bool) -> AsyncIterator[AsyncEngine]:
-    if pg:
-        engine = create_engine(PG_URL)
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await upgrade(engine)
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
-        return
-    folder = Path(tempfile.mkdtemp(prefix="kambot-bench-team-"))
-    engine = await fresh_sqlite(folder)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 async def bench(pg: bool, runs: int, big: int, small: int, days: int) -> None:
-    async with _database(pg) as engine:
+    async with fresh_database(PG_URL if pg else None, "team") as engine:
         pool = create_session_pool(engine)
         start = time.perf_counter()
         big_head = await seed_team(pool, "Большая", big, 1000, days)
