@@ -20,6 +20,28 @@ async def sales_by_bucket(
     session: AsyncSession, manager_id: int, lower: datetime, upper: datetime, bucket_size: int
 ) -> list[tuple[int, int]]:
     """(bucket, amount) of the manager's sales in [lower, upper); bucket = epoch // size."""
+    return await _sales_buckets(
+        session, access.authored(Sale, manager_id), lower, upper, bucket_size
+    )
+
+
+async def touches_by_bucket(
+    session: AsyncSession, manager_id: int, lower: datetime, upper: datetime, bucket_size: int
+) -> list[tuple[int, int]]:
+    """(bucket, count) of the touches the manager logged in [lower, upper)."""
+    return await _touch_buckets(
+        session, access.authored(Interaction, manager_id), lower, upper, bucket_size
+    )
+
+
+async def _sales_buckets(
+    session: AsyncSession,
+    whose: ColumnElement[bool],
+    lower: datetime,
+    upper: datetime,
+    bucket_size: int,
+) -> list[tuple[int, int]]:
+    """Sales matching ``whose`` (the caller's access rule) summed per bucket."""
     # Grouped over a subquery: with the bucket size as a bound parameter, PostgreSQL would not
     # recognise the SELECT and GROUP BY expressions as the same one.
     rows_in_range = (
@@ -27,11 +49,7 @@ async def sales_by_bucket(
             (_epoch(session, Sale.sold_at) // bucket_size).label("bucket"),
             Sale.amount_minor.label("value"),
         )
-        .where(
-            access.authored(Sale, manager_id),
-            Sale.sold_at >= lower,
-            Sale.sold_at < upper,
-        )
+        .where(whose, Sale.sold_at >= lower, Sale.sold_at < upper)
         .subquery()
     )
     rows = await session.execute(
@@ -42,17 +60,17 @@ async def sales_by_bucket(
     return [(int(b), int(v)) for b, v in rows]
 
 
-async def touches_by_bucket(
-    session: AsyncSession, manager_id: int, lower: datetime, upper: datetime, bucket_size: int
+async def _touch_buckets(
+    session: AsyncSession,
+    whose: ColumnElement[bool],
+    lower: datetime,
+    upper: datetime,
+    bucket_size: int,
 ) -> list[tuple[int, int]]:
-    """(bucket, count) of the touches the manager logged in [lower, upper)."""
+    """Touches matching ``whose`` (the caller's access rule) counted per bucket."""
     rows_in_range = (
         select((_epoch(session, Interaction.occurred_at) // bucket_size).label("bucket"))
-        .where(
-            access.authored(Interaction, manager_id),
-            Interaction.occurred_at >= lower,
-            Interaction.occurred_at < upper,
-        )
+        .where(whose, Interaction.occurred_at >= lower, Interaction.occurred_at < upper)
         .subquery()
     )
     rows = await session.execute(

@@ -18,7 +18,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import access
-from storage.charts import _epoch
+from storage.charts import _sales_buckets, _touch_buckets
 from storage.enums import ClientStatus, PeriodKind
 from storage.kpi import _int, _touched_within_cadence
 from storage.models import Client, Contact, Interaction, Manager, Note, Plan, Sale
@@ -113,43 +113,16 @@ async def team_sales_by_bucket(
     session: AsyncSession, manager_id: int, lower: datetime, upper: datetime, bucket_size: int
 ) -> list[tuple[int, int]]:
     """storage.charts.sales_by_bucket for the whole team."""
-    rows_in_range = (
-        select(
-            (_epoch(session, Sale.sold_at) // bucket_size).label("bucket"),
-            Sale.amount_minor.label("value"),
-        )
-        .where(
-            Sale.manager_id.in_(_team_members(manager_id)),
-            Sale.sold_at >= lower,
-            Sale.sold_at < upper,
-        )
-        .subquery()
-    )
-    rows = await session.execute(
-        select(rows_in_range.c.bucket, func.sum(rows_in_range.c.value)).group_by(
-            rows_in_range.c.bucket
-        )
-    )
-    return [(int(b), int(v)) for b, v in rows]
+    whose = Sale.manager_id.in_(_team_members(manager_id))
+    return await _sales_buckets(session, whose, lower, upper, bucket_size)
 
 
 async def team_touches_by_bucket(
     session: AsyncSession, manager_id: int, lower: datetime, upper: datetime, bucket_size: int
 ) -> list[tuple[int, int]]:
     """storage.charts.touches_by_bucket for the whole team."""
-    rows_in_range = (
-        select((_epoch(session, Interaction.occurred_at) // bucket_size).label("bucket"))
-        .where(
-            Interaction.manager_id.in_(_team_members(manager_id)),
-            Interaction.occurred_at >= lower,
-            Interaction.occurred_at < upper,
-        )
-        .subquery()
-    )
-    rows = await session.execute(
-        select(rows_in_range.c.bucket, func.count()).group_by(rows_in_range.c.bucket)
-    )
-    return [(int(b), int(c)) for b, c in rows]
+    whose = Interaction.manager_id.in_(_team_members(manager_id))
+    return await _touch_buckets(session, whose, lower, upper, bucket_size)
 
 
 # ---------------------------------------------------------------- read-only client views
