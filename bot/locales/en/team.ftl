@@ -52,7 +52,6 @@ team-member-joined = 👋 { $name } joined the team.
 team-info = 👥 Team <b>{ $team }</b>
     Head: { $heads }
     Members: { $count }
-team-your-rank = Your place by plan: { $rank } of { $count }.
 team-members-title = 👥 <b>{ $team }</b> — members:
 team-member-line = { $role ->
     [head] 👑
@@ -96,4 +95,3 @@ team-usage =
     /team rankings on|off — show managers their place
     /team log — handovers and joins
     /team leave — leave the team
-team-group-refused = Team matters are for the private chat with the bot only.

@@ -8,7 +8,6 @@ tt-col-touches = Tch
 tt-col-sales = Sales
 tt-total = Total
 tt-legend = Plan — % of plan · Cov — coverage of clients in work · Ovd — overdue check-ins · Tch — touches in the period. A name button opens their /kpi and clients.
-tt-no-members = Nobody in the team yet: invite — /team invite
 tt-btn-chart = 📈 Team chart
 tt-chart-caption = 📈 Team { $team }, { $period }: cumulative sales and the sum of plans, touches per week
 tt-member-title = 👤 <b>{ $name }</b> — as /kpi shows them

@@ -54,7 +54,6 @@ team-member-joined = 👋 { $name } вступил(а) в команду.
 team-info = 👥 Команда <b>{ $team }</b>
     Руководитель: { $heads }
     Участников: { $count }
-team-your-rank = Ваше место по выполнению плана: { $rank } из { $count }.
 team-members-title = 👥 <b>{ $team }</b> — участники:
 team-member-line = { $role ->
     [head] 👑
@@ -99,4 +98,3 @@ team-usage =
     /team rankings on|off — показывать менеджерам их место
     /team log — журнал передач и вступлений
     /team leave — выйти из команды
-team-group-refused = Командные дела — только в личном чате с ботом.
