@@ -70,6 +70,9 @@ def make_send_budget(settings: Settings) -> SendBudget:
     return SharedSendBudget(settings.redis_url, budget_namespace(settings.token_value))
 
 
+REDIS_TIMEOUT = 3.0
+
+
 class SharedSendBudget:
     def __init__(
         self,
@@ -90,8 +93,10 @@ class SharedSendBudget:
         # What "Redis is not answering" looks like from here; anything else is a bug and raises.
         self._redis_errors: tuple[type[Exception], ...] = (RedisError, StorageError, OSError)
 
+        # A few seconds, not one: on a busy box a burst of new connections can take over a
+        # second to be accepted, and a false "Redis is down" halves the send rate for 15 s.
         self._pool = ConnectionPool.from_url(
-            redis_url, socket_timeout=1.0, socket_connect_timeout=1.0
+            redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
         )
         self._redis = Redis(connection_pool=self._pool)
         prefix = f"kambot:{namespace}:budget"
