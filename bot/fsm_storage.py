@@ -9,12 +9,15 @@ with something to remember right now.
 "Empty" means no state and no data value but None or an empty list, dict or tuple, because the
 handlers clear their dialogs that way (`update_data(x=None)`, `{"prompts": []}`) and read data
 only with `.get(key)`, for which a missing key and a None are the same. A user mid-dialog (a
-state set, or a draft waiting under a prompt) keeps everything.
+state set, or a draft waiting under a prompt) keeps everything — for a day: a dialog nobody
+has touched for IDLE_SECONDS is dropped, since most people who try a bot type /start and never
+answer the first question, and their onboarding state would otherwise stay for good.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from copy import copy
 from typing import Any
 
@@ -24,6 +27,8 @@ from aiogram.fsm.storage.base import StateType, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage, MemoryStorageRecord
 
 _CONTAINERS = (list, dict, tuple)
+IDLE_SECONDS = 24 * 3600.0
+SWEEP_EVERY = 600.0
 
 
 def _blank(value: Any) -> bool:
@@ -35,7 +40,26 @@ def is_empty(record: MemoryStorageRecord) -> bool:
 
 
 class BoundedMemoryStorage(MemoryStorage):
-    """MemoryStorage that holds only non-empty records (see the module's docstring)."""
+    """MemoryStorage that holds only non-empty, recently used records (see the docstring)."""
+
+    def __init__(
+        self, idle_seconds: float = IDLE_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+        self._used: dict[StorageKey, float] = {}
+        self._next_sweep = clock() + min(SWEEP_EVERY, idle_seconds)
+
+    def _touch(self, key: StorageKey) -> None:
+        now = self.clock()
+        self._used[key] = now
+        if now >= self._next_sweep:
+            self._next_sweep = now + min(SWEEP_EVERY, self.idle_seconds)
+            cutoff = now - self.idle_seconds
+            for stale in [k for k, used in self._used.items() if used < cutoff]:
+                self.storage.pop(stale, None)
+                del self._used[stale]
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         record = self.storage.get(key) or MemoryStorageRecord()
@@ -44,7 +68,10 @@ class BoundedMemoryStorage(MemoryStorage):
 
     async def get_state(self, key: StorageKey) -> str | None:
         record = self.storage.get(key)
-        return record.state if record is not None else None
+        if record is None:
+            return None
+        self._touch(key)  # read on every update: a user who is active keeps their dialog
+        return record.state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, dict):
@@ -68,5 +95,7 @@ class BoundedMemoryStorage(MemoryStorage):
     def _put(self, key: StorageKey, record: MemoryStorageRecord) -> None:
         if is_empty(record):
             self.storage.pop(key, None)
+            self._used.pop(key, None)
         else:
             self.storage[key] = record
+            self._touch(key)

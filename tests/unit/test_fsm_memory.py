@@ -45,3 +45,17 @@ async def test_clear_drops_the_record() -> None:
     await state.update_data(a=1)
     await state.clear()
     assert storage.storage == {}
+
+
+async def test_a_dialog_nobody_touches_for_a_day_is_dropped_an_active_one_stays() -> None:
+    now = [0.0]
+    storage = BoundedMemoryStorage(clock=lambda: now[0])
+    gone, active = KEY, StorageKey(bot_id=1, chat_id=8, user_id=8)
+    await storage.set_state(gone, "Onboarding:language")  # typed /start, never answered
+    await storage.set_state(active, "Input:comment")
+    for _ in range(30):  # the active user writes an update an hour, for thirty hours
+        now[0] += 3600
+        assert await storage.get_state(active) == "Input:comment"
+    assert await storage.get_state(gone) is None
+    assert gone not in storage.storage
+    assert await storage.get_state(active) == "Input:comment"
