@@ -82,7 +82,8 @@ class QuietSession(BaseSession):
         return None
 
     async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError
+        # BaseSession requires it; the measured updates never download a file.
+        raise RuntimeError("bench_p10_users: the measured updates download no files")
 
     async def make_request(
         self,
