@@ -71,6 +71,7 @@ def make_send_budget(settings: Settings) -> SendBudget:
 
 
 REDIS_TIMEOUT = 3.0
+REDIS_CONNECTIONS = 20
 
 
 class SharedSendBudget:
@@ -87,7 +88,7 @@ class SharedSendBudget:
         from limits.aio.storage import RedisStorage
         from limits.aio.strategies import MovingWindowRateLimiter
         from limits.errors import StorageError
-        from redis.asyncio import ConnectionPool, Redis
+        from redis.asyncio import BlockingConnectionPool, Redis
         from redis.exceptions import RedisError
 
         # What "Redis is not answering" looks like from here; anything else is a bug and raises.
@@ -95,8 +96,15 @@ class SharedSendBudget:
 
         # A few seconds, not one: on a busy box a burst of new connections can take over a
         # second to be accepted, and a false "Redis is down" halves the send rate for 15 s.
-        self._pool = ConnectionPool.from_url(
-            redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        # Blocking: every queued send asks Redis at once (a claim queues 200), and redis-py's
+        # plain pool raises "Too many connections" past 100, which read as Redis being down
+        # (tests/ops/test_scale_out.py); here a send waits for a free connection instead.
+        self._pool = BlockingConnectionPool.from_url(
+            redis_url,
+            max_connections=REDIS_CONNECTIONS,
+            timeout=REDIS_TIMEOUT,
+            socket_timeout=REDIS_TIMEOUT,
+            socket_connect_timeout=REDIS_TIMEOUT,
         )
         self._redis = Redis(connection_pool=self._pool)
         prefix = f"kambot:{namespace}:budget"
