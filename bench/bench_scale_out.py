@@ -113,9 +113,9 @@ class CpuMeter:
             self._role(r) - c for r, c in zip(self.roles, self._roles0, strict=True)
         ]
         self.self_seconds = time.process_time() - self._self0
-        # Backends that lived through the phase; the pools keep their connections open.
-        pg1 = _pg_cpu(list(self._pg0))
-        self.pg_seconds = sum(pg1[pid] - self._pg0[pid] for pid in pg1)
+        # The pools open connections as the load grows: a backend born in the phase counts whole.
+        pg1 = _pg_cpu(asyncio.run(_backend_pids()))
+        self.pg_seconds = sum(cpu - self._pg0.get(pid, 0.0) for pid, cpu in pg1.items())
         busy, total = _machine_busy_seconds()
         self.machine_busy = (busy - self._machine0[0]) / max(1e-9, total - self._machine0[1])
         self.wall = time.monotonic() - self._wall0

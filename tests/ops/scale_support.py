@@ -305,7 +305,12 @@ class Cluster:
                 codes[str(role.log_path)] = role.stop()
         return codes
 
+    def full_logs(self) -> str:
+        """Every log of every start, whole."""
+        return "\n".join(path.read_text() for path in sorted(self.workdir.rglob("*.log")))
+
     def logs(self) -> str:
+        """The tail of each role's latest log, for an assertion message."""
         return "\n".join(
             f"--- {role.log_path}\n{role.log()[-3000:]}" for role in [*self.intakes, *self.workers]
         )
