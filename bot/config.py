@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     health_port: int = Field(default=8082, ge=0, le=65535)
     # /readyz fails when the scheduler's last tick is older than this (seconds).
     scheduler_lag_limit: float = Field(default=180.0, gt=0)
+    # The Mini App (issue 14): its public HTTPS address turns it on; unset, nothing changes.
+    # Its API lives on the health port (`run`, `worker`) or the webhook port (`serve`).
+    webapp_url: str | None = None
+    # initData older than this many seconds gets 401: a leaked one is not replayable for ever.
+    webapp_max_age: int = Field(default=86_400, gt=0)
 
     @field_validator("webhook_secret", mode="before")
     @classmethod

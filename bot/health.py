@@ -30,6 +30,7 @@ from storage import ops
 log = logging.getLogger("kambot.health")
 PROBE_TIMEOUT = 3.0  # seconds a readiness check may take before it counts as failed
 REMINDER_JOB = "reminders"
+AddRoutes = Callable[[web.Application], None]
 
 
 class NotReady(Exception):
@@ -151,12 +152,17 @@ def add_routes(app: web.Application, probe: Probe) -> None:
     app.router.add_get("/metrics", metrics_page)
 
 
-async def start_server(probe: Probe, host: str, port: int) -> web.AppRunner | None:
-    """The health port of `run` and `worker`; None when off (port 0) or the port is taken."""
+async def start_server(
+    probe: Probe, host: str, port: int, extra: AddRoutes | None = None
+) -> web.AppRunner | None:
+    """The health port of `run` and `worker`; None when off (port 0) or the port is taken.
+    `extra` adds more routes (the Mini App's API when WEBAPP_URL is set)."""
     if port == 0:
         return None
     app = web.Application()
     add_routes(app, probe)
+    if extra is not None:
+        extra(app)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
@@ -180,13 +186,14 @@ class HealthPort:
     """The health port of one process, opened once its start-up calls to Telegram succeeded:
     a start that fails ends with one line and no warning about a port before it."""
 
-    def __init__(self, probe: Probe, host: str, port: int) -> None:
+    def __init__(self, probe: Probe, host: str, port: int, extra: AddRoutes | None = None) -> None:
         self.probe, self.host, self.port = probe, host, port
+        self.extra = extra  # routes beside the probes, on this port or the webhook's
         self._runner: web.AppRunner | None = None
 
     async def open(self) -> None:
         if self._runner is None:
-            self._runner = await start_server(self.probe, self.host, self.port)
+            self._runner = await start_server(self.probe, self.host, self.port, self.extra)
 
     async def close(self) -> None:
         if self._runner is not None:

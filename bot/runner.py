@@ -9,6 +9,8 @@ import signal
 import time
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from typing import Literal
 
 from aiogram import Bot, Dispatcher
@@ -26,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.app import create_bot, create_dispatcher, set_commands
 from bot.config import Settings
-from bot.health import HealthPort, Heartbeat, Probe
+from bot.health import AddRoutes, HealthPort, Heartbeat, Probe
 from bot.health import add_routes as add_health_routes
 from bot.middlewares import InFlight
 from bot.notifier import TelegramSender
@@ -83,6 +85,23 @@ class Role:
         return self.name != "worker"
 
 
+def _webapp_routes(settings: Settings, role: Role, probe: Probe) -> AddRoutes | None:
+    """The Mini App's API (issue 14), only when WEBAPP_URL is set and this process takes
+    updates: on the webhook port with a webhook, else on the health port."""
+    if not settings.webapp_url or not role.intake or settings.bot_token is None:
+        return None
+    from bot.webapp.api import setup_webapp
+
+    return partial(
+        setup_webapp,
+        session_pool=probe.session_pool,
+        clock=probe.clock,
+        bot_token=settings.bot_token.get_secret_value(),
+        max_age=timedelta(seconds=settings.webapp_max_age),
+        allowed_user_ids=settings.allowed_user_ids,
+    )
+
+
 async def run_bot(settings: Settings, *, started: float, role: Role | None = None) -> None:
     role = role or Role()
     engine = create_engine(settings.database_url)
@@ -107,7 +126,7 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
     )
     # `serve` answers /healthz, /readyz and /metrics on its webhook port (port 0: none here).
     port = 0 if role.name == "serve" else settings.health_port
-    health = HealthPort(probe, settings.health_host, port)
+    health = HealthPort(probe, settings.health_host, port, _webapp_routes(settings, role, probe))
     stopped_cleanly = False
     try:
         me = await bot.get_me()
@@ -231,6 +250,9 @@ async def _run_webhook(
     ).register(app, path=settings.webhook_path)
     setup_application(app, dp, bot=bot)
     add_health_routes(app, health.probe)
+    if health.extra is not None:
+        health.extra(app)
+        health.extra = None  # served here: `run`'s own health port keeps only the probes
     runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_timeout)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

@@ -28,3 +28,18 @@ async def total(session: AsyncSession, manager_id: int, start: datetime, end: da
         )
     )
     return int(value or 0)
+
+
+async def of_readable_client(
+    session: AsyncSession, manager_id: int, client_id: int, limit: int
+) -> list[Sale]:
+    """A client's sales, newest first, when the asker may read the client (its owner or the
+    head of its team, access.readable_clients); nothing otherwise."""
+    rows = await session.scalars(
+        select(Sale)
+        .join(Client, Client.id == Sale.client_id)
+        .where(Sale.client_id == client_id, access.readable_clients(manager_id))
+        .order_by(Sale.sold_at.desc(), Sale.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
