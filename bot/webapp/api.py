@@ -26,6 +26,7 @@ from bot.services.kpi.words import parse_period
 from bot.services.sample import demo as demo_service
 from bot.webapp import client_page
 from bot.webapp.init_data import InvalidInitData, telegram_user_id
+from bot.webapp.static_files import add_page_routes
 from bot.webapp.to_json import JsonValue, to_json
 from storage import managers as manager_store
 from storage.models import Manager
@@ -145,8 +146,9 @@ def setup_webapp(
     max_age: timedelta,
     allowed_user_ids: frozenset[int] = frozenset(),
 ) -> None:
-    """Adds the Mini App's API routes to `app` (before its runner is set up)."""
+    """Adds the Mini App's page and API routes to `app` (before its runner is set up)."""
     api = WebAppApi(session_pool, clock, bot_token, max_age, allowed_user_ids)
     app.router.add_get(f"{PREFIX}/dashboard", api.endpoint(dashboard))
     app.router.add_get(f"{PREFIX}/clients", api.endpoint(clients))
     app.router.add_get(f"{PREFIX}/clients/{{client_id:-?\\d+}}", api.endpoint(client))
+    add_page_routes(app)
