@@ -8,7 +8,13 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeDefault,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -142,3 +148,16 @@ async def set_commands(bot: Bot, default_language: str) -> None:
         [BotCommand(command=c, description=t(f"cmd-{c}")) for c in MENU_COMMANDS],
         scope=BotCommandScopeDefault(),
     )
+
+
+async def set_menu_button(bot: Bot, webapp_url: str | None, default_language: str) -> None:
+    """The chat's menu button opens the Mini App when WEBAPP_URL is set; unset, it is Telegram's
+    default again, so turning the Mini App off removes the button a previous start put there."""
+    if webapp_url:
+        text = translator(default_language)("webapp-menu-button")
+        button: MenuButtonWebApp | MenuButtonDefault = MenuButtonWebApp(
+            text=text, web_app=WebAppInfo(url=webapp_url)
+        )
+    else:
+        button = MenuButtonDefault()
+    await bot.set_chat_menu_button(menu_button=button)

@@ -26,7 +26,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
-from bot.app import create_bot, create_dispatcher, set_commands
+from bot.app import create_bot, create_dispatcher, set_commands, set_menu_button
 from bot.config import Settings
 from bot.health import AddRoutes, HealthPort, Heartbeat, Probe
 from bot.health import add_routes as add_health_routes
@@ -171,6 +171,7 @@ async def _run_intake(
     in_flight = InFlight()
     dp = create_dispatcher(settings, session_pool, clock=clock, in_flight=in_flight)
     await set_commands(bot, settings.default_language)
+    await set_menu_button(bot, settings.webapp_url, settings.default_language)
     if settings.webhook_url:
         await _run_webhook(settings, bot, dp, stop, started, health)
     else:

@@ -38,7 +38,15 @@ log = logging.getLogger("kambot")
 # Idempotent calls made while starting: doing one twice is the same as doing it once.
 # Sends are not here: a retried sendMessage after a lost answer would be a duplicate.
 START_UP_METHODS = frozenset(
-    {"getMe", "setMyCommands", "deleteMyCommands", "deleteWebhook", "setWebhook", "getWebhookInfo"}
+    {
+        "getMe",
+        "setMyCommands",
+        "deleteMyCommands",
+        "setChatMenuButton",
+        "deleteWebhook",
+        "setWebhook",
+        "getWebhookInfo",
+    }
 )
 
 

@@ -52,6 +52,7 @@ MAX_UPDATES_LIMIT = 100
 
 TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+MENU_BUTTON_TYPES = frozenset({"default", "commands", "web_app"})
 BOT_COMMAND_RE = re.compile(r"/\S+")
 
 # Telegram leaves these out unless they are asked for by name in allowed_updates.
@@ -650,6 +651,8 @@ class FakeTelegramAPI:
             self._files: dict[str, _StoredFile] = {}
             self._callback_queries: dict[str, bool] = {}
             self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            # setChatMenuButton: per chat id, None for the bot's default button.
+            self._menu_buttons: dict[int | None, dict[str, Any]] = {}
             self._webhook: dict[str, Any] = {"url": ""}
             self._failures: list[_Failure] = []
             self._limiter: _SlidingWindowLimiter | None = None
@@ -1300,6 +1303,8 @@ class FakeTelegramAPI:
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
+            "setChatMenuButton": self._set_chat_menu_button,
+            "getChatMenuButton": self._get_chat_menu_button,
             "getFile": self._get_file,
             "close": lambda request: True,
             "logOut": lambda request: True,
@@ -1571,6 +1576,26 @@ class FakeTelegramAPI:
         with self._cond:
             self._commands.pop(_commands_key(request.params), None)
         return True
+
+    def _set_chat_menu_button(self, request: _Request) -> bool:
+        button = request.params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in MENU_BUTTON_TYPES:
+            raise bad_request("can't parse menu button JSON object")
+        if button["type"] == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            if not url.startswith("https://") or not button.get("text"):
+                raise bad_request("BUTTON_URL_INVALID")
+        chat = request.params.get("chat_id")
+        with self._cond:
+            self._menu_buttons[None if chat is None else _chat_id(request.params)] = button
+        return True
+
+    def _get_chat_menu_button(self, request: _Request) -> dict[str, Any]:
+        chat = request.params.get("chat_id")
+        key = None if chat is None else _chat_id(request.params)
+        with self._cond:
+            found = self._menu_buttons.get(key) or self._menu_buttons.get(None)
+            return copy.deepcopy(found or {"type": "default"})
 
     def _get_file(self, request: _Request) -> dict[str, Any]:
         file_id = str(request.params.get("file_id") or "")

@@ -582,3 +582,6 @@ rem-weekly =
         [0] Nobody is overdue — well done!
        *[other] ⚠️ Due for a touch now: { $overdue } — the list is in /today.
     }
+
+# The chat's menu button when WEBAPP_URL is set (the Mini App, issue 14).
+webapp-menu-button = 📊 Dashboard

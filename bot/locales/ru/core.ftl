@@ -585,3 +585,6 @@ rem-weekly =
         [0] Просроченных касаний нет — отлично!
        *[other] ⚠️ Сейчас пора связаться: { $overdue } — список в /today.
     }
+
+# The chat's menu button when WEBAPP_URL is set (the Mini App, issue 14).
+webapp-menu-button = 📊 Дашборд
