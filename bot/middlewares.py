@@ -11,6 +11,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.types import TelegramObject, Update, User
+from sqlalchemy import event as orm_event
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,6 +28,7 @@ from bot.services.clock import Clock
 from bot.services.crm import managers as manager_service
 from bot.user_lock import UserLockMiddleware
 from storage import updates as update_store
+from storage.disconnect import lost_connection
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -112,6 +114,23 @@ class ErrorBoundaryMiddleware(BaseMiddleware):
                 ref = secrets.token_hex(3).upper()
                 metrics.failed(ref, type(exc).__name__, time.time())
                 user = _user(data)
+                committed = data.get("committed")
+                if (
+                    self.settings.webhook_url
+                    and lost_connection(exc)
+                    and not (callable(committed) and committed())
+                ):
+                    # Nothing of it was kept: a 500 makes Telegram send it again, to be handled
+                    # whole once the database is back; an apology with 200 would lose it.
+                    log.warning(
+                        "update %s from user %s: database connection lost before its commit "
+                        "(%s), answered 500 for Telegram to send it again, ref %s",
+                        event.update_id,
+                        user.id if user else None,
+                        type(exc).__name__,
+                        ref,
+                    )
+                    raise
                 log.exception(
                     "update %s from user %s failed, ref %s",
                     event.update_id,
@@ -284,7 +303,12 @@ class IdempotencyMiddleware(BaseMiddleware):
         # Pending in the session: it commits atomically with whatever the handler commits.
         marker = update_store.mark_processed(session, event.update_id, self.clock.now())
         # Whether the handler's own commit happened: after it, a failure is not "try again".
-        data["committed"] = lambda: inspect(marker).persistent
+        # Persistent alone is not enough: a flush makes the marker persistent, and it stays so
+        # when the COMMIT after that flush fails (a connection dropped in between), until the
+        # rollback; an update would then be answered as saved while nothing was.
+        commits: list[None] = []
+        orm_event.listen(session.sync_session, "after_commit", lambda _: commits.append(None))
+        data["committed"] = lambda: bool(commits) and inspect(marker).persistent
         result = await handler(event, data)
         if inspect(marker).persistent:
             return result  # written by the handler's own commit (sessions never autoflush)

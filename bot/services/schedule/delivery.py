@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,6 +24,7 @@ from bot.services.crm.agenda import Agenda, Week
 from bot.services.schedule.delivery_limits import retry_delay
 from bot.services.schedule.schedule_rules import next_digest_at, push_out_of_quiet_hours
 from storage import reminders as store
+from storage.disconnect import lost_connection
 from storage.enums import ClientStatus, ReminderKind, ReminderState
 from storage.models import Client, Contact, Interaction, Manager, Note, Reminder
 
@@ -42,6 +43,11 @@ CONCURRENCY = 16  # recordings at once; sends waiting on the limiter are not cou
 PREPARE_CHUNK = 20
 MAX_ATTEMPTS = 8
 WORKER = f"{socket.gethostname()}-{id(object())}"
+# Pauses before doing a claim, prepare or record again on a fresh connection when the database
+# dropped it (a restart): ~15 s in all. Failing the drain instead left its claimed rows
+# unsent for their 5-minute lease, and a send Telegram had taken unrecorded (sent again then).
+RECONNECT_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
+T = TypeVar("T")
 
 
 class Blocked(Exception):
@@ -243,6 +249,20 @@ async def release_orphans(session_pool: async_sessionmaker[AsyncSession], now: d
     return released
 
 
+async def _again_if_disconnected(what: str, work: Callable[[], Awaitable[T]]) -> T:
+    """``work`` (one transaction, rolled back whole when it fails), done again on a fresh
+    connection while the database keeps dropping it."""
+    for pause in RECONNECT_PAUSES:
+        try:
+            return await work()
+        except Exception as exc:
+            if not lost_connection(exc):
+                raise
+            log.warning("%s: database connection lost (%s), again in %.1f s", what, exc, pause)
+        await asyncio.sleep(pause)
+    return await work()
+
+
 class _Drain:
     """One `deliver` run: claims bounded batches in a loop, prepares each in chunks, sends and
     records each ping, counts the outcomes. The next batch is claimed while the sends of the
@@ -274,13 +294,20 @@ class _Drain:
 
     async def claim(self, limit: int) -> list[store.Claimed]:
         now = self.clock()
-        async with self.session_pool() as session:
-            # Digests whose day is over go in one statement, without a send or a prepare.
-            stale = await store.cancel_stale(session, list(ASKED_FOR_KINDS), now - STALE_AFTER, now)
-            claimed = await store.claim_due(
-                session, now, now + LEASE, WORKER, limit, fresh_since=now - FRESH
-            )
-            await session.commit()
+
+        async def work() -> tuple[int, list[store.Claimed]]:
+            async with self.session_pool() as session:
+                # Digests whose day is over go in one statement, without a send or a prepare.
+                stale = await store.cancel_stale(
+                    session, list(ASKED_FOR_KINDS), now - STALE_AFTER, now
+                )
+                claimed = await store.claim_due(
+                    session, now, now + LEASE, WORKER, limit, fresh_since=now - FRESH
+                )
+                await session.commit()
+            return stale, claimed
+
+        stale, claimed = await _again_if_disconnected("claiming reminders", work)
         self.count("stale", stale)
         return claimed
 
@@ -288,20 +315,28 @@ class _Drain:
         # A chunk in one session, apart from the recording. Preparing row by row in tasks that
         # shared one gate with the recording made each record queue behind the prepares still
         # waiting: in the kill -9 test 41 of 60 messages Telegram had answered were unrecorded.
-        pings: list[Ping] = []
         if not reminder_ids:
-            return pings
+            return []
         now = self.clock()
-        async with self.session_pool() as session:
-            for reminder in await store.by_ids(session, reminder_ids):
-                outcome, ping = await _prepare(session, reminder, now)
-                if ping is not None:
-                    pings.append(ping)
-                else:
-                    assert outcome is not None
-                    reminder.lease_until = None
-                    self.count(outcome)
-            await session.commit()
+
+        async def work() -> tuple[list[Ping], list[str]]:
+            pings: list[Ping] = []
+            outcomes: list[str] = []
+            async with self.session_pool() as session:
+                for reminder in await store.by_ids(session, reminder_ids):
+                    outcome, ping = await _prepare(session, reminder, now)
+                    if ping is not None:
+                        pings.append(ping)
+                    else:
+                        assert outcome is not None
+                        reminder.lease_until = None
+                        outcomes.append(outcome)
+                await session.commit()
+            return pings, outcomes
+
+        pings, outcomes = await _again_if_disconnected("preparing reminders", work)
+        for outcome in outcomes:
+            self.count(outcome)
         return pings
 
     async def send_and_record(self, ping: Ping) -> None:
@@ -312,12 +347,17 @@ class _Drain:
         except Exception:
             log.exception("sending reminder %s failed", ping.reminder_id)
             result = RetryLater(None)
-        async with self.recording, self.session_pool() as session:
-            [reminder] = await store.by_ids(session, [ping.reminder_id])
-            outcome = await _record(session, reminder, self.clock(), result)
-            reminder.lease_until = None
-            await session.commit()
-        self.count(outcome)
+
+        async def work() -> str:
+            async with self.recording, self.session_pool() as session:
+                [reminder] = await store.by_ids(session, [ping.reminder_id])
+                outcome = await _record(session, reminder, self.clock(), result)
+                reminder.lease_until = None
+                await session.commit()
+            return outcome
+
+        # Above all here: a send Telegram took and left unrecorded goes out again later.
+        self.count(await _again_if_disconnected(f"recording reminder {ping.reminder_id}", work))
 
     async def after_digest(self, digest: asyncio.Task[None] | None, reminder_id: int) -> None:
         # Prepared once the digest is recorded: folded into it then, or sent if it was not.
