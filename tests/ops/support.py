@@ -196,7 +196,14 @@ async def _seed(url: str, chats: list[int]) -> None:
         await upgrade(engine)
         async with create_session_pool(engine)() as session:
             for chat in chats:
-                manager = Manager(telegram_id=chat, full_name=f"Ops {chat}", language="en")
+                # The planner looks at them tomorrow: on a Monday it would add its own weekly
+                # summary beside the seeded one, and each chat would get two.
+                manager = Manager(
+                    telegram_id=chat,
+                    full_name=f"Ops {chat}",
+                    language="en",
+                    next_digest_at=due + timedelta(days=1),
+                )
                 session.add(manager)
                 await session.flush()
                 session.add(
