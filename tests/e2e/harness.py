@@ -11,8 +11,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.support.mocked_bot import BOT_TOKEN
@@ -25,6 +27,15 @@ REPLY_METHODS = {
     "sendDocument",
     "sendPhoto",
 }
+
+
+def digest_time_far_from_now(timezone: str) -> str:
+    """A digest time twelve hours from now: the planner plans today's digest (and Monday's
+    summary) from an hour before it to six hours after, so a new user of a test never gets one
+    mid-test. A test run on a Monday morning got "last week" messages it did not count on."""
+    return (datetime.now(UTC).astimezone(ZoneInfo(timezone)) + timedelta(hours=12)).strftime(
+        "%H:%M"
+    )
 
 
 @dataclass
@@ -52,6 +63,9 @@ class BotProcess:
             # Tests tap faster than a thumb; flood limits have their own test.
             THROTTLE_BURST="10000",
             LOG_LEVEL="INFO",
+            DEFAULT_DIGEST_TIME=digest_time_far_from_now(
+                self.env.get("DEFAULT_TIMEZONE", "Europe/Moscow")
+            ),
         )
         env.update(self.env)
         self.log_path = self.workdir / f"bot-{int(time.time() * 1000)}.log"

@@ -24,11 +24,13 @@ from storage.enums import ReminderKind, ReminderState
 from storage.migrate import upgrade
 from storage.models import Manager, Reminder
 from tests.conftest import PG_URL
+from tests.e2e.harness import digest_time_far_from_now
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.mocked_bot import BOT_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "ops-Test_secret"
+TZ = "Europe/Moscow"  # the settings' default timezone
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 IN_CI = os.environ.get("CI") == "true"
 
@@ -46,6 +48,7 @@ def clean_env(**extra: str) -> dict[str, str]:
         if not k.startswith(("BOT_", "DATABASE_", "TELEGRAM_", "WEBHOOK_", "REDIS_", "HEALTH_"))
     }
     env.update(PYTHONPATH=str(ROOT), LOG_LEVEL="INFO", POLLING_TIMEOUT="1")
+    env.update(DEFAULT_DIGEST_TIME=digest_time_far_from_now(extra.get("DEFAULT_TIMEZONE", TZ)))
     env.update(extra)
     return env
 
