@@ -85,7 +85,7 @@ class Role:
         return self.name != "worker"
 
 
-def _webapp_routes(settings: Settings, role: Role, probe: Probe) -> AddRoutes | None:
+def _webapp_routes(settings: Settings, role: Role, probe: Probe, bot: Bot) -> AddRoutes | None:
     """The Mini App's API (issue 14), only when WEBAPP_URL is set and this process takes
     updates: on the webhook port with a webhook, else on the health port."""
     if not settings.webapp_url or not role.intake or settings.bot_token is None:
@@ -99,6 +99,7 @@ def _webapp_routes(settings: Settings, role: Role, probe: Probe) -> AddRoutes | 
         bot_token=settings.bot_token.get_secret_value(),
         max_age=timedelta(seconds=settings.webapp_max_age),
         allowed_user_ids=settings.allowed_user_ids,
+        bot=bot,
     )
 
 
@@ -126,7 +127,9 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
     )
     # `serve` answers /healthz, /readyz and /metrics on its webhook port (port 0: none here).
     port = 0 if role.name == "serve" else settings.health_port
-    health = HealthPort(probe, settings.health_host, port, _webapp_routes(settings, role, probe))
+    health = HealthPort(
+        probe, settings.health_host, port, _webapp_routes(settings, role, probe, bot)
+    )
     stopped_cleanly = False
     try:
         me = await bot.get_me()

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from aiogram import Bot
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -71,6 +72,7 @@ class WebAppApi:
     bot_token: str
     max_age: timedelta
     allowed_user_ids: frozenset[int] = frozenset()
+    bot: Bot | None = None  # to answer in the chat what the page did (a touch's ✅)
 
     def telegram_id(self, request: web.Request, now: datetime) -> int:
         header = request.headers.get("Authorization", "")
@@ -145,9 +147,10 @@ def setup_webapp(
     bot_token: str,
     max_age: timedelta,
     allowed_user_ids: frozenset[int] = frozenset(),
+    bot: Bot | None = None,
 ) -> None:
     """Adds the Mini App's page and API routes to `app` (before its runner is set up)."""
-    api = WebAppApi(session_pool, clock, bot_token, max_age, allowed_user_ids)
+    api = WebAppApi(session_pool, clock, bot_token, max_age, allowed_user_ids, bot)
     app.router.add_get(f"{PREFIX}/dashboard", api.endpoint(dashboard))
     app.router.add_get(f"{PREFIX}/clients", api.endpoint(clients))
     app.router.add_get(f"{PREFIX}/clients/{{client_id:-?\\d+}}", api.endpoint(client))

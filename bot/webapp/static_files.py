@@ -1,5 +1,6 @@
-"""The Mini App's page at /app/: three static files, no build step. Only these names are
-served (no directory walk), so nothing else under the package can leak through the route."""
+"""The Mini App's page at /app/: static files, no build step. Only the files in static/ with a
+known kind are served, by exact name (no directory walk), so nothing else under the package
+can leak through the route."""
 
 from __future__ import annotations
 
@@ -8,11 +9,17 @@ from pathlib import Path
 from aiohttp import web
 
 STATIC = Path(__file__).parent / "static"
-FILES = {"": "index.html", "app.js": "app.js", "app.css": "app.css"}
+KINDS = {".html", ".js", ".css"}
+FILES = {path.name: path for path in STATIC.iterdir() if path.suffix in KINDS}
+PAGE = STATIC / "index.html"
 
 
 async def _serve(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / FILES[request.match_info["name"]])
+    name = request.match_info["name"]
+    path = PAGE if name == "" else FILES.get(name)
+    if path is None:
+        raise web.HTTPNotFound()
+    return web.FileResponse(path)
 
 
 async def _to_slash(request: web.Request) -> web.Response:
@@ -21,4 +28,4 @@ async def _to_slash(request: web.Request) -> web.Response:
 
 def add_page_routes(app: web.Application) -> None:
     app.router.add_get("/app", _to_slash)
-    app.router.add_get(r"/app/{name:(|app\.js|app\.css)}", _serve)
+    app.router.add_get(r"/app/{name:[A-Za-z0-9_.-]*}", _serve)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 from aiohttp import web
@@ -13,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.clock import FrozenClock
 from bot.webapp.api import setup_webapp
 from tests.support.mocked_bot import BOT_TOKEN
+from tests.webapp.browser_support import browser, site
+from tests.webapp.signing import MAX_AGE
 
-MAX_AGE = timedelta(hours=24)
+__all__ = ["api", "browser", "site"]  # browser and site: tests in a real browser
 
 
 @pytest.fixture

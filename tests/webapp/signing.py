@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
+
+MAX_AGE = timedelta(hours=24)  # the tests' WEBAPP_MAX_AGE
 
 
 def sign_init_data(bot_token: str, telegram_id: int, auth_date: datetime) -> str:

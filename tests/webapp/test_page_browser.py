@@ -8,146 +8,26 @@ URL hash as Telegram passes them. Screenshots of each screen are saved and their
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.clock import FrozenClock
 from bot.services.kpi import build_kpi
 from bot.services.money import format_money, format_percent
-from bot.webapp.api import setup_webapp
 from storage.enums import PeriodKind
 from storage.models import Client, Manager, Note
 from tests.conftest import NOW
-from tests.support.mocked_bot import BOT_TOKEN
-from tests.webapp.conftest import MAX_AGE
-from tests.webapp.signing import sign_init_data
-from tests.webapp.test_api import ANNA, seed
+from tests.webapp.browser_support import DARK, EVIL, Browser, signed, url
+from tests.webapp.seed import ANNA, seed
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page, ViewportSize
+    from playwright.async_api import Request
 
 pytestmark = pytest.mark.db
-CHROMIUM = Path("/usr/bin/chromium")
-PHONE: ViewportSize = {"width": 390, "height": 844}
-TIMEOUT_MS = 60_000  # two contended cores: wait for conditions, generously
-EVIL = '<script>window.pwned=1</script><img src=x onerror="window.pwned=1">'
-DARK = {
-    "bg_color": "#17212b",
-    "text_color": "#f5f5f5",
-    "hint_color": "#708499",
-    "link_color": "#6ab3f3",
-    "button_color": "#5288c1",
-    "button_text_color": "#ffffff",
-    "secondary_bg_color": "#232e3c",
-}
-
-
-def _need_browser() -> None:
-    missing = None
-    if not CHROMIUM.exists():
-        missing = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-    elif importlib.util.find_spec("playwright") is None:
-        missing = "the playwright package is missing (pip install -e '.[dev]')"
-    if missing is None:
-        return
-    if os.environ.get("CI") == "true":  # never skipped in CI
-        pytest.fail(f"browser tests cannot run: {missing}")
-    pytest.skip(f"browser tests skipped: {missing}")
-
-
-def _url(site: str, init_data: str | None, theme: dict[str, str] | None = None) -> str:
-    fields = {"tgWebAppVersion": "7.0", "tgWebAppPlatform": "android"}
-    if init_data is not None:
-        fields["tgWebAppData"] = init_data
-    if theme is not None:
-        fields["tgWebAppThemeParams"] = json.dumps(theme)
-    return site + "#" + urlencode(fields, quote_via=quote)
-
-
-def _signed() -> str:
-    return sign_init_data(BOT_TOKEN, ANNA, NOW - timedelta(minutes=1))
-
-
-@dataclass
-class Browser:
-    page: Page
-    shots: Path
-    errors: list[str]
-    capsys: pytest.CaptureFixture[str]
-
-    async def shoot(self, name: str) -> None:
-        path = self.shots / f"{name}.png"
-        await self.page.screenshot(path=str(path), full_page=True)
-        with self.capsys.disabled():  # the paths are shown without -s
-            print(f"\nscreenshot: {path}")
-
-    async def fits_the_phone(self) -> None:
-        widths = await self.page.evaluate(
-            "[document.scrollingElement.scrollWidth, window.innerWidth]"
-        )
-        assert widths[0] <= widths[1] == PHONE["width"], widths
-
-    async def text(self, selector: str) -> str:
-        return await self.page.locator(selector).inner_text(timeout=TIMEOUT_MS)
-
-    async def message(self) -> str:
-        await self.page.wait_for_selector("#message:not([hidden])")
-        return await self.text("#message")
-
-
-@pytest.fixture
-async def site(
-    session_pool: async_sessionmaker[AsyncSession], clock: FrozenClock
-) -> AsyncIterator[str]:
-    app = web.Application()
-    setup_webapp(app, session_pool=session_pool, clock=clock, bot_token=BOT_TOKEN, max_age=MAX_AGE)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    try:
-        yield f"http://127.0.0.1:{server.port}/app/"
-    finally:
-        await server.close()
-
-
-@pytest.fixture
-async def browser(
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-    capsys: pytest.CaptureFixture[str],
-) -> AsyncIterator[Browser]:
-    _need_browser()
-    from playwright.async_api import Route, async_playwright
-
-    async def off_loopback(route: Route) -> None:
-        await route.abort()  # telegram.org's SDK included: the page must do without
-
-    shots = tmp_path_factory.mktemp(re.sub(r"\W+", "-", request.node.name))
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            context = await chromium.new_context(viewport=PHONE, has_touch=True)
-            await context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/])"), off_loopback)
-            page = await context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            yield Browser(page, shots, errors, capsys)
-            assert errors == [], errors  # no script error on any screen
-        finally:
-            await chromium.close()
 
 
 async def _kpi_texts(
@@ -196,7 +76,7 @@ async def test_dashboard_shows_the_figures_of_kpi(
 ) -> None:
     ids = await seed(session_pool)
     page = browser.page
-    await page.goto(_url(site, _signed()))
+    await page.goto(url(site, signed()))
     month = await _kpi_texts(session_pool, ids["anna"], PeriodKind.MONTH)
     assert await _shown(browser, "month") == month
     assert await browser.text("#tab-dashboard") == "Дашборд"  # the user's language_code: ru
@@ -223,7 +103,7 @@ async def test_search_forgives_a_typo_and_the_client_page_in_dark_theme(
         await session.commit()
         evil_id = evil.id
     page = browser.page
-    await page.goto(_url(site, _signed(), DARK))
+    await page.goto(url(site, signed(), DARK))
     await page.wait_for_selector('body[data-screen="dashboard"]')
     colours = await page.evaluate(
         "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
@@ -269,9 +149,9 @@ async def test_forged_or_missing_init_data_says_open_it_from_the_bot(
 ) -> None:
     await seed(session_pool)
     page = browser.page
-    genuine = dict(parse_qsl(_signed()))
+    genuine = dict(parse_qsl(signed()))
     genuine["hash"] = "0" * 64
-    await page.goto(_url(site, urlencode(genuine)))  # a Russian user's, badly signed
+    await page.goto(url(site, urlencode(genuine)))  # a Russian user's, badly signed
     assert await browser.message() == "Откройте это из бота в Telegram."
     assert await page.locator("#screen .figure").count() == 0
     assert await page.locator("#tabs").is_hidden()  # nothing to open behind the message
@@ -279,12 +159,35 @@ async def test_forged_or_missing_init_data_says_open_it_from_the_bot(
 
     english = {"user": json.dumps({"id": ANNA, "language_code": "en"}), "hash": "0" * 64}
     await page.goto("about:blank")
-    await page.goto(_url(site, urlencode(english)))
+    await page.goto(url(site, urlencode(english)))
     assert await browser.message() == "Open this from the bot in Telegram."
     await page.goto("about:blank")
     # Opened in a plain browser, at /app without the slash: redirected, and no initData at all.
-    await page.goto(_url(site.removesuffix("/"), None))
+    await page.goto(url(site.removesuffix("/"), None))
     assert page.url.split("#")[0] == site
     assert await browser.message() == "Open this from the bot in Telegram."
     await browser.fits_the_phone()
     await browser.shoot("unauthorized-en")
+
+
+async def test_the_first_screen_is_light(
+    site: str, browser: Browser, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    """Issue 14: the first screen (page, scripts, styles, the dashboard's answer) ≤ 150 KB."""
+    await seed(session_pool)
+    sizes: dict[str, int] = {}
+
+    async def count(request: Request) -> None:
+        got = await request.sizes()
+        sizes[request.url] = got["responseBodySize"] + got["responseHeadersSize"]
+
+    browser.page.on("requestfinished", count)
+    await browser.page.goto(url(site, signed()))
+    await browser.page.wait_for_selector('body[data-screen="dashboard"] .figures')
+    await browser.page.wait_for_load_state("networkidle")
+    total = sum(sizes.values())
+    with browser.capsys.disabled():
+        print(f"\nfirst screen: {len(sizes)} requests, {total / 1024:.1f} KB")
+    assert any(u.endswith("/app/api/dashboard?period=month") for u in sizes), sizes
+    assert any(u.endswith("/app/core.js") for u in sizes), sizes  # the modules were counted
+    assert total <= 150 * 1024, sizes
