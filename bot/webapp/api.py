@@ -25,7 +25,7 @@ from bot.services.errors import NotFound
 from bot.services.kpi import build_kpi
 from bot.services.kpi.words import parse_period
 from bot.services.sample import demo as demo_service
-from bot.webapp import client_page
+from bot.webapp import client_page, dashboard_page
 from bot.webapp.init_data import InvalidInitData, telegram_user_id
 from bot.webapp.static_files import add_page_routes
 from bot.webapp.to_json import JsonValue, to_json
@@ -117,7 +117,8 @@ async def dashboard(request: web.Request, asker: Asker) -> JsonValue:
     if kind is None:
         raise ApiError(400, "unknown period")
     report = await build_kpi(asker.session, asker.manager, kind, asker.now)
-    return {"period": kind.value, "kpi": to_json(report)}
+    risk = await dashboard_page.at_risk(asker.session, asker.manager, report, asker.now)
+    return {"period": kind.value, "kpi": to_json(report), "at_risk": to_json(risk)}
 
 
 async def clients(request: web.Request, asker: Asker) -> JsonValue:
@@ -154,4 +155,10 @@ def setup_webapp(
     app.router.add_get(f"{PREFIX}/dashboard", api.endpoint(dashboard))
     app.router.add_get(f"{PREFIX}/clients", api.endpoint(clients))
     app.router.add_get(f"{PREFIX}/clients/{{client_id:-?\\d+}}", api.endpoint(client))
+    from bot.webapp import dashboard_api as board  # here: it builds on this module's Asker
+
+    app.router.add_get(f"{PREFIX}/dashboard/chart", api.endpoint(board.chart))
+    app.router.add_get(f"{PREFIX}/dashboard/day", api.endpoint(board.day_sales))
+    app.router.add_get(f"{PREFIX}/agenda", api.endpoint(board.agenda))
+    app.router.add_post(f"{PREFIX}/agenda/{{touch_id:\\d+}}/done", api.endpoint(board.agenda_done))
     add_page_routes(app)
