@@ -9,7 +9,7 @@ chat's complete_followup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,15 +87,22 @@ async def at_risk(
         # The engine keeps a few for the chat's message; the page has room for the whole list,
         # from the same query.
         _, overdue = await kpi_store.overdue(session, manager.id, now, LISTED)
-    rows = [RiskRow(o.client_id, o.name, "overdue", o.next_checkin_at) for o in overdue]
+    zone = ZoneInfo(manager.timezone)  # "since" on the manager's clock, whatever the phone's
+    rows = [
+        RiskRow(o.client_id, o.name, "overdue", o.next_checkin_at.astimezone(zone)) for o in overdue
+    ]
     drops = [d for d in risk.drops if not risk.is_overdue(d)]
     rows += [RiskRow(d.client_id, d.name, "check", None) for d in drops]
     return RiskList(rows[:LISTED], max(risk.count - min(len(rows), LISTED), 0))
 
 
 async def agenda(session: AsyncSession, manager: Manager, now: datetime) -> Agenda:
-    """/today's agenda, as the chat and the morning digest list it."""
-    return await agenda_service.today(session, manager, now)
+    """/today's agenda, as the chat and the morning digest list it; due times on the manager's
+    clock (a date-only step is stored at its local midnight: in UTC it reads as the day before)."""
+    shown = await agenda_service.today(session, manager, now)
+    zone = ZoneInfo(manager.timezone)
+    followups = [replace(f, due_at=f.due_at.astimezone(zone)) for f in shown.followups]
+    return replace(shown, followups=followups)
 
 
 async def complete(session: AsyncSession, manager: Manager, touch_id: int, now: datetime) -> int:
