@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload, selectinload
 
 from storage import access
-from storage.enums import Tier
-from storage.models import Client, ClientTag, Contact, Note, Sale
+from storage.enums import ClientStatus, Segment, Tier
+from storage.models import Client, ClientTag, Contact, Interaction, Note, Sale
 
 
 async def owned(session: AsyncSession, owner_id: int, client_id: int) -> Client | None:
@@ -198,3 +198,68 @@ async def for_quick_pick(
         .limit(limit - len(overdue))
     )
     return overdue + list(recent)
+
+
+@dataclass(frozen=True, slots=True)
+class BaseRow:
+    """A client of the Mini App's list, with what its filters and sorts read."""
+
+    id: int
+    name: str
+    name_norm: str
+    archived: bool
+    status: ClientStatus
+    segment: Segment
+    tier: Tier
+    next_checkin_at: datetime | None
+    promise_due_at: datetime | None  # the earliest due date of its open promises
+    sales_minor: int  # all its sales, as the card sums them (whoever logged them)
+
+
+async def base_rows(session: AsyncSession, owner_id: int) -> list[BaseRow]:
+    """The owner's whole base in one statement: the open promises' earliest due date and the
+    sales total are correlated subqueries, so a hundred clients cost one round trip, not 201."""
+    promise_due = (
+        select(func.min(Interaction.next_step_due_at))
+        .where(
+            Interaction.client_id == Client.id,
+            Interaction.next_step.is_not(None),
+            Interaction.next_step_done_at.is_(None),
+        )
+        .correlate(Client)
+        .scalar_subquery()
+    )
+    sales = (
+        select(func.coalesce(func.sum(Sale.amount_minor), 0))
+        .where(Sale.client_id == Client.id)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(
+            Client.id,
+            Client.name,
+            Client.name_norm,
+            Client.archived_at.is_not(None),
+            Client.status,
+            Client.segment,
+            Client.tier,
+            Client.next_checkin_at,
+            promise_due,
+            sales,
+        ).where(access.clients(owner_id))
+    )
+    return [
+        BaseRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7], r[8], int(r[9] or 0))
+        for r in rows
+    ]
+
+
+async def base_tags(session: AsyncSession, owner_id: int) -> list[tuple[int, str]]:
+    """(client id, tag) of every tagged client of the owner, archived ones too."""
+    rows = await session.execute(
+        select(ClientTag.client_id, ClientTag.tag)
+        .join(Client, Client.id == ClientTag.client_id)
+        .where(access.clients(owner_id))
+    )
+    return [(r[0], r[1]) for r in rows]

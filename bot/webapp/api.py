@@ -25,7 +25,7 @@ from bot.services.errors import NotFound
 from bot.services.kpi import build_kpi
 from bot.services.kpi.words import parse_period
 from bot.services.sample import demo as demo_service
-from bot.webapp import client_page, dashboard_page
+from bot.webapp import client_filters, client_page, dashboard_page
 from bot.webapp.init_data import InvalidInitData, telegram_user_id
 from bot.webapp.static_files import add_page_routes
 from bot.webapp.to_json import JsonValue, to_json
@@ -122,12 +122,11 @@ async def dashboard(request: web.Request, asker: Asker) -> JsonValue:
 
 
 async def clients(request: web.Request, asker: Asker) -> JsonValue:
-    query = request.query.get("q", "").strip()
-    if not query:
-        refs = await client_page.base(asker.session, asker.manager)
-        return {"kind": "all", "clients": to_json(refs)}
-    found = await client_page.search(asker.session, asker.manager, query)
-    return {"kind": found.kind, "clients": to_json(found.matches)}
+    try:
+        wanted = client_filters.parse(request.query)
+    except client_filters.BadQuery as exc:
+        raise ApiError(400, str(exc)) from exc
+    return to_json(await client_page.listing(asker.session, asker.manager, wanted, asker.now))
 
 
 async def client(request: web.Request, asker: Asker) -> JsonValue:

@@ -1,11 +1,13 @@
-"""What the Mini App shows of clients: the base, a search, a client page. Composed from the
-services the chat uses (the same lookup, card, timeline and access rule), nothing recomputed.
+"""What the Mini App shows of clients: the base (filtered, searched, sorted), a client page.
+Composed from the services the chat uses (the same lookup, card, timeline and access rule),
+nothing recomputed.
 
 A client the asker neither owns nor heads the team of raises ClientNotFound, as in the chat.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,11 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.crm import clients as client_service
 from bot.services.crm import timeline
-from bot.services.crm.clients import ClientCard, ClientNotFound, ClientRef, Lookup
+from bot.services.crm.clients import ClientCard, ClientIndex, ClientNotFound
 from bot.services.crm.timeline import TimelinePage
 from bot.services.teams import readonly
+from bot.webapp import client_filters
+from bot.webapp.client_filters import ListQuery
 from storage import clients as client_store
 from storage import sales as sale_store
+from storage.clients import BaseRow
+from storage.enums import ClientStatus, Segment, Tier
 from storage.models import Manager
 
 SALES_SHOWN = 50
@@ -40,17 +46,96 @@ class ClientPageView:
     sales: list[SaleView]
 
 
-async def search(session: AsyncSession, manager: Manager, query: str) -> Lookup:
-    """/client's lookup: typos forgiven, ru and Latin, people's names too."""
-    return await client_service.lookup(session, manager, query)
+@dataclass(frozen=True, slots=True)
+class ListedClient:
+    id: int
+    name: str
+    archived: bool
+    via_contact: str | None  # found by a person's name: whose
+    overdue: bool
+    overdue_since: datetime | None
+    key: bool
+    status: ClientStatus
+    segment: Segment
+    sales_minor: int  # all-time, see client_filters
 
 
-async def base(session: AsyncSession, manager: Manager) -> list[ClientRef]:
-    """The manager's whole base, archived ones flagged, by name."""
-    rows = await client_store.names(session, manager.id)
-    return sorted(
-        (ClientRef(cid, name, archived) for cid, name, archived in rows),
-        key=lambda ref: ref.name.casefold(),
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The filter values worth offering: only what the manager's own base holds."""
+
+    tags: list[str]  # the most used first
+    segments: list[Segment]
+    statuses: list[str]
+    key: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    kind: str  # "all" without a query, else /client's lookup kind
+    clients: list[ListedClient]
+    currency: str
+    facets: Facets
+
+
+def _facets(rows: list[BaseRow], pairs: list[tuple[int, str]]) -> Facets:
+    uses = Counter(tag for _, tag in pairs)
+    present = {r.status.value for r in rows if not r.archived}
+    if any(r.archived for r in rows):
+        present.add("archived")
+    return Facets(
+        tags=sorted(uses, key=lambda tag: (-uses[tag], tag)),
+        segments=[s for s in Segment if any(r.segment == s for r in rows)],
+        statuses=[s for s in client_filters.STATUSES if s in present],
+        key=any(r.tier == Tier.KEY for r in rows),
+    )
+
+
+async def listing(
+    session: AsyncSession, manager: Manager, wanted: ListQuery, now: datetime
+) -> Listing:
+    """The manager's base filtered, searched with /client's typo-forgiving lookup (over the
+    filtered clients only, so a filter never hides a match behind five better ones outside it)
+    and sorted. Two statements, three with a search, whatever the base's size."""
+    rows = await client_store.base_rows(session, manager.id)
+    pairs = await client_store.base_tags(session, manager.id)
+    tags: dict[int, set[str]] = defaultdict(set)
+    for client_id, tag in pairs:
+        tags[client_id].add(tag)
+    kept = [r for r in rows if client_filters.keep(r, wanted, tags, now)]
+    via: dict[int, str | None] = {}
+    kind = "all"
+    if wanted.text:
+        ids = {r.id for r in kept}
+        people = [p for p in await client_store.contact_names(session, manager.id) if p[2] in ids]
+        index = ClientIndex([(r.id, r.name, r.archived) for r in kept], people)
+        found = index.find(wanted.text)
+        kind, via = found.kind, {m.id: m.via_contact for m in found.matches}
+        by_id = {r.id: r for r in kept}
+        kept = [by_id[cid] for cid in via]  # relevance order, unless a sort is asked
+    if wanted.sort is not None or not wanted.text:
+        kept = client_filters.ordered(kept, wanted.sort or "name", now)
+    return Listing(
+        kind=kind,
+        clients=[_listed(r, via.get(r.id), now) for r in kept],
+        currency=manager.currency,
+        facets=_facets(rows, pairs),
+    )
+
+
+def _listed(row: BaseRow, via_contact: str | None, now: datetime) -> ListedClient:
+    since = client_filters.overdue_since(row, now)
+    return ListedClient(
+        id=row.id,
+        name=row.name,
+        archived=row.archived,
+        via_contact=via_contact,
+        overdue=since is not None,
+        overdue_since=since,
+        key=row.tier == Tier.KEY,
+        status=row.status,
+        segment=row.segment,
+        sales_minor=row.sales_minor,
     )
 
 
