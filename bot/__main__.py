@@ -68,10 +68,20 @@ async def _check_database(settings: Settings) -> str | None:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001
-        return f"cannot reach the database at DATABASE_URL ({type(exc).__name__}: {exc})"
+        return f"cannot reach the database at DATABASE_URL ({_driver_error(exc)})"
     finally:
         await engine.dispose()
     return None
+
+
+def _driver_error(exc: BaseException) -> str:
+    """The driver's own error on one line: SQLAlchemy's wrapper adds its class path and, on a
+    second line, a link (a PostgreSQL still starting up printed the link as the last line)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig.__cause__ or exc.orig  # asyncpg's error under SQLAlchemy's adapter
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
 
 
 async def migrate(settings: Settings) -> None:
