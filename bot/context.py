@@ -18,6 +18,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message, TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.i18n import Translator
 from bot.services.clock import Clock
 from bot.views.replies import edit_or_send
@@ -37,6 +38,8 @@ class Ctx:
     chat_id: int
     # The message a button was pressed on: what ``edit`` changes. None for a typed message.
     message_id: int | None = None
+    # WEBAPP_URL: set, the chat's replies carry buttons that open the Mini App (issue 14).
+    webapp_url: str | None = None
 
     @property
     def now(self) -> datetime:
@@ -56,6 +59,7 @@ class ContextMiddleware(BaseMiddleware):
         chat = data.get("event_chat")
         user = data.get("event_from_user")
         pressed = event.callback_query.message if event.callback_query is not None else None
+        settings = data.get("settings")  # the dispatcher's workflow data
         chat_id = chat.id if chat is not None else user.id if user is not None else None
         if "manager" in data and chat_id is not None:
             data["ctx"] = Ctx(
@@ -67,5 +71,6 @@ class ContextMiddleware(BaseMiddleware):
                 clock=data["clock"],
                 chat_id=chat_id,
                 message_id=pressed.message_id if pressed is not None else None,
+                webapp_url=settings.webapp_url if isinstance(settings, Settings) else None,
             )
         return await handler(event, data)

@@ -23,8 +23,11 @@ from bot.views.reminders import ping_kb, ping_text, week_text
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, limiter: SendBudget, clock: Clock) -> None:
+    def __init__(
+        self, bot: Bot, limiter: SendBudget, clock: Clock, webapp_url: str | None = None
+    ) -> None:
         self.bot = bot
+        self.webapp_url = webapp_url  # WEBAPP_URL: the digest gets a button to the dashboard
         self.limiter = limiter
         self.clock = clock
         # The limiter hands out slots; tasks woken late by a busy loop would still leave
@@ -43,7 +46,8 @@ class TelegramSender:
     async def __call__(self, ping: Ping) -> int:
         now = self.clock.now()
         if ping.agenda is not None:
-            text, markup = agenda_message(translator(ping.language), ping, ping.agenda, now)
+            t = translator(ping.language)
+            text, markup = agenda_message(t, ping, ping.agenda, now, self.webapp_url)
         elif ping.week is not None:
             text, markup = week_text(ping.language, ping.week), None
         else:

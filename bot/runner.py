@@ -120,7 +120,8 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
     if role.scheduler:
         # One budget per token: shared in Redis across processes when REDIS_URL is set.
         limiter = make_send_budget(settings)
-        scheduler = create_scheduler(session_pool, clock, TelegramSender(bot, limiter, clock))
+        sender = TelegramSender(bot, limiter, clock, settings.webapp_url)
+        scheduler = create_scheduler(session_pool, clock, sender)
         heartbeat = Heartbeat().attach(scheduler)
     probe = Probe(
         engine, session_pool, clock, settings.redis_url, heartbeat, settings.scheduler_lag_limit

@@ -19,6 +19,7 @@ from bot.callbacks import (
 from bot.i18n import Translator
 from bot.services.crm.agenda import Agenda, BirthdayItem
 from bot.views.formatting import Reader, esc, format_duration, when_label
+from bot.views.webapp_links import webapp_button
 
 MAX_ITEMS = 10  # per section: a digest the manager reads between two calls
 
@@ -28,9 +29,10 @@ def _date(language: str, on: date) -> str:
 
 
 def agenda_message(
-    t: Translator, reader: Reader, agenda: Agenda, now: datetime
+    t: Translator, reader: Reader, agenda: Agenda, now: datetime, webapp_url: str | None = None
 ) -> tuple[str, Markup | None]:
-    """The day's agenda: /today on demand, and the morning digest."""
+    """The day's agenda: /today on demand, and the morning digest (with `webapp_url`, a
+    button that opens the Mini App's dashboard)."""
     lines = [t("today-title")]
     rows: list[list[Button]] = []
     # B2C: a request past or near its SLA is the first thing to act on.
@@ -73,6 +75,8 @@ def agenda_message(
         lines.extend(birthday_line(t, reader.language, b) for b in agenda.birthdays[:MAX_ITEMS])
     if agenda.pace:
         lines += ["", agenda.pace]
+    if webapp_url:
+        rows.append([webapp_button(t, "webapp-btn-digest", webapp_url)])
     return "\n".join(lines), Markup(inline_keyboard=rows) if rows else None
 
 

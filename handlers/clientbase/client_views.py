@@ -15,6 +15,7 @@ from bot.services.crm.clients import CADENCE_CHOICES, ClientCard, ClientPage, Cl
 from bot.services.crm.timeline import TimelinePage
 from bot.services.money import format_money
 from bot.views.formatting import esc as esc
+from bot.views.webapp_links import webapp_button
 from handlers.callbacks import (
     ClientAction,
     ClientCb,
@@ -140,7 +141,7 @@ def _activity_lines(t: Translator, card: ClientCard, lang: str, zone: str) -> li
     return lines
 
 
-def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
+def card_kb(t: Translator, card: ClientCard, webapp_url: str | None = None) -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     b.row(
         InlineKeyboardButton(text=t("card-btn-log"), callback_data=TapCb(id=card.id).pack()),
@@ -168,6 +169,8 @@ def card_kb(t: Translator, card: ClientCard) -> InlineKeyboardMarkup:
             _btn(t("card-btn-archive"), ClientCb(action=ClientAction.ARCHIVE, id=card.id)),
             _btn(t("card-btn-delete"), ClientCb(action=ClientAction.DELETE, id=card.id)),
         )
+    if webapp_url:  # the page checks the client is the opener's, as every API call does
+        b.row(webapp_button(t, "webapp-btn-client", webapp_url, client=str(card.id)))
     return b.as_markup()
 
 

@@ -31,14 +31,14 @@ async def on_kpi(message: Message, command: CommandObject, ctx: Ctx) -> None:
         await message.answer(ctx.t("kpi-bad-period", word=(command.args or "").strip()[:40]))
         return
     report = await build_kpi(ctx.session, ctx.manager, kind, ctx.now)
-    await message.answer(kpi_text(ctx.t, report), reply_markup=kpi_kb(ctx.t, kind))
+    await message.answer(kpi_text(ctx.t, report), reply_markup=kpi_kb(ctx.t, kind, ctx.webapp_url))
 
 
 async def on_period(query: CallbackQuery, callback_data: KpiCb, ctx: Ctx) -> None:
     await query.answer()
     kind = callback_data.period
     report = await build_kpi(ctx.session, ctx.manager, kind, ctx.now)
-    await ctx.edit(kpi_text(ctx.t, report), kpi_kb(ctx.t, kind))
+    await ctx.edit(kpi_text(ctx.t, report), kpi_kb(ctx.t, kind, ctx.webapp_url))
 
 
 async def on_chart(query: CallbackQuery, callback_data: KpiCb, ctx: Ctx) -> None:

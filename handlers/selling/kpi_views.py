@@ -13,6 +13,7 @@ from bot.i18n import Translator
 from bot.services.kpi.report import B2B, KpiReport
 from bot.services.kpi.text import money, pace_parts, percent, period_label, signed_percent
 from bot.services.money import share
+from bot.views.webapp_links import webapp_button
 from handlers.b2c.request_views import format_duration
 from handlers.callbacks import KpiAction, KpiCb
 from storage.enums import PeriodKind
@@ -38,7 +39,7 @@ def kpi_text(t: Translator, report: KpiReport) -> str:
     return "\n\n".join(s for s in sections if s)
 
 
-def kpi_kb(t: Translator, current: PeriodKind) -> Markup:
+def kpi_kb(t: Translator, current: PeriodKind, webapp_url: str | None = None) -> Markup:
     periods = [
         Button(
             text=f"• {t(f'kpi-period-{kind.value}')} •"
@@ -51,7 +52,10 @@ def kpi_kb(t: Translator, current: PeriodKind) -> Markup:
     chart = Button(
         text=t("kpi-btn-chart"), callback_data=KpiCb(action=KpiAction.CHART, period=current).pack()
     )
-    return Markup(inline_keyboard=[periods, [chart]])
+    rows = [periods, [chart]]
+    if webapp_url:  # the dashboard opens on the period shown here
+        rows.append([webapp_button(t, "webapp-btn-kpi", webapp_url, period=current.value)])
+    return Markup(inline_keyboard=rows)
 
 
 def _plan(t: Translator, report: KpiReport) -> str:
