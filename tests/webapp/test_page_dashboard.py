@@ -115,6 +115,18 @@ async def test_the_chart_and_a_tapped_days_sales_in_dark_theme_on_a_small_phone(
     assert widths[0] <= widths[1] == 360, widths
     await browser.shoot("dashboard-chart-day-dark-360")
 
+    # A year: 366 columns still fit, and the bars stay the recent 12 weeks.
+    async with session_pool() as session:
+        year = await chart_data(session, anna, PeriodKind.YEAR, NOW)
+    await page.select_option("#period", "year")
+    await page.wait_for_selector('.figures[data-period="year"]')
+    assert await page.locator("#pace rect[data-day]").count() == year.today_index + 1
+    plan_line = await page.get_attribute("#pace polyline.plan", "points") or ""
+    assert len(plan_line.split()) == len(year.days)
+    assert await page.locator("#touches rect.bar").count() == 12
+    widths = await page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1] == 360, widths
+
 
 async def _followup(pool: async_sessionmaker[AsyncSession], client_id: int, anna: int) -> int:
     due = datetime.combine(NOW.astimezone(MOSCOW).date(), time(0), tzinfo=MOSCOW)
