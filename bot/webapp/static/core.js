@@ -22,11 +22,13 @@ addWords({
     back: "‹ Back", loading: "Loading…", unauthorized: "Open this from the bot in Telegram.",
     forbidden: "Send /start to the bot first, then open this again.",
     failed: "Something went wrong. Try again later.",
+    notFound: "Not found: it was deleted or is not yours to see.",
   },
   ru: {
     back: "‹ Назад", loading: "Загрузка…", unauthorized: "Откройте это из бота в Telegram.",
     forbidden: "Сначала отправьте боту /start, затем откройте снова.",
     failed: "Что-то пошло не так. Попробуйте позже.",
+    notFound: "Не найдено: удалено или доступно не вам.",
   },
 });
 const has = (words, key) => Object.prototype.hasOwnProperty.call(words, key);
@@ -91,6 +93,7 @@ async function answered(response) {
   screen.replaceChildren();
   if (response.status === 401) { $("tabs").hidden = true; say(t("unauthorized")); }
   else if (response.status === 403) say(t("forbidden"));
+  else if (response.status === 404) say(t("notFound"));
   else say(t("failed"));
   throw new Error(`HTTP ${response.status}`);
 }
