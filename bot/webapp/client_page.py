@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.crm import clients as client_service
 from bot.services.crm import timeline
-from bot.services.crm.clients import ClientCard, ClientIndex, ClientNotFound
+from bot.services.crm.clients import ClientCard, ClientIndex, ClientNotFound, PromiseView
 from bot.services.crm.timeline import TimelinePage
 from bot.services.teams import readonly
 from bot.webapp import client_filters
@@ -39,11 +40,34 @@ class SaleView:
 
 
 @dataclass(frozen=True, slots=True)
+class PromiseDue:
+    """An open promise as the chat words its due moment: the asker's local day, and the time
+    only when one was agreed (a date-only step is stored at its day's midnight, which a phone
+    in another zone would show as the day before)."""
+
+    touch_id: int
+    text: str
+    on: date | None
+    at: str | None  # "HH:MM"
+
+
+@dataclass(frozen=True, slots=True)
 class ClientPageView:
     card: ClientCard
     read_only: bool  # a team client the head reads: no edits offered
     timeline: TimelinePage
     sales: list[SaleView]
+    promises: list[PromiseDue]  # the card's open promises, the soonest due first
+
+
+def _promise(p: PromiseView, zone: ZoneInfo) -> PromiseDue:
+    local = p.due_at.astimezone(zone) if p.due_at is not None else None
+    return PromiseDue(
+        p.touch_id,
+        p.text,
+        local.date() if local is not None else None,
+        local.strftime("%H:%M") if local is not None and p.has_time else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,4 +183,5 @@ async def page(
         sales=[
             SaleView(s.id, s.amount_minor, s.currency, s.product_line, s.sold_at) for s in sales
         ],
+        promises=[_promise(p, ZoneInfo(manager.timezone)) for p in card.promises],
     )

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
@@ -320,3 +321,21 @@ async def test_a_list_of_a_hundred_costs_a_few_statements(
             assert await _ids(api, params)
         # initData's manager, the base with its promises and sales, its tags (+ people to search)
         assert len(seen) <= most, (params, seen)
+
+
+async def test_the_client_page_lists_its_open_promises_on_the_managers_day(
+    api: Api, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    mine = await _seed(session_pool)
+    rows = {r.id: r for r in await _anna(session_pool, mine.anna)}
+    zone = ZoneInfo("Europe/Moscow")  # Anna's, as the bench seeds her
+    for name in ("alpha", "vega", "delta"):
+        response = await api.get(f"/app/api/clients/{mine.ids[name]}", headers=tma())
+        assert response.status == 200
+        shown = (await response.json())["promises"]
+        want = sorted(rows[mine.ids[name]].open_dues)
+        assert [p["on"] for p in shown] == [d.astimezone(zone).date().isoformat() for d in want]
+        assert all(p["text"] == "прислать КП" and p["at"] is None for p in shown)
+    # Вега's promise past due was kept: only the one ahead is open.
+    vega = await (await api.get(f"/app/api/clients/{mine.ids['vega']}", headers=tma())).json()
+    assert [p["on"] for p in vega["promises"]] == ["2026-12-01"]
