@@ -160,4 +160,7 @@ def setup_webapp(
     app.router.add_get(f"{PREFIX}/dashboard/day", api.endpoint(board.day_sales))
     app.router.add_get(f"{PREFIX}/agenda", api.endpoint(board.agenda))
     app.router.add_post(f"{PREFIX}/agenda/{{touch_id:\\d+}}/done", api.endpoint(board.agenda_done))
+    from bot.webapp import touch_api  # the form's POST: it needs the api's bot and initData
+
+    touch_api.add_routes(app, api)
     add_page_routes(app)

@@ -43,29 +43,21 @@ async def show_touch(
         await ctx.send(text, markup)
 
 
-def _fixed_kind(data: dict[str, Any]) -> Channel | None:
-    """/call names the type: the words of its text only describe it; /log and plain text infer."""
-    return Channel(str(data["kind"])) if data.get("fixed") else None
-
-
 async def save_draft(ctx: Ctx, client_id: int, data: dict[str, Any]) -> None:
     """Parses and saves the waiting text for the chosen client (used after a pick or create)."""
     # «Ромашка» or a new «Ромашка Юг»?: the touch's text depends on which one was picked.
     rests = data.get("rests")
     rest = rests.get(str(client_id), data["rest"]) if isinstance(rests, dict) else data["rest"]
     now = ctx.now
-    draft = quicklog.parse(str(rest), ctx.manager, now, _fixed_kind(data))
-    new = quicklog.to_new_touch(draft, Channel(str(data["kind"])))
-    saved = await touch_service.record(ctx.session, ctx.manager, client_id, new, now)
-    text = touch_views.touch_text(
-        ctx.t, saved.touch, saved.client, ctx.manager, now, moved_from=draft.due_moved_from
+    # /call names the type: the words of its text only describe it; /log and plain text infer.
+    kind, fixed = Channel(str(data["kind"])), bool(data.get("fixed"))
+    saved = await quicklog.log_text(
+        ctx.session, ctx.manager, client_id, str(rest), kind, now, fixed=fixed
     )
-    await ctx.send(text, touch_views.touch_kb(ctx.t, saved.touch))
-    for problem in draft.problems:
-        # Some problems have nothing to say (an empty text is fine after a pick): Telegram
-        # refuses an empty message, and the touch is already committed.
-        if note := ctx.t(f"touch-problem-{problem}"):
-            await ctx.send(note)
+    reply = touch_views.saved_reply(ctx.t, saved, ctx.manager, now)
+    await ctx.send(reply.text, reply.markup)
+    for note in reply.notes:
+        await ctx.send(note)
 
 
 async def _log_text(

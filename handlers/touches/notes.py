@@ -20,10 +20,10 @@ from bot.services.crm.clients import ClientRef
 from bot.services.crm.notes import NewNote
 from bot.services.parsing.date_order import month_first
 from bot.services.parsing.note_parse import parse_note, split_target
+from bot.views.quiet_hold import held_suffix
 from handlers.callbacks import ClientAction, ClientCb, EntryKind, NoteAction, NoteCb
 from handlers.clientbase import client_views as views
 from handlers.clientbase.client_views import esc
-from handlers.setup.quiet_views import held_suffix
 from handlers.touches.drafts import forget, prompt_of, recall, remember
 from handlers.touches.entry_move import move_button
 from handlers.touches.touch_views import when_label

@@ -7,12 +7,13 @@ each plausible split is tried against the manager's base, and the best match win
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.crm import clients as client_service
+from bot.services.crm import touches as touch_service
 from bot.services.crm.clients import ClientRef, Lookup
 from bot.services.crm.touches import NewTouch
 from bot.services.parsing.date_order import month_first
@@ -25,8 +26,8 @@ from bot.services.parsing.touch_parse import (
     parse_touch,
 )
 from storage import touches as touch_store
-from storage.enums import Channel
-from storage.models import Client, Manager
+from storage.enums import Channel, Outcome
+from storage.models import Client, Interaction, Manager
 
 # Words that end a B2B name as a branch, a region or a series («Ромашка Юг», «Ромашка СПб»): a
 # client's name followed by one of them may be another client, so the bot asks instead of
@@ -223,3 +224,36 @@ def parse(rest: str, manager: Manager, now: datetime, kind: Channel | None = Non
     """``kind``: the type a command named (/call); None lets the words choose it."""
     order = month_first(manager.language, manager.timezone)  # a US user's "12/15"
     return parse_touch(rest, now, manager.timezone, kind, month_first=order)
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    touch: Interaction
+    client: Client
+    draft: TouchDraft  # what the words said: the reply names a moved step and the problems
+
+
+async def log_text(
+    session: AsyncSession,
+    manager: Manager,
+    client_id: int,
+    text: str,
+    kind: Channel,
+    now: datetime,
+    *,
+    fixed: bool,
+    outcome: Outcome | None = None,
+) -> Logged:
+    """Parses a touch's text and saves it for the client: the one way a typed touch is logged,
+    in the chat (/call, /log, "Client: text") and from the Mini App's form.
+
+    ``fixed``: the type was named (/call, the form's choice), the words only describe it;
+    otherwise they choose it and ``kind`` is the default. ``outcome``: chosen on the form,
+    it wins over the one the words suggest.
+    """
+    draft = parse(text, manager, now, kind if fixed else None)
+    new = to_new_touch(draft, kind)
+    if outcome is not None:
+        new = replace(new, outcome=outcome)
+    saved = await touch_service.record(session, manager, client_id, new, now)
+    return Logged(saved.touch, saved.client, draft)
