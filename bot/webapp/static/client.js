@@ -1,5 +1,6 @@
 // A client's page: card, contacts, timeline, sales, notes (private ones only their author's).
 import { addWords, api, backButton, day, el, lang, money, register, render, section, t, word } from "./core.js";
+import { touchForm } from "./touch_form.js";
 
 addWords({
   en: {
@@ -48,6 +49,7 @@ async function openClient(id) {
     el("p", { class: "hint", text: [word(card.status), card.owner_name, card.phone].filter(Boolean)
       .join(" · ") }),
     page.read_only ? el("p", { class: "hint", text: t("readOnly") }) : null,
+    touchForm(page),
     section(t("promises"), promises, "promises"),
     section(t("contacts"), contacts), section(t("timeline"), history, "timeline"),
     section(t("sales"), sales), section(t("notes"), notes));

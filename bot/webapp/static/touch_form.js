@@ -5,7 +5,7 @@ import { addWords, el, go, send, t, tg } from "./core.js";
 
 addWords({
   en: {
-    tfOpen: "＋ Log a touch", tfTitle: "New touch", tfType: "Type", tfOutcome: "Outcome",
+    tfOpen: "+ Log a touch", tfTitle: "New touch", tfType: "Type", tfOutcome: "Outcome",
     tfText: "What happened", tfPlaceholder: "e.g. agreed, call back on Friday",
     tfHint: "A next step with a date becomes a reminder, as in the chat.",
     tfSave: "Save", tfCancel: "Cancel", tfSaving: "Saving…",
@@ -22,7 +22,7 @@ addWords({
     tf_bad_body: "The form is out of date: open it again.",
   },
   ru: {
-    tfOpen: "＋ Записать контакт", tfTitle: "Новый контакт", tfType: "Тип", tfOutcome: "Итог",
+    tfOpen: "+ Записать контакт", tfTitle: "Новый контакт", tfType: "Тип", tfOutcome: "Итог",
     tfText: "Что было", tfPlaceholder: "например: договорились, перезвонить в пятницу",
     tfHint: "Следующий шаг с датой станет напоминанием, как в чате.",
     tfSave: "Сохранить", tfCancel: "Отмена", tfSaving: "Сохраняю…",
