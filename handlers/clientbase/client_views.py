@@ -15,6 +15,7 @@ from bot.services.crm.clients import CADENCE_CHOICES, ClientCard, ClientPage, Cl
 from bot.services.crm.timeline import TimelinePage
 from bot.services.money import format_money
 from bot.views.formatting import esc as esc
+from bot.views.touch_saved import KIND_ICONS as KIND_ICONS  # beside the ✅ reply that uses them
 from bot.views.webapp_links import webapp_button
 from handlers.callbacks import (
     ClientAction,
@@ -287,15 +288,6 @@ def timeline_kb(t: Translator, page: TimelinePage) -> InlineKeyboardMarkup:
     rows = [nav] if nav else []
     rows.append([_btn(t("btn-back"), ClientCb(action=ClientAction.OPEN, id=page.client_id))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-KIND_ICONS = {
-    Channel.CALL: "📞",
-    Channel.MEETING: "🤝",
-    Channel.MESSAGE: "💬",
-    Channel.EMAIL: "✉️",
-    Channel.VISIT: "🚗",
-}
 
 
 def list_text(t: Translator, page: ClientPage, kind: str, tag: str | None) -> str:

@@ -2,11 +2,13 @@
 against the real aiohttp app whose Bot talks to the fake Telegram API on loopback. Without the
 SDK the form has its own Save button; a form the server refuses (422) says why in Russian; a
 saved touch is on the timeline and the chat got /call's ✅ for it. With Telegram's WebApp object
-(a stand-in: telegram.org is out of reach) Save is the MainButton and success is felt."""
+(a stand-in: telegram.org is out of reach) Save is the MainButton and success is felt. A head
+reading a team member's client gets no form."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,14 +23,14 @@ from bot.i18n import translator
 from bot.services.clock import FrozenClock
 from bot.views.touch_saved import touch_text
 from bot.webapp.api import setup_webapp
-from storage.enums import Channel
-from storage.models import Client, Interaction, Manager
+from storage.enums import Channel, TeamRole
+from storage.models import Client, Interaction, Manager, Team
 from tests.conftest import NOW
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.mocked_bot import BOT_TOKEN
 from tests.webapp.browser_support import Browser, signed, url
-from tests.webapp.seed import ANNA, seed
-from tests.webapp.signing import MAX_AGE
+from tests.webapp.seed import ANNA, BORIS, seed
+from tests.webapp.signing import MAX_AGE, sign_init_data
 
 pytestmark = pytest.mark.db
 WORDS = "договорились, перезвонить в пятницу"
@@ -198,3 +200,22 @@ async def test_log_a_touch_with_telegrams_main_button(
     assert await page.evaluate("Telegram.WebApp.MainButton.isVisible") is False
     assert await page.evaluate("Telegram.WebApp.MainButton.handlers.length") == 0
     await browser.shoot("touch-main-button-gone")
+
+    # Boris heads Anna's team: her «Ромашка» is his to read, with nothing to log it by.
+    async with session_pool() as session:
+        team = Team(name="Продажи")
+        session.add(team)
+        await session.flush()
+        for manager in await session.scalars(select(Manager)):
+            manager.team_id = team.id
+            manager.role = TeamRole.HEAD if manager.telegram_id == BORIS else manager.role
+        client = await session.get(Client, ids["mine"])
+        assert client is not None
+        client.team_id = team.id
+        await session.commit()
+    head = sign_init_data(BOT_TOKEN, BORIS, NOW - timedelta(minutes=1))
+    await page.goto("about:blank")
+    await page.goto(url(f"{site}?client={ids['mine']}", head))
+    await page.wait_for_selector(f'#client-name[data-client="{ids["mine"]}"]')
+    assert "только просмотр" in await browser.text("#screen")
+    assert await page.locator("#touch-open").count() == 0
