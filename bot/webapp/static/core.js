@@ -88,9 +88,11 @@ export function say(text) {
   box.hidden = !text;
 }
 
-async function answered(response) {
+// A failed read leaves nothing worth showing: the screen is cleared. A failed write keeps the
+// screen (the form, the agenda) so nothing typed is lost, and the message says why.
+async function answered(response, keepScreen = false) {
   if (response.ok) { say(""); return response.json(); }
-  screen.replaceChildren();
+  if (!keepScreen || response.status === 401) screen.replaceChildren();
   if (response.status === 401) { $("tabs").hidden = true; say(t("unauthorized")); }
   else if (response.status === 403) say(t("forbidden"));
   else if (response.status === 404) say(t("notFound"));
@@ -112,7 +114,7 @@ export async function send(path, body) {
     body: JSON.stringify(body),
   });
   if (response.status === 422) return { ok: false, ...(await response.json()) };
-  return { ok: true, ...(await answered(response)) };
+  return { ok: true, ...(await answered(response, true)) };
 }
 
 // DOM's append("null") would print the word: absent parts are dropped here.
