@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.kpi import build_kpi
@@ -196,3 +196,16 @@ async def test_agenda_done_and_the_at_risk_list(
     assert await page.evaluate("window.haptics") == ["success"]
     assert await _done_at(session_pool, second) == NOW
     assert await page.locator(f'#agenda li.todo[data-touch="{first}"]').count() == 0  # done
+
+    # A step deleted in the chat while the page was open: ✅ says so and keeps the agenda.
+    gone = await _followup(session_pool, ids["mine"], anna.id)
+    await page.goto("about:blank")
+    await page.goto(url(site, signed()))
+    await page.wait_for_selector(f'#agenda li.todo[data-touch="{gone}"]')
+    async with session_pool() as session:
+        await session.execute(delete(Interaction).where(Interaction.id == gone))
+        await session.commit()
+    await page.click(f'#agenda li.todo[data-touch="{gone}"] button.done')
+    assert await browser.message() == "Не найдено: удалено или доступно не вам."
+    assert await page.locator(f'#agenda li.todo[data-touch="{gone}"]').count() == 1
+    assert await page.locator(".figures").count() == 1  # the dashboard is still there

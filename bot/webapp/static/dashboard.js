@@ -127,7 +127,7 @@ function followup(f) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     let answer;
-    try { answer = await send(`api/agenda/${encodeURIComponent(String(f.touch_id))}/done`, {}); } catch { return; }
+    try { answer = await send(`api/agenda/${encodeURIComponent(String(f.touch_id))}/done`, {}); } catch { button.disabled = false; return; }  // the message says why; try again
     if (!answer.ok) { button.disabled = false; return; }
     if (tg && tg.HapticFeedback) tg.HapticFeedback.notificationOccurred("success");
     item.classList.add("is-done");
