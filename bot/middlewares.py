@@ -15,7 +15,7 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import metrics, update_log
+from bot import metrics, pg_user_lock, update_log
 from bot.chat_order import ChatOrderMiddleware
 from bot.clean_text import CleanTextMiddleware
 from bot.config import Settings
@@ -240,7 +240,17 @@ class DbSessionMiddleware(BaseMiddleware):
         self.session_pool = session_pool
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.session_pool() as session:
+        engine = pg_user_lock.locking_engine(self.session_pool, data)
+        if engine is None:
+            async with self.session_pool() as session:
+                data["session"] = session
+                return await handler(event, data)
+        # Intakes sharing PostgreSQL but no Redis: the user's lock, on the session's connection.
+        key = pg_user_lock.lock_key(data["bot"].id, data["event_from_user"].id)
+        async with (
+            pg_user_lock.locked_connection(engine, key) as connection,
+            self.session_pool(bind=connection) as session,
+        ):
             data["session"] = session
             return await handler(event, data)
 
