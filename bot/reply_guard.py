@@ -78,7 +78,10 @@ class ReplyRetry(BaseRequestMiddleware):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _equip(bot: Bot) -> None:
+def equip(bot: Bot) -> None:
+    """Adds ReplyRetry to the bot's session once. The runner calls it before its counting
+    middlewares: the first added is the outermost, and a 429 retried here must still be seen
+    (counted, shared) by the ones added after."""
     if bot.session not in _equipped:
         bot.session.middleware(ReplyRetry())
         _equipped.add(bot.session)
@@ -108,7 +111,7 @@ class ReplyGuardMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         bot: Bot = data["bot"]
-        _equip(bot)
+        equip(bot)
         key = _key(bot, data)
         storage: BaseStorage | None = data.get("fsm_storage")
         if key is not None and storage is not None:

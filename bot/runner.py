@@ -33,8 +33,9 @@ from bot.health import add_routes as add_health_routes
 from bot.middlewares import InFlight
 from bot.notifier import TelegramSender
 from bot.polling import OrderedPoller
+from bot.reply_guard import equip as equip_reply_retry
 from bot.scheduler import create_scheduler
-from bot.send_budget import make_send_budget
+from bot.send_budget import ShareRetryAfter, make_send_budget
 from bot.services.clock import SystemClock
 from bot.services.kpi import periods
 from bot.services.parsing import morph
@@ -115,11 +116,16 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
     stop = _stop_event()
     # One 502 or 429 on getMe, setMyCommands, deleteWebhook or setWebhook must not kill the start.
     bot.session.middleware(StartupRetry(settings.startup_retry_seconds, stop=stop))
+    # Added first, so the middlewares below are inside it and see every 429 it retries.
+    equip_reply_retry(bot)
     bot.session.middleware(Count429())
+    # One budget per token: shared in Redis across processes when REDIS_URL is set. An intake
+    # without a scheduler keeps one only to share what its replies learn (a 429) with workers.
+    limiter = make_send_budget(settings) if role.scheduler or settings.redis_url else None
+    if limiter is not None:
+        bot.session.middleware(ShareRetryAfter(limiter))
     scheduler, heartbeat = None, None
-    if role.scheduler:
-        # One budget per token: shared in Redis across processes when REDIS_URL is set.
-        limiter = make_send_budget(settings)
+    if role.scheduler and limiter is not None:
         sender = TelegramSender(bot, limiter, clock, settings.webapp_url)
         scheduler = create_scheduler(session_pool, clock, sender)
         heartbeat = Heartbeat().attach(scheduler)
