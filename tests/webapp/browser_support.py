@@ -16,6 +16,7 @@ import json
 import os
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 import pytest
+from aiogram import Bot
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -105,18 +107,39 @@ class Browser:
         return await self.text("#message")
 
 
-@pytest.fixture
-async def site(
-    session_pool: async_sessionmaker[AsyncSession], clock: FrozenClock
-) -> AsyncIterator[str]:
+def webapp(
+    session_pool: async_sessionmaker[AsyncSession], clock: FrozenClock, bot: Bot | None = None
+) -> web.Application:
+    """The aiohttp app as the runner builds it for the Mini App; `bot` answers in the chat."""
     app = web.Application()
-    setup_webapp(app, session_pool=session_pool, clock=clock, bot_token=BOT_TOKEN, max_age=MAX_AGE)
+    setup_webapp(
+        app,
+        session_pool=session_pool,
+        clock=clock,
+        bot_token=BOT_TOKEN,
+        max_age=MAX_AGE,
+        bot=bot,
+    )
+    return app
+
+
+@asynccontextmanager
+async def served(app: web.Application) -> AsyncIterator[str]:
+    """The page's URL on a loopback server running `app`."""
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     try:
         yield f"http://127.0.0.1:{server.port}/app/"
     finally:
         await server.close()
+
+
+@pytest.fixture
+async def site(
+    session_pool: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> AsyncIterator[str]:
+    async with served(webapp(session_pool, clock)) as page_url:
+        yield page_url
 
 
 @pytest.fixture

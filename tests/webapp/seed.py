@@ -3,7 +3,8 @@ and «Ромашка» with a contact, a touch, a sale and notes; Boris, another
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -11,6 +12,8 @@ from bench.bench_kpi import History, seed_manager
 from storage.enums import Channel, Outcome
 from storage.models import Client, Contact, Interaction, Manager, Note, Sale
 from tests.conftest import NOW
+
+MOSCOW = ZoneInfo("Europe/Moscow")  # Anna's zone
 
 ANNA, BORIS = 501, 502  # Telegram ids: Anna has the seeded base, Boris is another manager
 SMALL_HISTORY = History(days=120, touches=400, sales=160)
@@ -63,3 +66,32 @@ async def seed(pool: async_sessionmaker[AsyncSession]) -> dict[str, int]:
         )
         await session.commit()
         return {"anna": anna.id, "mine": mine.id, "theirs": theirs.id}
+
+
+async def step_due_today(
+    pool: async_sessionmaker[AsyncSession], client_id: int, manager_id: int, step: str
+) -> int:
+    """A touch of yesterday whose next step is due today (date-only: the manager's midnight)."""
+    today = NOW.astimezone(MOSCOW).date()
+    due = datetime.combine(today, time(0), tzinfo=MOSCOW).astimezone(UTC)
+    async with pool() as session:
+        touch = Interaction(
+            client_id=client_id,
+            manager_id=manager_id,
+            kind=Channel.CALL,
+            occurred_at=NOW - timedelta(days=1),
+            summary="договорились",
+            next_step=step,
+            next_step_due_at=due,
+            next_step_has_time=False,
+        )
+        session.add(touch)
+        await session.commit()
+        return touch.id
+
+
+async def step_done_at(pool: async_sessionmaker[AsyncSession], touch_id: int) -> datetime | None:
+    async with pool() as session:
+        touch = await session.get(Interaction, touch_id)
+        assert touch is not None
+        return touch.next_step_done_at

@@ -6,7 +6,7 @@ member's) is 404. Every call needs initData."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.kpi import build_kpi
 from bot.services.kpi.chart_data import chart_data
 from bot.webapp.to_json import to_json
-from storage.enums import Channel, PeriodKind, TeamRole
-from storage.models import Client, Interaction, Manager, Sale, Team
+from storage.enums import PeriodKind, TeamRole
+from storage.models import Client, Manager, Sale, Team
 from tests.conftest import NOW
 from tests.support.mocked_bot import BOT_TOKEN
-from tests.webapp.seed import ANNA, BORIS, seed
+from tests.webapp.seed import ANNA, BORIS, seed, step_done_at, step_due_today
 from tests.webapp.signing import sign_init_data
 
 pytestmark = pytest.mark.db
@@ -145,41 +145,13 @@ async def test_the_at_risk_list_names_the_clients_kpi_counts(
     assert body["kpi"]["b2b"]["risk"]["count"] == risk.count  # the old keys stay as they were
 
 
-async def _followup(
-    pool: async_sessionmaker[AsyncSession], client_id: int, manager_id: int, step: str
-) -> int:
-    today = NOW.astimezone(MOSCOW).date()
-    due = datetime.combine(today, time(0), tzinfo=MOSCOW).astimezone(UTC)  # date-only: midnight
-    async with pool() as session:
-        touch = Interaction(
-            client_id=client_id,
-            manager_id=manager_id,
-            kind=Channel.CALL,
-            occurred_at=NOW - timedelta(days=1),
-            summary="договорились",
-            next_step=step,
-            next_step_due_at=due,
-            next_step_has_time=False,
-        )
-        session.add(touch)
-        await session.commit()
-        return touch.id
-
-
-async def _done_at(pool: async_sessionmaker[AsyncSession], touch_id: int) -> datetime | None:
-    async with pool() as session:
-        touch = await session.get(Interaction, touch_id)
-        assert touch is not None
-        return touch.next_step_done_at
-
-
 async def test_the_agenda_and_its_done_button(
     api: Api, session_pool: async_sessionmaker[AsyncSession]
 ) -> None:
     ids = await seed(session_pool)
     boris = await _boris_id(session_pool)
-    mine = await _followup(session_pool, ids["mine"], ids["anna"], "выслать КП")
-    his = await _followup(session_pool, ids["theirs"], boris, "позвонить Борису")
+    mine = await step_due_today(session_pool, ids["mine"], ids["anna"], "выслать КП")
+    his = await step_due_today(session_pool, ids["theirs"], boris, "позвонить Борису")
 
     agenda = await _get(api, "/app/api/agenda")
     steps = {f["touch_id"]: f["step"] for f in agenda["followups"]}
@@ -190,7 +162,7 @@ async def test_the_agenda_and_its_done_button(
     response = await api.post(f"/app/api/agenda/{his}/done", headers=tma())
     assert response.status == 404  # Boris's follow-up, to Anna: as if it did not exist
     assert await response.json() == {"error": "not found"}
-    assert await _done_at(session_pool, his) is None
+    assert await step_done_at(session_pool, his) is None
     for missing in (10**9, 0):
         response = await api.post(f"/app/api/agenda/{missing}/done", headers=tma())
         assert response.status == 404
@@ -198,10 +170,10 @@ async def test_the_agenda_and_its_done_button(
     response = await api.post(f"/app/api/agenda/{mine}/done", headers=tma())
     assert response.status == 200, await response.text()
     assert await response.json() == {"done": True, "touch_id": mine}
-    assert await _done_at(session_pool, mine) == NOW
+    assert await step_done_at(session_pool, mine) == NOW
     again = await api.post(f"/app/api/agenda/{mine}/done", headers=tma())
     assert again.status == 200  # a second tap (or a retried request) changes nothing
-    assert await _done_at(session_pool, mine) == NOW
+    assert await step_done_at(session_pool, mine) == NOW
     assert (await _get(api, "/app/api/agenda"))["followups"] == []
 
     # A head reads the team's clients but never acts for a member: still 404.
@@ -219,17 +191,17 @@ async def test_the_agenda_and_its_done_button(
         assert client is not None
         client.team_id = team.id
         await session.commit()
-    other = await _followup(session_pool, ids["mine"], ids["anna"], "ещё шаг")
+    other = await step_due_today(session_pool, ids["mine"], ids["anna"], "ещё шаг")
     response = await api.post(f"/app/api/agenda/{other}/done", headers=tma(BORIS))
     assert response.status == 404
-    assert await _done_at(session_pool, other) is None
+    assert await step_done_at(session_pool, other) is None
 
 
 async def test_every_call_needs_init_data(
     api: Api, session_pool: async_sessionmaker[AsyncSession]
 ) -> None:
     ids = await seed(session_pool)
-    touch = await _followup(session_pool, ids["mine"], ids["anna"], "выслать КП")
+    touch = await step_due_today(session_pool, ids["mine"], ids["anna"], "выслать КП")
     day = date(2026, 11, 26).isoformat()
     for method, path in (
         ("GET", "/app/api/dashboard/chart?period=month"),
@@ -241,6 +213,6 @@ async def test_every_call_needs_init_data(
             response = await api.request(method, path, headers=headers)
             assert response.status == 401, (method, path)
             assert await response.json() == {"error": "unauthorized"}
-    assert await _done_at(session_pool, touch) is None
+    assert await step_done_at(session_pool, touch) is None
     response = await api.get("/app/api/dashboard/chart", params={"period": "день"}, headers=tma())
     assert response.status == 400

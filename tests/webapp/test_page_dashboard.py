@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.kpi import build_kpi
 from bot.services.kpi.chart_data import chart_data
 from bot.services.money import format_money
-from storage.enums import Channel, PeriodKind
+from storage.enums import PeriodKind
 from storage.models import Client, Interaction, Manager, Sale
 from tests.conftest import NOW
 from tests.webapp.browser_support import DARK, Browser, signed, url
-from tests.webapp.seed import seed
+from tests.webapp.seed import seed, step_done_at, step_due_today
 
 pytestmark = pytest.mark.db
 MOSCOW = ZoneInfo("Europe/Moscow")  # the seeded Anna's zone
@@ -128,38 +128,13 @@ async def test_the_chart_and_a_tapped_days_sales_in_dark_theme_on_a_small_phone(
     assert widths[0] <= widths[1] == 360, widths
 
 
-async def _followup(pool: async_sessionmaker[AsyncSession], client_id: int, anna: int) -> int:
-    due = datetime.combine(NOW.astimezone(MOSCOW).date(), time(0), tzinfo=MOSCOW)
-    async with pool() as session:
-        touch = Interaction(
-            client_id=client_id,
-            manager_id=anna,
-            kind=Channel.CALL,
-            occurred_at=NOW - timedelta(days=1),
-            summary="договорились",
-            next_step="выслать КП",
-            next_step_due_at=due.astimezone(UTC),
-            next_step_has_time=False,
-        )
-        session.add(touch)
-        await session.commit()
-        return touch.id
-
-
-async def _done_at(pool: async_sessionmaker[AsyncSession], touch_id: int) -> datetime | None:
-    async with pool() as session:
-        touch = await session.get(Interaction, touch_id)
-        assert touch is not None
-        return touch.next_step_done_at
-
-
 async def test_agenda_done_and_the_at_risk_list(
     site: str, browser: Browser, session_pool: async_sessionmaker[AsyncSession]
 ) -> None:
     ids = await seed(session_pool)
     anna = await _anna(session_pool, ids["anna"])
-    first = await _followup(session_pool, ids["mine"], anna.id)
-    second = await _followup(session_pool, ids["mine"], anna.id)
+    first = await step_due_today(session_pool, ids["mine"], anna.id, "выслать КП")
+    second = await step_due_today(session_pool, ids["mine"], anna.id, "выслать КП")
     async with session_pool() as session:
         report = await build_kpi(session, anna, PeriodKind.MONTH, NOW)
     assert report.b2b is not None
@@ -173,8 +148,8 @@ async def test_agenda_done_and_the_at_risk_list(
     # No SDK (blocked): the ✅ works all the same, and asks nothing of Telegram.
     await page.click(f'#agenda li.todo[data-touch="{first}"] button.done')
     await page.wait_for_selector(f'#agenda li.todo[data-touch="{first}"][data-done="true"]')
-    assert await _done_at(session_pool, first) == NOW
-    assert await _done_at(session_pool, second) is None
+    assert await step_done_at(session_pool, first) == NOW
+    assert await step_done_at(session_pool, second) is None
     await browser.shoot("dashboard-agenda-done")
 
     # The at-risk list: every client /kpi counts, the first few in sight, the rest folded.
@@ -194,11 +169,11 @@ async def test_agenda_done_and_the_at_risk_list(
     await page.click(f'#agenda li.todo[data-touch="{second}"] button.done')
     await page.wait_for_selector(f'#agenda li.todo[data-touch="{second}"][data-done="true"]')
     assert await page.evaluate("window.haptics") == ["success"]
-    assert await _done_at(session_pool, second) == NOW
+    assert await step_done_at(session_pool, second) == NOW
     assert await page.locator(f'#agenda li.todo[data-touch="{first}"]').count() == 0  # done
 
     # A step deleted in the chat while the page was open: ✅ says so and keeps the agenda.
-    gone = await _followup(session_pool, ids["mine"], anna.id)
+    gone = await step_due_today(session_pool, ids["mine"], anna.id, "выслать КП")
     await page.goto("about:blank")
     await page.goto(url(site, signed()))
     await page.wait_for_selector(f'#agenda li.todo[data-touch="{gone}"]')

@@ -7,30 +7,26 @@ reading a team member's client gets no form."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
+from aiogram import Bot
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_bot
-from bot.config import Settings
 from bot.i18n import translator
 from bot.services.clock import FrozenClock
 from bot.views.touch_saved import touch_text
-from bot.webapp.api import setup_webapp
 from storage.enums import Channel, TeamRole
 from storage.models import Client, Interaction, Manager, Team
 from tests.conftest import NOW
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.mocked_bot import BOT_TOKEN
-from tests.webapp.browser_support import Browser, signed, url
+from tests.webapp.browser_support import Browser, served, signed, url, webapp
 from tests.webapp.seed import ANNA, BORIS, seed
-from tests.webapp.signing import MAX_AGE, sign_init_data
+from tests.webapp.signing import sign_init_data
 
 pytestmark = pytest.mark.db
 WORDS = "договорились, перезвонить в пятницу"
@@ -57,36 +53,12 @@ window.Telegram = { WebApp: {
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegramAPI]:
-    with FakeTelegramAPI() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def site(
-    session_pool: async_sessionmaker[AsyncSession],
-    clock: FrozenClock,
-    settings: Settings,
-    telegram: FakeTelegramAPI,
+    session_pool: async_sessionmaker[AsyncSession], clock: FrozenClock, chat_bot: Bot
 ) -> AsyncIterator[str]:
     """browser_support's `site`, with the Bot the runner passes (here at the fake Bot API)."""
-    bot = create_bot(settings.model_copy(update={"telegram_api_url": telegram.base_url}))
-    app = web.Application()
-    setup_webapp(
-        app,
-        session_pool=session_pool,
-        clock=clock,
-        bot_token=BOT_TOKEN,
-        max_age=MAX_AGE,
-        bot=bot,
-    )
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    try:
-        yield f"http://127.0.0.1:{server.port}/app/"
-    finally:
-        await server.close()
-        await bot.session.close()
+    async with served(webapp(session_pool, clock, chat_bot)) as page_url:
+        yield page_url
 
 
 async def _touches(pool: async_sessionmaker[AsyncSession], client_id: int) -> list[Interaction]:

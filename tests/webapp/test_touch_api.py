@@ -9,31 +9,29 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram import Dispatcher
+from aiogram import Bot, Dispatcher
 from aiogram.methods import SendMessage
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_bot
-from bot.config import Settings
 from bot.services.clock import FrozenClock
-from bot.webapp.api import setup_webapp
 from storage.enums import Channel, Outcome, ReminderKind, TeamRole
 from storage.models import Client, Interaction, Manager, Reminder, Team, UndoEntry
 from tests.conftest import NOW
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import BOT_TOKEN, MockedBot
+from tests.webapp.browser_support import webapp
 from tests.webapp.seed import ANNA, BORIS, seed
-from tests.webapp.signing import MAX_AGE, sign_init_data
+from tests.webapp.signing import sign_init_data
 
 pytestmark = pytest.mark.db
 Api = TestClient[web.Request, web.Application]
@@ -51,34 +49,13 @@ def form(key: str, text: str = WORDS, kind: str = "call", outcome: str | None = 
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegramAPI]:
-    with FakeTelegramAPI() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def api(
-    session_pool: async_sessionmaker[AsyncSession],
-    clock: FrozenClock,
-    settings: Settings,
-    telegram: FakeTelegramAPI,
+    session_pool: async_sessionmaker[AsyncSession], clock: FrozenClock, chat_bot: Bot
 ) -> AsyncIterator[Api]:
-    # The bot the runner makes (bot/app.py), pointed at the fake Bot API on loopback.
-    bot = create_bot(settings.model_copy(update={"telegram_api_url": telegram.base_url}))
-    app = web.Application()
-    setup_webapp(
-        app,
-        session_pool=session_pool,
-        clock=clock,
-        bot_token=BOT_TOKEN,
-        max_age=MAX_AGE,
-        bot=bot,
-    )
-    try:
-        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-            yield client
-    finally:
-        await bot.session.close()
+    """conftest's `api`, with the Bot the runner passes (here at the fake Bot API)."""
+    app = webapp(session_pool, clock, chat_bot)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client
 
 
 async def _touches(pool: async_sessionmaker[AsyncSession], client_id: int) -> list[Interaction]:
