@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
+import pytest
 from sqlalchemy import func, select, text
 
 from storage.db import create_engine, create_session_pool
@@ -33,6 +34,11 @@ SECRET = "ops-Test_secret"
 TZ = "Europe/Moscow"  # the settings' default timezone
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 IN_CI = os.environ.get("CI") == "true"
+# Processes on PostgreSQL: skipped without TEST_DATABASE_URL; CI sets it and fails when it is down.
+ON_POSTGRES = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(PG_URL is None, reason="needs TEST_DATABASE_URL (always run in CI)"),
+]
 
 
 def free_port() -> int:

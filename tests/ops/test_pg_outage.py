@@ -14,15 +14,14 @@ import asyncio
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import PG_URL
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.ops import scale_support as scale
 from tests.ops.support import (
+    ON_POSTGRES,
     SECRET,
     Role,
     free_port,
@@ -31,10 +30,7 @@ from tests.ops.support import (
     wait_until,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(PG_URL is None, reason="needs TEST_DATABASE_URL (always run in CI)"),
-]
+pytestmark = ON_POSTGRES
 
 KILL_ROUNDS = 20
 KILL_GAP = 0.1  # seconds between rounds: twenty rounds over about two seconds

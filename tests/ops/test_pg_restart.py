@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.ops import scale_support as scale
 from tests.ops.pg_proxy import Cut, PgProxy
 from tests.ops.support import (
+    ON_POSTGRES,
     SECRET,
     Role,
     free_port,
@@ -38,10 +38,7 @@ from tests.ops.support import (
 )
 from tests.support.mocked_bot import BOT_TOKEN
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(PG_URL is None, reason="needs TEST_DATABASE_URL (always run in CI)"),
-]
+pytestmark = ON_POSTGRES
 
 MANAGERS = 30
 TOUCHES_EACH = 4

@@ -8,13 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import make_url
 
 from storage.migrate import head_revision
 from tests.conftest import PG_URL
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.ops.support import (
+    ON_POSTGRES,
     SECRET,
     Role,
     clean_env,
@@ -27,10 +27,7 @@ from tests.ops.support import (
     wait_until,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(PG_URL is None, reason="needs TEST_DATABASE_URL (always run in CI)"),
-]
+pytestmark = ON_POSTGRES
 HOOK_URL = "https://bot.example.test/telegram/webhook"
 
 

@@ -19,15 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.ops import scale_support as scale
-from tests.ops.support import IN_CI, REDIS_TEST_URL, fresh_postgres, wait_until
+from tests.ops.support import IN_CI, ON_POSTGRES, REDIS_TEST_URL, fresh_postgres, wait_until
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(PG_URL is None, reason="needs TEST_DATABASE_URL (always run in CI)"),
-]
+pytestmark = ON_POSTGRES
 
 MANAGERS = 200
 # 600 reminders: more than one claim batch (200), so both workers take a share of them.

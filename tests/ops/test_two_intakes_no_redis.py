@@ -28,11 +28,11 @@ from bot.callbacks import TapCb
 from bot.i18n import translator
 from storage.db import create_engine
 from storage.models import Client, Interaction, Manager
-from tests.conftest import PG_URL
 from tests.fakes.telegram_api import QUERY_TOO_OLD, Call, FakeTelegramAPI, bad_request
 from tests.ops import scale_support as scale
 from tests.ops.support import (
     IN_CI,
+    ON_POSTGRES,
     REDIS_TEST_URL,
     SECRET,
     Role,
@@ -42,10 +42,7 @@ from tests.ops.support import (
 )
 from tests.support.mocked_bot import BOT_ID
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(PG_URL is None, reason="needs TEST_DATABASE_URL (always run in CI)"),
-]
+pytestmark = ON_POSTGRES
 
 ROUNDS = 10
 SAME_UPDATE_USERS = 5  # each round: one update of each, posted to both intakes at once
