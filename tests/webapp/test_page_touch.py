@@ -30,7 +30,7 @@ from tests.webapp.signing import sign_init_data
 
 pytestmark = pytest.mark.db
 WORDS = "договорились, перезвонить в пятницу"
-EMPTY = "Напишите, о чём был контакт."  # the page's words for the server's "empty_text"
+EMPTY = "Напишите, о чём было касание."  # the page's words for the server's "empty_text"
 # Telegram.WebApp as far as the form uses it, recording what the page did with it.
 FAKE_SDK = """
 window.tgCalls = [];
