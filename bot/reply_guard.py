@@ -4,6 +4,11 @@ When Telegram answers 5xx/429 (or the network drops) to a reply, the reply is re
 (honouring retry_after). If the handler had already committed and the reply still fails, the
 user is not told "try again" (that makes a duplicate): what was saved waits in a small per-chat
 record of the FSM storage and is said first in the next update from that chat.
+
+The record is written before the first retry's wait, not after the last failure: a process
+killed while it waits out a 429 (up to MAX_RETRY_AFTER seconds) has committed the write, and the
+redelivered update is skipped as processed, so the record (in Redis, shared) is all that tells
+the manager not to type it again. A retry that gets through takes the record back.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import secrets
 import weakref
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -48,6 +54,7 @@ MAX_SHOWN = 3000  # the notice and what was saved must fit in one 4096-character
 
 # Set while an update is handled: proactive sends (reminders) have their own retry policy.
 _handling: ContextVar[bool] = ContextVar("handling_update", default=False)
+_at_risk: ContextVar[_AtRisk | None] = ContextVar("reply_at_risk", default=None)
 _equipped: weakref.WeakSet[BaseSession] = weakref.WeakSet()
 
 
@@ -64,7 +71,7 @@ class ReplyRetry(BaseRequestMiddleware):
             return await make_request(bot, method)
         for attempt in range(ATTEMPTS):
             try:
-                return await make_request(bot, method)
+                response = await make_request(bot, method)
             except TRANSIENT as exc:
                 if attempt == ATTEMPTS - 1:
                     raise
@@ -74,7 +81,13 @@ class ReplyRetry(BaseRequestMiddleware):
                         raise
                     wait = max(wait, float(exc.retry_after))
                 log.info("%s failed (%s), retry in %.1f s", method.__api_method__, exc, wait)
+                if (at_risk := _at_risk.get()) is not None:
+                    await at_risk.hold(exc)
                 await asyncio.sleep(wait)
+                continue
+            if (at_risk := _at_risk.get()) is not None:
+                await at_risk.release()
+            return response
         raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -99,6 +112,26 @@ def _what(exc: BaseException) -> str | None:
     return text if text and len(text) <= MAX_SHOWN else None
 
 
+@dataclass
+class _AtRisk:
+    """The confirmation of a committed update while its reply is being retried."""
+
+    storage: BaseStorage
+    key: StorageKey
+    committed: Callable[[], bool]
+    ref: str | None = None  # kept in the storage under this code while the retry waits
+
+    async def hold(self, exc: BaseException) -> None:
+        if self.ref is None and self.committed():
+            self.ref = secrets.token_hex(3).upper()
+            await _keep(self.storage, self.key, _what(exc) or "", self.ref)
+
+    async def release(self) -> None:
+        if self.ref is not None:
+            ref, self.ref = self.ref, None
+            await _drop(self.storage, self.key, ref)
+
+
 class ReplyGuardMiddleware(BaseMiddleware):
     """The innermost outer middleware: it sees whether the handler committed (see
     IdempotencyMiddleware, which puts `committed` in the data) before the error boundary would
@@ -116,22 +149,29 @@ class ReplyGuardMiddleware(BaseMiddleware):
         storage: BaseStorage | None = data.get("fsm_storage")
         if key is not None and storage is not None:
             await self._say_undelivered(bot, storage, key, data["t"])
+        committed: Callable[[], bool] | None = data.get("committed")
+        at_risk = None
+        if key is not None and storage is not None and committed is not None:
+            at_risk = _AtRisk(storage, key, committed)
         token = _handling.set(True)
+        risk_token = _at_risk.set(at_risk)
         try:
             return await handler(event, data)
         except Exception as exc:
-            committed: Callable[[], bool] | None = data.get("committed")
             if committed is None or not committed():
                 raise
-            ref = secrets.token_hex(3).upper()
+            held = at_risk.ref if at_risk is not None else None  # kept already, before a retry
+            ref = held or secrets.token_hex(3).upper()
             log.exception("update handled and committed, but its reply failed; ref %s", ref)
             if key is not None and storage is not None:
-                await _keep(storage, key, _what(exc) or "", ref)
+                if held is None:
+                    await _keep(storage, key, _what(exc) or "", ref)
                 if not isinstance(exc, TRANSIENT):
                     # Not Telegram's failure (a bug after the commit): say it now, not later.
                     await self._say_undelivered(bot, storage, key, data["t"])
             return None
         finally:
+            _at_risk.reset(risk_token)
             _handling.reset(token)
 
     async def _say_undelivered(
@@ -156,6 +196,15 @@ def _key(bot: Bot, data: dict[str, Any]) -> StorageKey | None:
     if not isinstance(chat, Chat) or not isinstance(user, User):
         return None
     return StorageKey(bot_id=bot.id, chat_id=chat.id, user_id=user.id, destiny=DESTINY)
+
+
+async def _drop(storage: BaseStorage, key: StorageKey, ref: str) -> None:
+    try:
+        kept = list((await storage.get_data(key)).get("saved") or [])
+        left = [entry for entry in kept if entry[1] != ref]
+        await storage.set_data(key, {"saved": left} if left else {})
+    except Exception:  # at worst the next update says "saved" of a reply that did arrive
+        log.exception("could not drop the kept confirmation for chat %s", key.chat_id)
 
 
 async def _keep(storage: BaseStorage, key: StorageKey, what: str, ref: str) -> None:

@@ -3,6 +3,8 @@ and if it never gets through, the next message says what was saved — never "tr
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from aiogram.methods import SendMessage
 from sqlalchemy import select
@@ -49,6 +51,8 @@ async def test_a_reply_that_fails_once_is_retried_and_the_touch_is_saved_once(
     assert "✅" in client.last_text
     assert not any(APOLOGY in t for t in client.texts(requests))
     assert len(await _touches(session_pool)) == 1
+    # The confirmation kept while the retry waited was taken back when it got through.
+    assert not any(SAVED in t for t in client.texts(await client.send("/help")))
 
 
 async def test_a_reply_that_never_gets_through_is_said_with_the_next_message(
@@ -66,6 +70,26 @@ async def test_a_reply_that_never_gets_through_is_said_with_the_next_message(
     assert texts[0].startswith(SAVED)
     assert failed[0] in texts[0]  # what was saved, as the ✅ reply would have said it
     assert "/settings" in texts[1]
+    assert not any(SAVED in t for t in client.texts(await client.send("/help")))  # said once
+    assert len(await _touches(session_pool)) == 1
+
+
+async def test_a_process_killed_while_it_waits_out_a_429_leaves_the_saved_notice(
+    client: BotClient, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    """Killed (here: its task cancelled) during a 429's retry_after, after the touch committed:
+    the redelivered update would be skipped as processed, so without the notice kept before the
+    wait the manager would never hear the touch was saved, and would type it again."""
+    await _with_client(client)
+    client.bot.session.fail_next(
+        "sendMessage", 429, "Too Many Requests: retry after 5", retry_after=5
+    )
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(client.send("/call Ромашка обсудили поставку"), timeout=1.5)
+    assert len(await _touches(session_pool)) == 1  # committed before the reply was tried
+    texts = client.texts(await client.send("/help"))
+    assert texts[0].startswith(SAVED)
+    assert "обсудили поставку" in texts[0]  # the ✅ reply's own words
     assert not any(SAVED in t for t in client.texts(await client.send("/help")))  # said once
     assert len(await _touches(session_pool)) == 1
 

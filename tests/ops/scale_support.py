@@ -40,6 +40,8 @@ REMINDER_TEXT = "перезвонить r{reminder}"
 REMINDER_PREFIX = "перезвонить r"
 REMINDER_RE = re.compile(r"перезвонить r\d+")
 SAVED_MARK = "Записал"
+# bot/locales/ru/safety.ftl saved-undelivered: an earlier update's confirmation, said late.
+SAVED_LATE_MARK = "Прошлое действие сохранено"
 POST_TIMEOUT = 90.0  # an intake waits up to 30 s for a user lease a killed intake left behind
 RETRY_PAUSE = 0.2
 
@@ -516,6 +518,10 @@ def is_reminder(call: Call) -> bool:
 def reminder_token(call: Call) -> str | None:
     found = REMINDER_RE.search(str(call.params.get("text", "")))
     return found.group() if found else None
+
+
+def is_late_confirmation(call: Call) -> bool:
+    return SAVED_LATE_MARK in str(call.params.get("text", ""))
 
 
 def replies_by_update(posted: list[Posted], sends: list[Call]) -> dict[int, list[Call]]:
