@@ -236,11 +236,16 @@ class AccessMiddleware(BaseMiddleware):
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    def __init__(self, session_pool: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_pool: async_sessionmaker[AsyncSession], *, webhook: bool = False
+    ) -> None:
         self.session_pool = session_pool
+        # Only webhook intakes can be several on one token: Telegram answers a second
+        # getUpdates poller with 409, so polling needs no cross-process user lock (2 statements).
+        self.webhook = webhook
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        engine = pg_user_lock.locking_engine(self.session_pool, data)
+        engine = pg_user_lock.locking_engine(self.session_pool, data) if self.webhook else None
         if engine is None:
             async with self.session_pool() as session:
                 data["session"] = session
@@ -354,7 +359,7 @@ def register_middlewares(
         UserLockMiddleware(),  # the same rule across intakes sharing Redis
         PrivateOnlyMiddleware(settings),  # before the session: nothing from a group is stored
         AccessMiddleware(settings),
-        DbSessionMiddleware(session_pool),
+        DbSessionMiddleware(session_pool, webhook=settings.webhook_url is not None),
         CurrentManagerMiddleware(settings, clock),
         IdempotencyMiddleware(clock),
         I18nMiddleware(),

@@ -14,7 +14,8 @@ every commit in it, as the Redis lease does: a transaction-level lock would go w
 handler's first commit, and the read-only path's rollback before it records the update id
 would open a gap for the other intake. It is taken after the in-process lock (one waiter per
 user per process), so it costs one connection per update, the one the session needed anyway.
-Other users' keys are other locks: different chats stay side by side.
+Other users' keys are other locks: different chats stay side by side. Webhook intakes only:
+polling is one intake per token by Telegram's rule (a second getUpdates poller gets 409).
 
 Nothing outlives the handling: the lock is released at the end, and when that cannot be
 confirmed (the connection broke, the task was cancelled) the connection is closed instead,
