@@ -116,7 +116,9 @@ async def dashboard(request: web.Request, asker: Asker) -> JsonValue:
     kind = parse_period(request.query.get("period"))
     if kind is None:
         raise ApiError(400, "unknown period")
-    report = await build_kpi(asker.session, asker.manager, kind, asker.now)
+    report = await build_kpi(
+        asker.session, asker.manager, kind, asker.now, risk_shown=dashboard_page.LISTED
+    )
     risk = await dashboard_page.at_risk(asker.session, asker.manager, report, asker.now)
     return {"period": kind.value, "kpi": to_json(report), "at_risk": to_json(risk)}
 

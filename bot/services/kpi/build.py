@@ -63,8 +63,15 @@ async def pace_for(
 
 
 async def build_kpi(
-    session: AsyncSession, manager: Manager, kind: PeriodKind, now: datetime
+    session: AsyncSession,
+    manager: Manager,
+    kind: PeriodKind,
+    now: datetime,
+    *,
+    risk_shown: int = RISK_SHOWN,
 ) -> KpiReport:
+    """`risk_shown`: how many overdue clients the report names (the chat's message has room
+    for RISK_SHOWN; the Mini App lists them all from the same query)."""
     zone = ZoneInfo(manager.timezone)
     today = local_today(now, zone)
     period = period_of(kind, today)
@@ -86,7 +93,8 @@ async def build_kpi(
         pace=await pace_for(session, manager, period, today, current.total_minor),
     )
     if manager.work_mode == WorkMode.B2B:
-        report = replace(report, b2b=await _b2b(session, manager, report, (start, end), now))
+        b2b = await _b2b(session, manager, report, (start, end), now, risk_shown)
+        report = replace(report, b2b=b2b)
     elif manager.work_mode == WorkMode.B2C:
         report = replace(report, b2c=await b2c_metrics(session, manager.id, start, end, now))
     else:
@@ -101,12 +109,13 @@ async def _b2b(
     report: KpiReport,
     bounds: tuple[datetime, datetime],
     now: datetime,
+    risk_shown: int,
 ) -> B2B:
     start, end = bounds
     cur = report.sales
     prev = report.previous_sales if report.previous_comparable else SalesTotals(0, 0, 0)
     touches, touched_clients = await store.touches(session, manager.id, start, end)
-    overdue_count, overdue = await store.overdue(session, manager.id, now, RISK_SHOWN)
+    overdue_count, overdue = await store.overdue(session, manager.id, now, risk_shown)
     drops = await store.check_drops(
         session, manager.id, now - 2 * RISK_WINDOW, now - RISK_WINDOW, now
     )
