@@ -5,13 +5,11 @@ Telegram at 25 msg/s: each send moves the clock on by 40 ms."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.scheduler import tick
@@ -21,6 +19,7 @@ from bot.services.schedule.delivery import Ping
 from storage import reminders as store
 from storage.enums import ReminderKind, ReminderState
 from storage.models import Client, Manager, Note, Reminder
+from tests.support.sql_statements import statements
 
 pytestmark = pytest.mark.db
 # Saturday 28 November 2026, 09:00 in UTC: the managers' digest moment.
@@ -152,20 +151,6 @@ async def _states(
     return found
 
 
-@contextmanager
-def _statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
-
-
 async def test_a_fresh_reminder_overtakes_a_backlog_of_a_thousand_overdue_digests(
     session_pool: async_sessionmaker[AsyncSession], clock: FrozenClock
 ) -> None:
@@ -218,11 +203,11 @@ async def test_digests_past_their_day_are_cancelled_in_bulk_without_a_send(
         await _rows(session, ids, ReminderKind.DIGEST, yesterday)
         await session.commit()
     telegram = Telegram(clock)
-    with _statements(engine) as statements:
+    with statements(engine) as ran:
         outcomes, _ = await delivery.drain(session_pool, telegram, clock.now)
     assert outcomes == {"stale": 500}
     assert telegram.sent == []
-    assert len(statements) < 10  # one UPDATE, not a prepare per row
+    assert len(ran) < 10, ran  # one UPDATE, not a prepare per row
     async with session_pool() as session:
         reasons = set(await session.scalars(select(Reminder.last_error)))
     assert reasons == {store.STALE_PAST_ITS_DAY}

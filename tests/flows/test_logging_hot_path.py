@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 from aiogram import Dispatcher
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.clock import FrozenClock
@@ -16,25 +13,12 @@ from handlers.callbacks import ClientCb
 from storage.models import Client, Interaction, ProcessedUpdate, Reminder
 from tests.support.bot_client import BotClient
 from tests.support.mocked_bot import MockedBot
+from tests.support.sql_statements import statements
 
 # manager + "update seen?" | client rows by name | INSERT touch | INSERT processed update |
 # INSERT undo entry | UPDATE client (last touch, next check-in) | INSERT follow-up reminder.
 # COMMIT is not a statement here.
 STATEMENTS_PER_LOGGED_TOUCH = 7
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(" ".join(statement.split())[:90])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def _create(client: BotClient, name: str) -> None:

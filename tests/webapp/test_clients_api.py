@@ -9,8 +9,6 @@ is a 400 that says what was wrong; a list costs a handful of statements, not one
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,12 +17,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.enums import ClientStatus, Segment, Tier
 from storage.models import Client, ClientTag, Interaction, Manager, Sale
 from tests.conftest import NOW
+from tests.support.sql_statements import statements
 from tests.webapp.seed import BORIS, seed
 from tests.webapp.test_api import tma
 
@@ -298,26 +297,12 @@ async def test_a_bad_query_string_is_a_400_that_says_what(
     assert says in (await response.json())["error"]
 
 
-@contextmanager
-def _statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
-
-
 async def test_a_list_of_a_hundred_costs_a_few_statements(
     api: Api, session_pool: async_sessionmaker[AsyncSession], engine: AsyncEngine
 ) -> None:
     await _seed(session_pool)
     for params, most in (({}, 4), ({"tag": "опт", "sort": "sales"}, 4), ({"q": "Гама"}, 5)):
-        with _statements(engine) as seen:
+        with statements(engine) as seen:
             assert await _ids(api, params)
         # initData's manager, the base with its promises and sales, its tags (+ people to search)
         assert len(seen) <= most, (params, seen)
