@@ -35,7 +35,7 @@ from bot.notifier import TelegramSender
 from bot.polling import OrderedPoller
 from bot.reply_guard import equip as equip_reply_retry
 from bot.scheduler import create_scheduler
-from bot.send_budget import ShareRetryAfter, make_send_budget
+from bot.send_budget import SendBudget, make_send_budget
 from bot.services.clock import SystemClock
 from bot.services.kpi import periods
 from bot.services.parsing import morph
@@ -58,7 +58,15 @@ def _stop_event() -> asyncio.Event:
 
 
 class Count429(BaseRequestMiddleware):
-    """Counts every 429 Telegram answers, whichever method and whoever sent it."""
+    """Counts every 429 Telegram answers, whichever method and whoever sent it, and with a send
+    budget pauses it for the 429's ``retry_after``: a 429 on any request of this process (a
+    reply to a user too, not only a reminder) holds every process's proactive sends, since
+    Telegram counts the token's messages whoever sent them, and a reminder burst must not starve
+    the replies of the managers who are writing. Added after ReplyRetry (inside it), so each
+    429 is seen, retried ones too."""
+
+    def __init__(self, budget: SendBudget | None = None) -> None:
+        self.budget = budget
 
     async def __call__(
         self,
@@ -68,8 +76,10 @@ class Count429(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         try:
             return await make_request(bot, method)
-        except TelegramRetryAfter:
+        except TelegramRetryAfter as exc:
             metrics.TELEGRAM_429.labels(api_method_name(method)).inc()
+            if self.budget is not None:
+                self.budget.penalize(float(exc.retry_after))
             raise
 
 
@@ -116,14 +126,12 @@ async def run_bot(settings: Settings, *, started: float, role: Role | None = Non
     stop = _stop_event()
     # One 502 or 429 on getMe, setMyCommands, deleteWebhook or setWebhook must not kill the start.
     bot.session.middleware(StartupRetry(settings.startup_retry_seconds, stop=stop))
-    # Added first, so the middlewares below are inside it and see every 429 it retries.
+    # Added first, so Count429 is inside it and sees every 429 it retries.
     equip_reply_retry(bot)
-    bot.session.middleware(Count429())
     # One budget per token: shared in Redis across processes when REDIS_URL is set. An intake
     # without a scheduler keeps one only to share what its replies learn (a 429) with workers.
     limiter = make_send_budget(settings) if role.scheduler or settings.redis_url else None
-    if limiter is not None:
-        bot.session.middleware(ShareRetryAfter(limiter))
+    bot.session.middleware(Count429(limiter))
     scheduler, heartbeat = None, None
     if role.scheduler and limiter is not None:
         sender = TelegramSender(bot, limiter, clock, settings.webapp_url)

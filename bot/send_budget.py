@@ -25,15 +25,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from aiogram import Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
-from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import Response, TelegramMethod
-from aiogram.methods.base import TelegramType
-
 from bot.config import Settings
 from bot.services.schedule.delivery_limits import RateLimiter
 
@@ -77,29 +68,6 @@ def make_send_budget(settings: Settings) -> SendBudget:
         # A little under Telegram's ~30/s and ~1/s per chat: their counters are not ours to the ms.
         return RateLimiter(global_per_second=27, per_chat_interval=1.25)
     return SharedSendBudget(settings.redis_url, budget_namespace(settings.token_value))
-
-
-class ShareRetryAfter(BaseRequestMiddleware):
-    """A 429 on any request of this process (a reply to a user included, not only a reminder)
-    pauses the budget, so every process's proactive sends hold for its ``retry_after``: Telegram
-    counts the token's messages, whoever sent them, and a reminder burst must not starve the
-    replies of the managers who are writing. Innermost (added after ReplyRetry): each 429 is
-    seen, retried ones too."""
-
-    def __init__(self, budget: SendBudget) -> None:
-        self.budget = budget
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        try:
-            return await make_request(bot, method)
-        except TelegramRetryAfter as exc:
-            self.budget.penalize(float(exc.retry_after))
-            raise
 
 
 REDIS_TIMEOUT = 3.0

@@ -167,14 +167,14 @@ class PgProxy:
         self._tasks.add(task)
         link = _Link(writer)
         self._links.add(link)
+        # A link ends when either side goes away: that is the proxy's normal end, not a failure.
         try:
-            opening = await self._past_encryption_requests(reader, writer)
-            if self.mode == "starting":
-                await self._refuse_starting(reader, writer, opening)
-            elif self.mode == "up":
-                await self._pass_through(link, reader, opening)
-        except (OSError, asyncio.IncompleteReadError):
-            pass  # the client went away, or the server did
+            with contextlib.suppress(OSError, asyncio.IncompleteReadError):
+                opening = await self._past_encryption_requests(reader, writer)
+                if self.mode == "starting":
+                    await self._refuse_starting(reader, writer, opening)
+                elif self.mode == "up":
+                    await self._pass_through(link, reader, opening)
         finally:
             self._links.discard(link)
             self._tasks.discard(task)
