@@ -47,8 +47,9 @@ class ApiError(Exception):
 @dataclass(frozen=True, slots=True)
 class Asker:
     session: AsyncSession
-    manager: Manager
+    manager: Manager  # under /demo, the sandbox the chat shows
     now: datetime
+    telegram_id: int  # whom initData was signed for: the real chat, under /demo too
 
 
 Endpoint = Callable[[web.Request, Asker], Awaitable[JsonValue]]
@@ -102,7 +103,7 @@ class WebAppApi:
                 telegram_id = self.telegram_id(request, now)
                 async with self.session_pool() as session:
                     manager = await self.manager(session, telegram_id)
-                    body = await handler(request, Asker(session, manager, now))
+                    body = await handler(request, Asker(session, manager, now, telegram_id))
             except ApiError as exc:
                 return _reply({"error": exc.error}, exc.status)
             except NotFound:
