@@ -30,6 +30,7 @@ from bot.webapp.init_data import InvalidInitData, telegram_user_id
 from bot.webapp.static_files import add_page_routes
 from bot.webapp.to_json import JsonValue, to_json
 from storage import managers as manager_store
+from storage.enums import PeriodKind
 from storage.models import Manager
 
 log = logging.getLogger("kambot.webapp")
@@ -113,10 +114,16 @@ class WebAppApi:
         return serve
 
 
-async def dashboard(request: web.Request, asker: Asker) -> JsonValue:
+def period_asked(request: web.Request) -> PeriodKind:
+    """The ?period= of a dashboard call, in /kpi's words (week, месяц, …); 400 otherwise."""
     kind = parse_period(request.query.get("period"))
     if kind is None:
         raise ApiError(400, "unknown period")
+    return kind
+
+
+async def dashboard(request: web.Request, asker: Asker) -> JsonValue:
+    kind = period_asked(request)
     report = await build_kpi(
         asker.session, asker.manager, kind, asker.now, risk_shown=dashboard_page.LISTED
     )

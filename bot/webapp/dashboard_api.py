@@ -9,16 +9,13 @@ from datetime import date
 
 from aiohttp import web
 
-from bot.services.kpi.words import parse_period
 from bot.webapp import dashboard_page
-from bot.webapp.api import ApiError, Asker
+from bot.webapp.api import ApiError, Asker, period_asked
 from bot.webapp.to_json import JsonValue, to_json
 
 
 async def chart(request: web.Request, asker: Asker) -> JsonValue:
-    kind = parse_period(request.query.get("period"))
-    if kind is None:
-        raise ApiError(400, "unknown period")
+    kind = period_asked(request)
     data = await dashboard_page.chart(asker.session, asker.manager, kind, asker.now)
     return {"period": kind.value, "chart": to_json(data)}
 
